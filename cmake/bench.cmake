@@ -1,0 +1,11 @@
+# One executable per bench/bench_*.c; bench/common/*.c linked into each.
+file(GLOB MMIOEMU_BENCH_SRC CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/bench/bench_*.c)
+file(GLOB MMIOEMU_BENCH_COMMON CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/bench/common/*.c)
+foreach(src ${MMIOEMU_BENCH_SRC})
+  get_filename_component(name ${src} NAME_WE)
+  add_executable(${name} ${src} ${MMIOEMU_BENCH_COMMON})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/bench)
+  target_compile_options(${name} PRIVATE -Wall -Wextra -O2)
+  target_compile_definitions(${name} PRIVATE ${MMIOEMU_BACKEND_DEFS} MMIOEMU_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  target_link_libraries(${name} PRIVATE mmioemu_static ${MMIOEMU_BACKEND_LIBS})
+endforeach()

@@ -1,0 +1,32 @@
+# One executable per tests/test_*.c; tests/common/*.c linked into each.
+# Criterion normally; the in-process runner (tests/minicrit) with
+# MMIOEMU_MINICRIT, e.g. for the aarch64 build run under qemu-aarch64.
+file(GLOB MMIOEMU_TEST_SRC CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/test_*.c)
+file(GLOB MMIOEMU_TEST_COMMON CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/common/*.c)
+if(MMIOEMU_MINICRIT)
+  add_library(mmioemu_testrt STATIC ${PROJECT_SOURCE_DIR}/tests/minicrit/minicrit.c ${MMIOEMU_TEST_COMMON})
+  target_include_directories(mmioemu_testrt PUBLIC ${PROJECT_SOURCE_DIR}/tests/minicrit)
+else()
+  if(PkgConfig_FOUND)
+    pkg_check_modules(CRITERION REQUIRED IMPORTED_TARGET criterion)
+  endif()
+  add_library(mmioemu_testrt STATIC ${MMIOEMU_TEST_COMMON} ${PROJECT_SOURCE_DIR}/tests/common/empty.c)
+  target_link_libraries(mmioemu_testrt PUBLIC PkgConfig::CRITERION)
+endif()
+target_include_directories(mmioemu_testrt PUBLIC ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/tests)
+target_link_libraries(mmioemu_testrt PUBLIC mmioemu_static ${MMIOEMU_BACKEND_LIBS})
+target_compile_definitions(mmioemu_testrt PUBLIC ${MMIOEMU_BACKEND_DEFS}
+  MMIOEMU_SOURCE_DIR="${PROJECT_SOURCE_DIR}" MMIOEMU_BINARY_DIR="${PROJECT_BINARY_DIR}")
+if(UNICORN_FOUND)
+  target_link_libraries(mmioemu_testrt PUBLIC PkgConfig::UNICORN)
+  target_compile_definitions(mmioemu_testrt PUBLIC MMIOEMU_HAVE_UNICORN=1)
+endif()
+
+foreach(src ${MMIOEMU_TEST_SRC})
+  get_filename_component(name ${src} NAME_WE)
+  add_executable(${name} ${src})
+  target_compile_options(${name} PRIVATE -Wall -Wextra -Werror)
+  target_link_libraries(${name} PRIVATE mmioemu_testrt)
+  add_test(NAME ${name} COMMAND ${name})
+  set_tests_properties(${name} PROPERTIES TIMEOUT 900)
+endforeach()

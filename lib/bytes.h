@@ -1,0 +1,76 @@
+/* Byte helpers for the freestanding core: explicit little/big-endian loads
+ * and stores and small copies, so the core runs on either host endianness
+ * and never calls libc (no memcpy/memset symbols in the core object). */
+#ifndef MMIOEMU_LIB_BYTES_H
+#define MMIOEMU_LIB_BYTES_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+static inline uint64_t mm_load_le(const uint8_t *p, unsigned n)
+{
+    uint64_t v = 0;
+    for (unsigned i = n; i-- > 0;)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+static inline uint64_t mm_load_be(const uint8_t *p, unsigned n)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < n; i++)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+static inline void mm_store_le(uint8_t *p, uint64_t v, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++, v >>= 8)
+        p[i] = (uint8_t)v;
+}
+
+static inline void mm_store_be(uint8_t *p, uint64_t v, unsigned n)
+{
+    for (unsigned i = n; i-- > 0; v >>= 8)
+        p[i] = (uint8_t)v;
+}
+
+/* Copies and clears through volatile-free byte loops; with -fno-builtin the
+ * compiler cannot turn them into libc calls, and the sizes here are small. */
+static inline void mm_copy(void *dst, const void *src, size_t n)
+{
+    uint8_t *d = (uint8_t *)dst;
+    const uint8_t *s = (const uint8_t *)src;
+    for (size_t i = 0; i < n; i++)
+        d[i] = s[i];
+}
+
+static inline void mm_zero(void *dst, size_t n)
+{
+    uint8_t *d = (uint8_t *)dst;
+    for (size_t i = 0; i < n; i++)
+        d[i] = 0;
+}
+
+static inline int mm_equal(const void *a, const void *b, size_t n)
+{
+    const uint8_t *x = (const uint8_t *)a, *y = (const uint8_t *)b;
+    for (size_t i = 0; i < n; i++)
+        if (x[i] != y[i])
+            return 0;
+    return 1;
+}
+
+/* Value of the low `bytes` bytes of v, sign-extended to 64 bits. */
+static inline uint64_t mm_sext(uint64_t v, unsigned bytes)
+{
+    unsigned sh = 64 - 8 * bytes;
+    return bytes >= 8 ? v : (uint64_t)((int64_t)(v << sh) >> sh);
+}
+
+static inline uint64_t mm_mask(unsigned bytes)
+{
+    return bytes >= 8 ? ~0ull : (1ull << (8 * bytes)) - 1;
+}
+
+#endif
