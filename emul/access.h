@@ -1,0 +1,64 @@
+/* Architecture-neutral planning and data movement, shared by the x86 and
+ * arm64 emulators: split an operand into pieces at page and region
+ * boundaries, give each a physical address and an MMIO/RAM mark, apply the
+ * policy, check the operands against the reported fault, and move the bytes
+ * of a planned operand through the caller's callbacks.
+ * Nothing here knows an instruction set. */
+#ifndef MMIOEMU_EMUL_ACCESS_H
+#define MMIOEMU_EMUL_ACCESS_H
+
+#include <mmioemu/emulate.h>
+
+#define PLAN_PAGE_SIZE 4096u
+
+/* Everything the planners need besides the instruction and the registers. */
+typedef struct plan_ctx {
+    const mmioemu_ops *ops;       /* may be NULL */
+    void *ctx;
+    const mmioemu_fault *fault;   /* may be NULL: no fault check */
+    const mmioemu_policy *policy; /* never NULL (defaults substituted by the caller) */
+    bool check_fault;             /* false for string elements after the first */
+} plan_ctx;
+
+/* One operand of an instruction before it is split: linear address, size,
+ * direction (MMIOEMU_ACC_WRITE, for read-modify-write both are set through
+ * `rmw`), and MMIOEMU_ACC_SECOND for the second operand. */
+typedef struct plan_operand {
+    uint64_t la;
+    uint32_t size;
+    uint16_t acc_flags; /* MMIOEMU_ACC_WRITE / MMIOEMU_ACC_SECOND */
+    bool rmw;           /* read then written: both directions must be allowed */
+} plan_operand;
+
+/* Fault check over all operands of one instruction (CVE-2024-25742):
+ * with a GLA, it must fall inside one operand and, if the trap gave a
+ * direction, that operand must be accessed that way; with only a GPA, its
+ * page offset must fall inside one operand's bytes on some page.
+ * Returns OK or MMIOEMU_ERR_ADDRESS_MISMATCH. No-op without pc->check_fault. */
+mmioemu_status plan_check_fault(const plan_ctx *pc, const plan_operand *ops, unsigned n);
+
+/* Append the pieces of one operand to `out`, in address order: split at
+ * every 4 KiB page and every region / is_mmio span boundary; physical
+ * address from the fault's GPA for the faulting page, else `translate`, else
+ * identity under MMIOEMU_POLICY_IDENTITY, else MMIOEMU_ERR_DENIED; MMIO
+ * when a region holds it, else when is_mmio says so, else when it is the
+ * faulting page. Policy: NO_SPLIT -> SPLIT, NO_RAM -> DENIED for RAM
+ * pieces, REGIONS_ONLY -> DENIED for MMIO pieces outside regions, region
+ * READ_ONLY/WRITE_ONLY vs direction -> DENIED. More than
+ * MMIOEMU_MAX_ACCESSES pieces -> MMIOEMU_ERR_UNSUPPORTED. */
+mmioemu_status plan_add_operand(const plan_ctx *pc, const plan_operand *op,
+                                mmioemu_access_list *out);
+
+/* Read all pieces of the first (second = false) or second operand into
+ * buf, in operand byte order, through mmio_read / ram_read.
+ * Returns OK, CALLBACK, or UNSUPPORTED (needed callback is NULL). */
+mmioemu_status exec_read_operand(const mmioemu_ops *ops, void *ctx,
+                                 const mmioemu_access_list *l, bool second, uint8_t *buf);
+
+/* Write buf to all pieces of the chosen operand through mmio_write /
+ * ram_write, in plan order. Same returns. */
+mmioemu_status exec_write_operand(const mmioemu_ops *ops, void *ctx,
+                                  const mmioemu_access_list *l, bool second,
+                                  const uint8_t *buf);
+
+#endif

@@ -1,0 +1,20 @@
+/* The per-architecture halves behind the public plan/execute entry points
+ * (emul/emulate.c dispatches on mmioemu_cpu.mode). */
+#ifndef MMIOEMU_EMUL_ARCH_H
+#define MMIOEMU_EMUL_ARCH_H
+
+#include "access.h"
+
+mmioemu_status x86_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu,
+                        mmioemu_access_list *out, mmioemu_result *res);
+mmioemu_status x86_execute(const plan_ctx *pc, const mmioemu_insn *insn,
+                           const mmioemu_access_list *plan, mmioemu_cpu *cpu,
+                           mmioemu_result *res);
+
+mmioemu_status a64_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu,
+                        mmioemu_access_list *out, mmioemu_result *res);
+mmioemu_status a64_execute(const plan_ctx *pc, const mmioemu_insn *insn,
+                           const mmioemu_access_list *plan, mmioemu_cpu *cpu,
+                           mmioemu_result *res);
+
+#endif
