@@ -1,0 +1,241 @@
+/* Architecture-neutral planning (emul/access.h): split operands at pages and
+ * regions, give each piece a physical address and an MMIO/RAM mark, apply
+ * the policy, check the fault, and move operand bytes through the callbacks.
+ * Knows no instruction set; never calls a data callback while planning. */
+#include "access.h"
+
+#include "../lib/bytes.h"
+
+#define PAGE_MASK ((uint64_t)PLAN_PAGE_SIZE - 1)
+
+/* Is operand `op` accessed in the direction the trap reported? */
+static bool dir_matches(const mmioemu_fault *f, const plan_operand *op)
+{
+    if (!(f->flags & MMIOEMU_FAULT_DIR) || op->rmw)
+        return true;
+    bool w = (f->flags & MMIOEMU_FAULT_WRITE) != 0;
+    return w == ((op->acc_flags & MMIOEMU_ACC_WRITE) != 0);
+}
+
+/* Does some byte of the operand have page offset `off`? Operands are at most
+ * 64 bytes, so at most one byte of each page can match. */
+static bool covers_page_offset(const plan_operand *op, uint64_t off)
+{
+    if (op->size >= PLAN_PAGE_SIZE)
+        return true;
+    return ((off - (op->la & PAGE_MASK)) & PAGE_MASK) < op->size;
+}
+
+mmioemu_status plan_check_fault(const plan_ctx *pc, const plan_operand *ops, unsigned n)
+{
+    const mmioemu_fault *f = pc->fault;
+    if (!pc->check_fault || !f)
+        return MMIOEMU_OK;
+    bool gla = (f->flags & MMIOEMU_FAULT_GLA) != 0, gpa = (f->flags & MMIOEMU_FAULT_GPA) != 0;
+    if (!gla && !gpa)
+        return MMIOEMU_OK;
+    /* A GLA and a GPA of one trap name the same byte: same page offset. */
+    if (gla && gpa && ((f->gla ^ f->gpa) & PAGE_MASK))
+        return MMIOEMU_ERR_ADDRESS_MISMATCH;
+    for (unsigned i = 0; i < n; i++) {
+        const plan_operand *op = &ops[i];
+        if (!op->size || !dir_matches(f, op))
+            continue;
+        if (gla ? f->gla - op->la < op->size : covers_page_offset(op, f->gpa & PAGE_MASK))
+            return MMIOEMU_OK;
+    }
+    return MMIOEMU_ERR_ADDRESS_MISMATCH;
+}
+
+/* Is the page holding linear `la` (a piece of `size` bytes) the faulting one?
+ * With a GLA: same page. With a GPA only (first element of an instruction,
+ * while the fault check applies): the piece holds the GPA's page offset. */
+static bool on_fault_page(const plan_ctx *pc, uint64_t la, uint32_t size)
+{
+    const mmioemu_fault *f = pc->fault;
+    if (!f)
+        return false;
+    if (f->flags & MMIOEMU_FAULT_GLA)
+        return ((la ^ f->gla) & ~PAGE_MASK) == 0;
+    if (!(f->flags & MMIOEMU_FAULT_GPA) || !pc->check_fault)
+        return false;
+    return ((f->gpa - la) & PAGE_MASK) < size;
+}
+
+/* Physical address of the page piece starting at linear `la`. */
+static mmioemu_status piece_pa(const plan_ctx *pc, uint64_t la, uint32_t size, bool write,
+                               uint64_t *pa, bool *fault_page)
+{
+    const mmioemu_fault *f = pc->fault;
+    *fault_page = on_fault_page(pc, la, size);
+    if (*fault_page && (f->flags & MMIOEMU_FAULT_GPA)) {
+        *pa = (f->gpa & ~PAGE_MASK) | (la & PAGE_MASK);
+        return MMIOEMU_OK;
+    }
+    if (pc->ops && pc->ops->translate) {
+        if (pc->ops->translate(pc->ctx, la, pa, write))
+            return MMIOEMU_ERR_CALLBACK;
+        return MMIOEMU_OK;
+    }
+    if (pc->policy->flags & MMIOEMU_POLICY_IDENTITY) {
+        *pa = la;
+        return MMIOEMU_OK;
+    }
+    /* ARCHITECTURE.md: without translate such a piece is refused, never guessed. */
+    return MMIOEMU_ERR_DENIED;
+}
+
+/* Classify physical [pa, pa+*len): MMIO or RAM, and shrink *len to the bytes
+ * that share the answer. Applies region attributes and REGIONS_ONLY/NO_RAM. */
+static mmioemu_status classify(const plan_ctx *pc, const plan_operand *op, uint64_t pa,
+                               bool fault_page, uint32_t *len, bool *mmio, bool *in_region)
+{
+    const mmioemu_region_table *t = pc->policy->regions;
+    uint64_t span = 0;
+    mmioemu_region r;
+    *in_region = false;
+    if (t && mmioemu_region_lookup(t, pa, &r)) {
+        bool w = (op->acc_flags & MMIOEMU_ACC_WRITE) || op->rmw;
+        bool rd = !(op->acc_flags & MMIOEMU_ACC_WRITE) || op->rmw;
+        if ((w && (r.attrs & MMIOEMU_REGION_READ_ONLY)) ||
+            (rd && (r.attrs & MMIOEMU_REGION_WRITE_ONLY)))
+            return MMIOEMU_ERR_DENIED;
+        *in_region = true;
+        *mmio = true;
+        span = r.base + r.size - pa;
+    } else {
+        if (t && t->granule) /* a region may start at the next granule */
+            span = t->granule - (pa & ((uint64_t)t->granule - 1));
+        if (pc->ops && pc->ops->is_mmio) {
+            uint64_t s = 0;
+            if (pc->ops->is_mmio(pc->ctx, pa, mmio, &s))
+                return MMIOEMU_ERR_CALLBACK;
+            if (s && (!span || s < span))
+                span = s;
+        } else {
+            *mmio = fault_page;
+        }
+    }
+    if (span && span < *len)
+        *len = (uint32_t)span;
+    if (*mmio && !*in_region && (pc->policy->flags & MMIOEMU_POLICY_REGIONS_ONLY))
+        return MMIOEMU_ERR_DENIED;
+    if (!*mmio && (pc->policy->flags & MMIOEMU_POLICY_NO_RAM))
+        return MMIOEMU_ERR_DENIED;
+    return MMIOEMU_OK;
+}
+
+/* Append one piece, merging with the previous one when it continues it and
+ * neither lies in a region (RAM/is_mmio runs cut only at granule probes). */
+static mmioemu_status append(mmioemu_access_list *out, uint64_t la, uint64_t pa, uint32_t len,
+                             uint32_t offset, uint16_t flags, bool merge)
+{
+    if (merge && out->count) {
+        mmioemu_access *p = &out->a[out->count - 1];
+        if (p->flags == flags && p->la + p->size == la && p->pa + p->size == pa &&
+            p->offset + p->size == offset) {
+            p->size = (uint16_t)(p->size + len);
+            return MMIOEMU_OK;
+        }
+    }
+    if (out->count >= MMIOEMU_MAX_ACCESSES)
+        return MMIOEMU_ERR_UNSUPPORTED;
+    mmioemu_access *a = &out->a[out->count++];
+    a->la = la;
+    a->pa = pa;
+    a->size = (uint16_t)len;
+    a->offset = (uint16_t)offset;
+    a->flags = flags;
+    a->reserved = 0;
+    return MMIOEMU_OK;
+}
+
+mmioemu_status plan_add_operand(const plan_ctx *pc, const plan_operand *op,
+                                mmioemu_access_list *out)
+{
+    uint32_t done = 0;
+    uint32_t first = PLAN_PAGE_SIZE - (uint32_t)(op->la & PAGE_MASK);
+    if (first < op->size && (pc->policy->flags & MMIOEMU_POLICY_NO_SPLIT))
+        return MMIOEMU_ERR_SPLIT;
+    bool write = (op->acc_flags & MMIOEMU_ACC_WRITE) || op->rmw;
+    while (done < op->size) {
+        uint64_t la = op->la + done, pa;
+        uint32_t page_left = PLAN_PAGE_SIZE - (uint32_t)(la & PAGE_MASK);
+        uint32_t len = op->size - done < page_left ? op->size - done : page_left;
+        bool fault_page, mmio = false, in_region, merge = false;
+        mmioemu_status s = piece_pa(pc, la, len, write, &pa, &fault_page);
+        if (s != MMIOEMU_OK)
+            return s;
+        /* Within one page the physical addresses are contiguous. */
+        for (uint32_t in_page = 0; in_page < len;) {
+            uint32_t sub = len - in_page;
+            s = classify(pc, op, pa + in_page, fault_page, &sub, &mmio, &in_region);
+            if (s != MMIOEMU_OK)
+                return s;
+            uint16_t fl = (uint16_t)(op->acc_flags | (mmio ? MMIOEMU_ACC_MMIO : 0));
+            s = append(out, la + in_page, pa + in_page, sub, done + in_page, fl,
+                       merge && !in_region);
+            if (s != MMIOEMU_OK)
+                return s;
+            merge = !in_region;
+            in_page += sub;
+        }
+        done += len;
+    }
+    return MMIOEMU_OK;
+}
+
+/* Are the callbacks for every piece of the chosen operand present? */
+static bool have_callbacks(const mmioemu_ops *ops, const mmioemu_access_list *l, bool second,
+                           bool write)
+{
+    for (uint32_t i = 0; i < l->count; i++) {
+        const mmioemu_access *a = &l->a[i];
+        if (((a->flags & MMIOEMU_ACC_SECOND) != 0) != second)
+            continue;
+        bool mmio = (a->flags & MMIOEMU_ACC_MMIO) != 0;
+        if (!ops)
+            return false;
+        if (write ? (mmio ? !ops->mmio_write : !ops->ram_write)
+                  : (mmio ? !ops->mmio_read : !ops->ram_read))
+            return false;
+    }
+    return true;
+}
+
+mmioemu_status exec_read_operand(const mmioemu_ops *ops, void *ctx,
+                                 const mmioemu_access_list *l, bool second, uint8_t *buf)
+{
+    if (!have_callbacks(ops, l, second, false))
+        return MMIOEMU_ERR_UNSUPPORTED;
+    for (uint32_t i = 0; i < l->count; i++) {
+        const mmioemu_access *a = &l->a[i];
+        if (((a->flags & MMIOEMU_ACC_SECOND) != 0) != second)
+            continue;
+        int rc = (a->flags & MMIOEMU_ACC_MMIO)
+                     ? ops->mmio_read(ctx, a->pa, buf + a->offset, a->size)
+                     : ops->ram_read(ctx, a->pa, buf + a->offset, a->size);
+        if (rc)
+            return MMIOEMU_ERR_CALLBACK;
+    }
+    return MMIOEMU_OK;
+}
+
+mmioemu_status exec_write_operand(const mmioemu_ops *ops, void *ctx,
+                                  const mmioemu_access_list *l, bool second,
+                                  const uint8_t *buf)
+{
+    if (!have_callbacks(ops, l, second, true))
+        return MMIOEMU_ERR_UNSUPPORTED;
+    for (uint32_t i = 0; i < l->count; i++) {
+        const mmioemu_access *a = &l->a[i];
+        if (((a->flags & MMIOEMU_ACC_SECOND) != 0) != second)
+            continue;
+        int rc = (a->flags & MMIOEMU_ACC_MMIO)
+                     ? ops->mmio_write(ctx, a->pa, buf + a->offset, a->size)
+                     : ops->ram_write(ctx, a->pa, buf + a->offset, a->size);
+        if (rc)
+            return MMIOEMU_ERR_CALLBACK;
+    }
+    return MMIOEMU_OK;
+}

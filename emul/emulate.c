@@ -1,0 +1,241 @@
+/* The public plan / execute / emulate entry points (include/mmioemu/emulate.h):
+ * argument checks, policy defaults, the user-mode rule, instruction fetch and
+ * dispatch to the x86 or arm64 half (emul/arch.h). No instruction semantics here.
+ * mmioemu_emulate must stay within 512 bytes of stack: big locals live in
+ * separate non-inlined helpers so their frames never coexist. */
+#include "arch.h"
+
+#include "../lib/bytes.h"
+
+#define X86_MAX_INSN 15u /* SDM Vol. 2A 2.3.11: instructions are at most 15 bytes */
+#define DEFAULT_REP_BUDGET 1024u
+
+static const mmioemu_ops no_ops;
+
+/* Copy the caller's policy (or the zeroed default) with the budget filled in. */
+static void policy_defaults(const mmioemu_policy *in, mmioemu_policy *out)
+{
+    out->flags = in ? in->flags : 0;
+    out->rep_budget = in && in->rep_budget ? in->rep_budget : DEFAULT_REP_BUDGET;
+    out->regions = in ? in->regions : 0;
+}
+
+/* Results of a previous call must not leak into this one (insn excepted:
+ * mmioemu_emulate overwrites it). */
+static void res_clear(mmioemu_result *res)
+{
+    if (!res)
+        return;
+    res->iterations = 0;
+    res->error_code = 0;
+    res->vector = 0;
+    res->has_error_code = 0;
+    res->needed = 0;
+    res->reserved = 0;
+}
+
+static bool mode_ok(const mmioemu_cpu *cpu)
+{
+    return cpu->mode < MMIOEMU_MODE_COUNT_;
+}
+
+/* CPL 3 / EL0 is refused unless the policy allows user mode: a user-mode
+ * fault emulated with kernel rights was CVE-2023-46813's root. */
+static mmioemu_status user_check(const mmioemu_cpu *cpu, const mmioemu_policy *pol)
+{
+    if (pol->flags & MMIOEMU_POLICY_ALLOW_USER)
+        return MMIOEMU_OK;
+    if (cpu->mode == MMIOEMU_ARM64 ? cpu->u.arm64.el == 0 : cpu->u.x86.cpl == 3)
+        return MMIOEMU_ERR_DENIED;
+    return MMIOEMU_OK;
+}
+
+static mmioemu_status arch_plan(const plan_ctx *pc, const mmioemu_insn *insn,
+                                const mmioemu_cpu *cpu, mmioemu_access_list *out,
+                                mmioemu_result *res)
+{
+    out->count = 0;
+    out->reserved = 0;
+    if (cpu->mode == MMIOEMU_ARM64)
+        return a64_plan(pc, insn, cpu, out, res);
+    return x86_plan(pc, insn, cpu, out, res);
+}
+
+static mmioemu_status arch_execute(const plan_ctx *pc, const mmioemu_insn *insn,
+                                   const mmioemu_access_list *plan, mmioemu_cpu *cpu,
+                                   mmioemu_result *res)
+{
+    if (cpu->mode == MMIOEMU_ARM64)
+        return a64_execute(pc, insn, plan, cpu, res);
+    return x86_execute(pc, insn, plan, cpu, res);
+}
+
+mmioemu_status mmioemu_plan(const mmioemu_ops *ops, void *ctx, const mmioemu_insn *insn,
+                            const mmioemu_cpu *cpu, const mmioemu_fault *fault,
+                            const mmioemu_policy *policy, mmioemu_access_list *out,
+                            mmioemu_result *res)
+{
+    mmioemu_policy pol;
+    if (!out)
+        return MMIOEMU_ERR_ARG;
+    out->count = 0;
+    if (!insn || !cpu || !mode_ok(cpu) || insn->mode != cpu->mode)
+        return MMIOEMU_ERR_ARG;
+    res_clear(res);
+    policy_defaults(policy, &pol);
+    mmioemu_status s = user_check(cpu, &pol);
+    if (s != MMIOEMU_OK)
+        return s;
+    plan_ctx pc = {ops, ctx, fault, &pol, true};
+    return arch_plan(&pc, insn, cpu, out, res);
+}
+
+mmioemu_status mmioemu_execute(const mmioemu_ops *ops, void *ctx, const mmioemu_insn *insn,
+                               const mmioemu_access_list *plan, mmioemu_cpu *cpu,
+                               const mmioemu_policy *policy, mmioemu_result *res)
+{
+    mmioemu_policy pol;
+    if (!insn || !plan || !cpu || !mode_ok(cpu) || insn->mode != cpu->mode ||
+        plan->count > MMIOEMU_MAX_ACCESSES)
+        return MMIOEMU_ERR_ARG;
+    res_clear(res);
+    policy_defaults(policy, &pol);
+    mmioemu_status s = user_check(cpu, &pol);
+    if (s != MMIOEMU_OK)
+        return s;
+    plan_ctx pc = {ops ? ops : &no_ops, ctx, 0, &pol, false};
+    return arch_execute(&pc, insn, plan, cpu, res);
+}
+
+/* Linear address of the next instruction (x86: SDM Vol. 3A 3.4: CS.base +
+ * IP outside 64-bit mode, where the IP is 16 or 32 bits; RIP in 64-bit mode
+ * where the CS base is treated as 0). arm64: PC. */
+static uint64_t fetch_ip(const mmioemu_cpu *cpu)
+{
+    const mmioemu_x86_state *x = &cpu->u.x86;
+    switch (cpu->mode) {
+    case MMIOEMU_ARM64:
+        return cpu->u.arm64.pc;
+    case MMIOEMU_X86_64:
+        return x->rip;
+    case MMIOEMU_X86_32:
+        return (x->seg[MMIOEMU_SEG_CS].base + (uint32_t)x->rip) & 0xffffffffu;
+    default:
+        return (x->seg[MMIOEMU_SEG_CS].base + (uint16_t)x->rip) & 0xffffffffu;
+    }
+}
+
+/* Fetch and decode the x86 instruction at the IP: read to the end of the
+ * page at most, decode, and while the decoder says TRUNCATED read just the
+ * bytes it still needs from the following page(s). Never reads past the
+ * instruction's last byte once its length is known, never more than 15. */
+static mmioemu_status fetch_x86(const mmioemu_ops *ops, void *ctx, const mmioemu_cpu *cpu,
+                                mmioemu_insn *insn)
+{
+    uint8_t buf[X86_MAX_INSN];
+    uint64_t ip = fetch_ip(cpu);
+    uint32_t have = 0;
+    uint32_t want = PLAN_PAGE_SIZE - (uint32_t)(ip & (PLAN_PAGE_SIZE - 1));
+    if (!ops->fetch)
+        return MMIOEMU_ERR_UNSUPPORTED;
+    if (want > X86_MAX_INSN)
+        want = X86_MAX_INSN;
+    for (unsigned round = 0; round < X86_MAX_INSN; round++) {
+        if (ops->fetch(ctx, ip + have, buf + have, want - have))
+            return MMIOEMU_ERR_CALLBACK;
+        have = want;
+        mmioemu_status s = mmioemu_decode(MMIOEMU_BACKEND_NATIVE, (mmioemu_mode)cpu->mode, buf,
+                                          have, insn);
+        if (s != MMIOEMU_ERR_TRUNCATED || have >= X86_MAX_INSN)
+            return s;
+        want = insn->length;
+        if (want <= have || want > X86_MAX_INSN)
+            want = X86_MAX_INSN; /* decoder asks for the impossible: let it say INVALID */
+        /* The rest lies on the next page(s); split again at a page end. */
+        uint32_t left = PLAN_PAGE_SIZE - (uint32_t)((ip + have) & (PLAN_PAGE_SIZE - 1));
+        if (want - have > left)
+            want = have + left;
+    }
+    return MMIOEMU_ERR_TRUNCATED;
+}
+
+/* Instruction bytes -> descriptor, from the fault, the ESR, or the fetch
+ * callback. Kept out of line so its byte buffer is not on the stack while
+ * the instruction executes. */
+static __attribute__((noinline)) mmioemu_status
+fetch_decode(const mmioemu_ops *ops, void *ctx, const mmioemu_cpu *cpu,
+             const mmioemu_fault *fault, mmioemu_insn *insn)
+{
+    mmioemu_mode mode = (mmioemu_mode)cpu->mode;
+    if (fault && fault->insn) {
+        uint32_t n = fault->insn_len;
+        if (mode != MMIOEMU_ARM64 && n > X86_MAX_INSN)
+            n = X86_MAX_INSN;
+        return mmioemu_decode(MMIOEMU_BACKEND_NATIVE, mode, fault->insn, n, insn);
+    }
+    if (mode == MMIOEMU_ARM64) {
+        uint8_t w[4];
+        if (fault && (fault->flags & MMIOEMU_FAULT_ESR)) {
+            mmioemu_status s = mmioemu_decode_arm64_esr(fault->syndrome, insn);
+            if (s != MMIOEMU_ERR_UNSUPPORTED) /* ISV=0 is UNSUPPORTED: fetch below */
+                return s;
+        }
+        if (!ops->fetch)
+            return MMIOEMU_ERR_UNSUPPORTED;
+        /* A 4-aligned PC never crosses a page with 4 bytes. */
+        if (ops->fetch(ctx, cpu->u.arm64.pc, w, 4))
+            return MMIOEMU_ERR_CALLBACK;
+        return mmioemu_decode(MMIOEMU_BACKEND_NATIVE, mode, w, 4, insn);
+    }
+    return fetch_x86(ops, ctx, cpu, insn);
+}
+
+static bool is_string(const mmioemu_insn *insn)
+{
+    return insn->mode != MMIOEMU_ARM64 && insn->kind >= MMIOEMU_KIND_MOVS &&
+           insn->kind <= MMIOEMU_KIND_SCAS;
+}
+
+/* Plan and execute a non-string instruction. Out of line: the access list
+ * lives only in this frame. */
+static __attribute__((noinline)) mmioemu_status
+plan_execute(const plan_ctx *pc, const mmioemu_insn *insn, mmioemu_cpu *cpu,
+             mmioemu_result *res)
+{
+    mmioemu_access_list list;
+    mmioemu_status s = arch_plan(pc, insn, cpu, &list, res);
+    if (s != MMIOEMU_OK)
+        return s;
+    return arch_execute(pc, insn, &list, cpu, res);
+}
+
+mmioemu_status mmioemu_emulate(const mmioemu_ops *ops, void *ctx, mmioemu_cpu *cpu,
+                               const mmioemu_fault *fault, const mmioemu_policy *policy,
+                               mmioemu_result *res)
+{
+    mmioemu_policy pol;
+    mmioemu_insn local;
+    mmioemu_insn *insn = res ? &res->insn : &local;
+    if (!cpu || !mode_ok(cpu))
+        return MMIOEMU_ERR_ARG;
+    if (!ops)
+        ops = &no_ops;
+    res_clear(res);
+    policy_defaults(policy, &pol);
+    mmioemu_status s = user_check(cpu, &pol);
+    if (s != MMIOEMU_OK)
+        return s;
+    s = fetch_decode(ops, ctx, cpu, fault, insn);
+    if (s == MMIOEMU_ERR_TRUNCATED && res)
+        res->needed = insn->length;
+    if (s != MMIOEMU_OK)
+        return s;
+    if (insn->mode != cpu->mode)
+        return MMIOEMU_ERR_ARG;
+    plan_ctx pc = {ops, ctx, fault, &pol, true};
+    /* String instructions plan each element themselves (x86_execute with a
+     * NULL plan), so no access list is held here for them. */
+    if (is_string(insn))
+        return x86_execute(&pc, insn, 0, cpu, res);
+    return plan_execute(&pc, insn, cpu, res);
+}

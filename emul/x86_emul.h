@@ -1,0 +1,71 @@
+/* Internal interfaces between the x86 emulator modules: addresses
+ * (x86_addr.c), registers (x86_regs.c), ALU and flags (x86_alu.c), string
+ * instructions (x86_string.c) and the per-kind planner/executor (x86_exec.c).
+ * Nothing here is public; nothing here calls a data callback except x86_exec/x86_string. */
+#ifndef MMIOEMU_EMUL_X86_EMUL_H
+#define MMIOEMU_EMUL_X86_EMUL_H
+
+#include "arch.h"
+
+enum { X86_VEC_GP = 13, X86_VEC_SS = 12, X86_VEC_AC = 17, X86_VEC_UD = 6 };
+
+/* Register write-back, computed into this local before anything is
+ * committed (so an error leaves the vCPU untouched). Each entry holds the
+ * full new 64-bit value of one GPR, merges already applied. */
+#define X86_WB_MAX 4
+typedef struct x86_wb {
+    unsigned n;
+    uint8_t slot[X86_WB_MAX];
+    uint64_t val[X86_WB_MAX];
+} x86_wb;
+
+/* x86_regs.c */
+/* Value of register `reg` (0..15, or MMIOEMU_REG_AH..BH) at `size` bytes. */
+uint64_t x86_reg_get(const mmioemu_x86_state *x, unsigned reg, unsigned size);
+/* Queue "reg (at size bytes) = v": 1/2 bytes merge into the old value, 4
+ * zero-extends to 64 (SDM Vol. 1 3.4.1.1), 8 replaces; AH..BH are bits 15:8. */
+void x86_wb_set(x86_wb *wb, const mmioemu_x86_state *x, unsigned reg, unsigned size, uint64_t v);
+void x86_wb_commit(const x86_wb *wb, mmioemu_x86_state *x);
+/* RIP after an instruction of `len` bytes, wrapped to the mode's IP width. */
+uint64_t x86_next_rip(const mmioemu_cpu *cpu, unsigned len);
+/* `size` bytes of vector register `reg` (MMIOEMU_REG_V0 + n) into buf. */
+void x86_vec_get(const mmioemu_x86_state *x, unsigned reg, unsigned size, uint8_t *buf);
+/* Load `size` bytes into vector register `reg`: VEX/EVEX zero bytes
+ * size..63; legacy SSE with EXT_ZERO (MOVD/MOVQ/MOVSS/MOVSD) zeroes
+ * size..15 and keeps 16..63; other legacy loads keep everything above size. */
+void x86_vec_load(mmioemu_x86_state *x, const mmioemu_insn *insn, const uint8_t *buf);
+
+/* x86_addr.c */
+void x86_raise(mmioemu_result *res, unsigned vector, uint32_t error_code);
+/* Offset (effective address) of the memory operand, plus `extra` bytes,
+ * wrapped to mem.addr_size. RIP-relative counts from the instruction's end. */
+uint64_t x86_effective(const mmioemu_insn *insn, const mmioemu_cpu *cpu, int64_t extra);
+/* Segment `seg`:`off` -> linear address of an access of `size` bytes, with
+ * the CPU's own checks: segment type/limit outside 64-bit mode, canonical
+ * form in 64-bit mode. EXCEPTION (details in res) when the CPU would fault. */
+mmioemu_status x86_linear(const mmioemu_cpu *cpu, unsigned seg, uint64_t off, unsigned addr_size,
+                          unsigned size, bool write, uint64_t *la, mmioemu_result *res);
+
+/* x86_alu.c */
+/* dst OP src at `size` bytes; updates the status flags in *rflags exactly as
+ * the SDM defines them (undefined ones: docs/flags.md). Returns the result. */
+uint64_t x86_alu(unsigned op, unsigned size, uint64_t dst, uint64_t src, uint64_t *rflags);
+/* BT/BTS/BTR/BTC on `val` at bit `bit` (already reduced mod 8*size):
+ * CF = the old bit; returns the new value (unchanged for BT). */
+uint64_t x86_bt(unsigned op, uint64_t val, unsigned bit, uint64_t *rflags);
+
+/* x86_plan.c: can the executor handle this kind, size and register? */
+bool x86_kind_supported(const mmioemu_insn *insn);
+
+/* x86_string.c */
+bool x86_is_string(const mmioemu_insn *insn);
+/* Plan the next element of a string instruction (REP with rCX = 0: nothing). */
+mmioemu_status x86_string_plan(const plan_ctx *pc, const mmioemu_insn *insn,
+                               const mmioemu_cpu *cpu, mmioemu_access_list *out,
+                               mmioemu_result *res);
+/* Run a string instruction; `plan` (may be NULL) is the first element's. */
+mmioemu_status x86_string_execute(const plan_ctx *pc, const mmioemu_insn *insn,
+                                  const mmioemu_access_list *plan, mmioemu_cpu *cpu,
+                                  mmioemu_result *res);
+
+#endif

@@ -1,0 +1,337 @@
+/* x86 execute + commit: one handler per mmioemu_kind (table below). A
+ * handler performs the data callbacks (all reads before any write) and
+ * computes register and flag results into locals; x86_execute commits them
+ * and advances RIP only when the handler succeeded. LOCK forms and XCHG go
+ * through ops->cmpxchg. */
+#include "x86_emul.h"
+
+#include "../lib/bytes.h"
+
+/* Attempts of a locked read-modify-write whose cmpxchg keeps reporting a
+ * changed value before we give up with RETRY (the guest re-executes). */
+#define LOCK_TRIES 16
+
+typedef struct xc {
+    const plan_ctx *pc;
+    const mmioemu_insn *in;
+    const mmioemu_access_list *l;
+    mmioemu_cpu *cpu;
+    x86_wb wb;
+    uint64_t fl; /* new RFLAGS */
+} xc;
+
+typedef mmioemu_status (*x86_handler)(xc *c);
+typedef uint64_t (*x86_compute)(xc *c, uint64_t old);
+
+static mmioemu_status rd(xc *c, uint8_t *buf)
+{
+    return exec_read_operand(c->pc->ops, c->pc->ctx, c->l, false, buf);
+}
+
+static mmioemu_status wr(xc *c, const uint8_t *buf)
+{
+    return exec_write_operand(c->pc->ops, c->pc->ctx, c->l, false, buf);
+}
+
+static const mmioemu_x86_state *xs(const xc *c)
+{
+    return &c->cpu->u.x86;
+}
+
+/* The register or immediate source operand at the operand size. */
+static uint64_t src_value(const xc *c)
+{
+    if (c->in->flags & MMIOEMU_F_IMM)
+        return (uint64_t)c->in->imm & mm_mask(c->in->size);
+    if (c->in->reg == MMIOEMU_REG_NONE)
+        return 0;
+    return x86_reg_get(xs(c), c->in->reg, c->in->size);
+}
+
+/* Locked forms need one piece (a split locked access is a bus lock we
+ * cannot reproduce with one callback) and the cmpxchg callback. */
+static bool can_lock(const xc *c)
+{
+    return c->l->count == 1 && c->pc->ops && c->pc->ops->cmpxchg;
+}
+
+/* Read-modify-write: unlocked = read, compute, write; locked (LOCK prefix,
+ * or XCHG which is always locked - SDM Vol. 2B XCHG) = read, then cmpxchg
+ * until memory still held the value we computed from. */
+static mmioemu_status rmw(xc *c, x86_compute f)
+{
+    uint8_t cur[8], nb[8];
+    unsigned size = c->in->size;
+    bool locked = (c->in->flags & MMIOEMU_F_LOCK) || c->in->kind == MMIOEMU_KIND_XCHG;
+    if (locked && !can_lock(c))
+        return MMIOEMU_ERR_UNSUPPORTED;
+    mmioemu_status s = rd(c, cur);
+    if (s != MMIOEMU_OK)
+        return s;
+    for (unsigned t = 0; t < LOCK_TRIES; t++) {
+        c->wb.n = 0;
+        c->fl = xs(c)->rflags;
+        mm_store_le(nb, f(c, mm_load_le(cur, size)), size);
+        if (!locked)
+            return wr(c, nb);
+        int rc = c->pc->ops->cmpxchg(c->pc->ctx, c->l->a[0].pa, cur, nb, size);
+        if (rc == 0)
+            return MMIOEMU_OK;
+        if (rc != 1)
+            return MMIOEMU_ERR_CALLBACK;
+    }
+    return MMIOEMU_ERR_RETRY;
+}
+
+static uint64_t alu_compute(xc *c, uint64_t old)
+{
+    return x86_alu(c->in->op, c->in->size, old, src_value(c), &c->fl);
+}
+
+static uint64_t xchg_compute(xc *c, uint64_t old)
+{
+    x86_wb_set(&c->wb, xs(c), c->in->reg, c->in->size, old);
+    return src_value(c);
+}
+
+static uint64_t xadd_compute(xc *c, uint64_t old)
+{
+    /* SDM XADD: TEMP = SRC + DEST; SRC = DEST; DEST = TEMP; flags of the add */
+    uint64_t sum = x86_alu(MMIOEMU_OP_ADD, c->in->size, old, src_value(c), &c->fl);
+    x86_wb_set(&c->wb, xs(c), c->in->reg, c->in->size, old);
+    return sum;
+}
+
+static unsigned bt_bit(const xc *c)
+{
+    /* SDM BT: an immediate offset is taken modulo the operand width; a
+     * register offset's high part already moved the address (x86_plan.c). */
+    return (unsigned)src_value(c) & (8u * c->in->size - 1);
+}
+
+static uint64_t bt_compute(xc *c, uint64_t old)
+{
+    return x86_bt(c->in->op, old, bt_bit(c), &c->fl) & mm_mask(c->in->size);
+}
+
+static mmioemu_status h_read(xc *c)
+{
+    uint8_t buf[64];
+    const mmioemu_insn *in = c->in;
+    mmioemu_status s = rd(c, buf);
+    if (s != MMIOEMU_OK)
+        return s;
+    if (in->reg >= MMIOEMU_REG_V0) { /* nothing can fail after this: commit now */
+        x86_vec_load(&c->cpu->u.x86, in, buf);
+        return MMIOEMU_OK;
+    }
+    /* MOVBE: SDM Vol. 2B MOVBE swaps the bytes between memory and register. */
+    uint64_t v = (in->flags & MMIOEMU_F_BSWAP) ? mm_load_be(buf, in->size)
+                                               : mm_load_le(buf, in->size);
+    if (in->ext == MMIOEMU_EXT_SIGN)
+        v = mm_sext(v, in->size);
+    x86_wb_set(&c->wb, xs(c), in->reg, in->dst_size ? in->dst_size : in->size, v);
+    return MMIOEMU_OK;
+}
+
+static mmioemu_status h_write(xc *c)
+{
+    uint8_t buf[64];
+    const mmioemu_insn *in = c->in;
+    if (in->reg >= MMIOEMU_REG_V0) {
+        x86_vec_get(xs(c), in->reg, in->size, buf);
+    } else {
+        uint64_t v = x86_reg_get(xs(c), in->reg, in->size);
+        if (in->flags & MMIOEMU_F_BSWAP)
+            mm_store_be(buf, v, in->size);
+        else
+            mm_store_le(buf, v, in->size);
+    }
+    return wr(c, buf);
+}
+
+static mmioemu_status h_write_imm(xc *c)
+{
+    uint8_t buf[8];
+    /* The descriptor's imm is already extended as the CPU does (C7 REX.W: sign). */
+    mm_store_le(buf, (uint64_t)c->in->imm, c->in->size);
+    return wr(c, buf);
+}
+
+static mmioemu_status h_alu_rmw(xc *c)
+{
+    return rmw(c, alu_compute);
+}
+
+static mmioemu_status h_xchg(xc *c)
+{
+    return rmw(c, xchg_compute);
+}
+
+static mmioemu_status h_xadd(xc *c)
+{
+    return rmw(c, xadd_compute);
+}
+
+static mmioemu_status h_alu_read(xc *c)
+{
+    uint8_t buf[8];
+    const mmioemu_insn *in = c->in;
+    mmioemu_status s = rd(c, buf);
+    if (s != MMIOEMU_OK)
+        return s;
+    uint64_t r = x86_alu(in->op, in->size, x86_reg_get(xs(c), in->reg, in->size),
+                         mm_load_le(buf, in->size), &c->fl);
+    if (in->op != MMIOEMU_OP_CMP && in->op != MMIOEMU_OP_TEST)
+        x86_wb_set(&c->wb, xs(c), in->reg, in->size, r);
+    return MMIOEMU_OK;
+}
+
+static mmioemu_status h_cmp(xc *c)
+{
+    uint8_t buf[8];
+    const mmioemu_insn *in = c->in;
+    mmioemu_status s = rd(c, buf);
+    if (s != MMIOEMU_OK)
+        return s;
+    uint64_t m = mm_load_le(buf, in->size), src = src_value(c);
+    if (in->flags & MMIOEMU_F_MEM_SRC) /* CMP r, r/m: flags of reg - mem */
+        x86_alu(in->op, in->size, src, m, &c->fl);
+    else
+        x86_alu(in->op, in->size, m, src, &c->fl);
+    return MMIOEMU_OK;
+}
+
+static mmioemu_status h_bt(xc *c)
+{
+    uint8_t buf[8];
+    if (c->in->op != MMIOEMU_OP_BT)
+        return rmw(c, bt_compute);
+    mmioemu_status s = rd(c, buf);
+    if (s == MMIOEMU_OK)
+        x86_bt(MMIOEMU_OP_BT, mm_load_le(buf, c->in->size), bt_bit(c), &c->fl);
+    return s;
+}
+
+/* SDM Vol. 2A CMPXCHG: compare the accumulator with the destination; equal:
+ * ZF=1, dest = src; else ZF=0, accumulator = dest, and the destination is
+ * written back with its own value ("the processor never produces a locked
+ * read without also producing a locked write"). Flags as CMP acc, dest. */
+static mmioemu_status h_cmpxchg(xc *c)
+{
+    uint8_t cur[8], nb[8];
+    const mmioemu_insn *in = c->in;
+    unsigned size = in->size;
+    uint64_t acc = x86_reg_get(xs(c), MMIOEMU_REG_RAX, size), m;
+    mmioemu_status s;
+    if (in->flags & MMIOEMU_F_LOCK) {
+        if (!can_lock(c))
+            return MMIOEMU_ERR_UNSUPPORTED;
+        mm_store_le(cur, acc, size);
+        mm_store_le(nb, src_value(c), size);
+        int rc = c->pc->ops->cmpxchg(c->pc->ctx, c->l->a[0].pa, cur, nb, size);
+        if (rc != 0 && rc != 1)
+            return MMIOEMU_ERR_CALLBACK;
+        m = rc == 0 ? acc : mm_load_le(cur, size);
+    } else {
+        s = rd(c, cur);
+        if (s != MMIOEMU_OK)
+            return s;
+        m = mm_load_le(cur, size);
+        mm_store_le(nb, m == acc ? src_value(c) : m, size);
+        s = wr(c, nb);
+        if (s != MMIOEMU_OK)
+            return s;
+    }
+    x86_alu(MMIOEMU_OP_CMP, size, acc, m, &c->fl);
+    if (m != acc)
+        x86_wb_set(&c->wb, xs(c), MMIOEMU_REG_RAX, size, m);
+    return MMIOEMU_OK;
+}
+
+/* SDM Vol. 2A CMPXCHG8B/16B: EDX:EAX (RDX:RAX) vs m64 (m128); equal: ZF=1,
+ * m = ECX:EBX (RCX:RBX); else ZF=0, EDX:EAX = m. Other flags unaffected. */
+static mmioemu_status h_cmpxchg_wide(xc *c)
+{
+    uint8_t cur[16], cmp[16], nb[16];
+    unsigned size = c->in->size, half = size / 2;
+    const mmioemu_x86_state *x = xs(c);
+    bool eq;
+    mm_store_le(cmp, x86_reg_get(x, MMIOEMU_REG_RAX, half), half);
+    mm_store_le(cmp + half, x86_reg_get(x, MMIOEMU_REG_RDX, half), half);
+    mm_store_le(nb, x86_reg_get(x, MMIOEMU_REG_RBX, half), half);
+    mm_store_le(nb + half, x86_reg_get(x, MMIOEMU_REG_RCX, half), half);
+    if (c->in->flags & MMIOEMU_F_LOCK) {
+        if (!can_lock(c))
+            return MMIOEMU_ERR_UNSUPPORTED;
+        mm_copy(cur, cmp, size);
+        int rc = c->pc->ops->cmpxchg(c->pc->ctx, c->l->a[0].pa, cur, nb, size);
+        if (rc != 0 && rc != 1)
+            return MMIOEMU_ERR_CALLBACK;
+        eq = rc == 0;
+    } else {
+        mmioemu_status s = rd(c, cur);
+        if (s != MMIOEMU_OK)
+            return s;
+        eq = mm_equal(cur, cmp, size);
+        s = wr(c, eq ? nb : cur);
+        if (s != MMIOEMU_OK)
+            return s;
+    }
+    c->fl = eq ? c->fl | MMIOEMU_FLAG_ZF : c->fl & ~(uint64_t)MMIOEMU_FLAG_ZF;
+    if (!eq) {
+        x86_wb_set(&c->wb, x, MMIOEMU_REG_RAX, half, mm_load_le(cur, half));
+        x86_wb_set(&c->wb, x, MMIOEMU_REG_RDX, half, mm_load_le(cur + half, half));
+    }
+    return MMIOEMU_OK;
+}
+
+/* MOVDIR64B: 64 bytes read from the source, written as ONE 64-byte store
+ * (SDM Vol. 2B MOVDIR64B: the destination write is not torn). */
+static mmioemu_status h_movdir64b(xc *c)
+{
+    uint8_t buf[64];
+    mmioemu_status s = rd(c, buf);
+    if (s != MMIOEMU_OK)
+        return s;
+    return exec_write_operand(c->pc->ops, c->pc->ctx, c->l, true, buf);
+}
+
+static mmioemu_status h_none(xc *c)
+{
+    (void)c; /* CLFLUSH/CLFLUSHOPT/CLWB: no data access to emulate */
+    return MMIOEMU_OK;
+}
+
+static const x86_handler handlers[MMIOEMU_KIND_COUNT_] = {
+    [MMIOEMU_KIND_READ] = h_read,           [MMIOEMU_KIND_WRITE] = h_write,
+    [MMIOEMU_KIND_WRITE_IMM] = h_write_imm, [MMIOEMU_KIND_ALU_RMW] = h_alu_rmw,
+    [MMIOEMU_KIND_ALU_READ] = h_alu_read,   [MMIOEMU_KIND_CMP] = h_cmp,
+    [MMIOEMU_KIND_XCHG] = h_xchg,           [MMIOEMU_KIND_CMPXCHG] = h_cmpxchg,
+    [MMIOEMU_KIND_CMPXCHG_WIDE] = h_cmpxchg_wide, [MMIOEMU_KIND_XADD] = h_xadd,
+    [MMIOEMU_KIND_BT] = h_bt,               [MMIOEMU_KIND_MOVDIR64B] = h_movdir64b,
+    [MMIOEMU_KIND_FLUSH] = h_none,
+};
+
+mmioemu_status x86_execute(const plan_ctx *pc, const mmioemu_insn *insn,
+                           const mmioemu_access_list *plan, mmioemu_cpu *cpu,
+                           mmioemu_result *res)
+{
+    if (x86_is_string(insn))
+        return x86_string_execute(pc, insn, plan, cpu, res);
+    if (!plan)
+        return MMIOEMU_ERR_ARG;
+    if (!x86_kind_supported(insn) || !handlers[insn->kind])
+        return MMIOEMU_ERR_UNSUPPORTED;
+    xc c;
+    c.pc = pc, c.in = insn, c.l = plan, c.cpu = cpu;
+    c.wb.n = 0;
+    c.fl = cpu->u.x86.rflags;
+    mmioemu_status s = handlers[insn->kind](&c);
+    if (s != MMIOEMU_OK)
+        return s;
+    x86_wb_commit(&c.wb, &cpu->u.x86);
+    cpu->u.x86.rflags = c.fl;
+    cpu->u.x86.rip = x86_next_rip(cpu, insn->length);
+    return MMIOEMU_OK;
+}

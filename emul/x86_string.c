@@ -1,0 +1,187 @@
+/* x86 string instructions (MOVS/STOS/LODS/CMPS/SCAS) element by element:
+ * DF steps, REP/REPE/REPNE, 67 (rSI/rDI/rCX at the address size), RCX = 0,
+ * and the caller's budget (RETRY with the registers consistent, RIP not
+ * advanced - what the CPU itself does when an interrupt hits a REP). */
+#include "x86_emul.h"
+
+#include "../lib/bytes.h"
+
+bool x86_is_string(const mmioemu_insn *insn)
+{
+    return insn->kind >= MMIOEMU_KIND_MOVS && insn->kind <= MMIOEMU_KIND_SCAS;
+}
+
+static bool is_rep(const mmioemu_insn *insn)
+{
+    return (insn->flags & (MMIOEMU_F_REP | MMIOEMU_F_REPNE)) != 0;
+}
+
+static unsigned asize(const mmioemu_insn *insn)
+{
+    return insn->mem.addr_size ? insn->mem.addr_size : 8;
+}
+
+/* rCX / rSI / rDI as the address size sees them (SDM Vol. 2B MOVS: the
+ * address-size attribute picks SI/ESI/RSI, and REP counts in CX/ECX/RCX). */
+static uint64_t areg(const mmioemu_cpu *cpu, const mmioemu_insn *insn, unsigned reg)
+{
+    return cpu->u.x86.gpr[reg] & mm_mask(asize(insn));
+}
+
+/* Does this string instruction read [seg:rSI]? Write/read [ES:rDI]? */
+static bool uses_src(unsigned kind)
+{
+    return kind == MMIOEMU_KIND_MOVS || kind == MMIOEMU_KIND_LODS || kind == MMIOEMU_KIND_CMPS;
+}
+
+static bool uses_dst(unsigned kind)
+{
+    return kind != MMIOEMU_KIND_LODS;
+}
+
+mmioemu_status x86_string_plan(const plan_ctx *pc, const mmioemu_insn *insn,
+                               const mmioemu_cpu *cpu, mmioemu_access_list *out,
+                               mmioemu_result *res)
+{
+    plan_operand op[2];
+    unsigned n = 0, k = insn->kind;
+    mmioemu_status s;
+    out->count = 0;
+    if (is_rep(insn) && areg(cpu, insn, MMIOEMU_REG_RCX) == 0) {
+        /* Nothing is accessed, so this cannot be the faulting instruction. */
+        if (pc->check_fault && pc->fault &&
+            (pc->fault->flags & (MMIOEMU_FAULT_GLA | MMIOEMU_FAULT_GPA)))
+            return MMIOEMU_ERR_ADDRESS_MISMATCH;
+        return MMIOEMU_OK;
+    }
+    if (uses_src(k)) {
+        s = x86_linear(cpu, insn->mem.seg, areg(cpu, insn, MMIOEMU_REG_RSI), asize(insn),
+                       insn->size, false, &op[n].la, res);
+        if (s != MMIOEMU_OK)
+            return s;
+        op[n].size = insn->size, op[n].acc_flags = 0, op[n].rmw = false, n++;
+    }
+    if (uses_dst(k)) {
+        /* SDM: the destination is always ES:rDI; no override applies. */
+        bool w = k == MMIOEMU_KIND_MOVS || k == MMIOEMU_KIND_STOS;
+        s = x86_linear(cpu, MMIOEMU_SEG_ES, areg(cpu, insn, MMIOEMU_REG_RDI), asize(insn),
+                       insn->size, w, &op[n].la, res);
+        if (s != MMIOEMU_OK)
+            return s;
+        op[n].size = insn->size, op[n].rmw = false;
+        op[n].acc_flags = (uint16_t)((w ? MMIOEMU_ACC_WRITE : 0) | (n ? MMIOEMU_ACC_SECOND : 0));
+        n++;
+    }
+    s = plan_check_fault(pc, op, n);
+    for (unsigned i = 0; s == MMIOEMU_OK && i < n; i++)
+        s = plan_add_operand(pc, &op[i], out);
+    return s;
+}
+
+/* One element on the planned pieces: data callbacks, then the register
+ * updates into *wb and the flags into *fl. Nothing committed here. */
+static mmioemu_status element(const plan_ctx *pc, const mmioemu_insn *insn,
+                              const mmioemu_access_list *l, const mmioemu_cpu *cpu, x86_wb *wb,
+                              uint64_t *fl)
+{
+    const mmioemu_x86_state *x = &cpu->u.x86;
+    uint8_t a[8], b[8];
+    unsigned size = insn->size > 8 ? 8 : insn->size, k = insn->kind;
+    mmioemu_status s = MMIOEMU_OK;
+    switch (k) {
+    case MMIOEMU_KIND_MOVS: /* both sides may be MMIO or RAM */
+        s = exec_read_operand(pc->ops, pc->ctx, l, false, a);
+        if (s == MMIOEMU_OK)
+            s = exec_write_operand(pc->ops, pc->ctx, l, true, a);
+        break;
+    case MMIOEMU_KIND_STOS:
+        mm_store_le(a, x->gpr[MMIOEMU_REG_RAX], size);
+        s = exec_write_operand(pc->ops, pc->ctx, l, false, a);
+        break;
+    case MMIOEMU_KIND_LODS:
+        s = exec_read_operand(pc->ops, pc->ctx, l, false, a);
+        x86_wb_set(wb, x, MMIOEMU_REG_RAX, size, mm_load_le(a, size));
+        break;
+    case MMIOEMU_KIND_CMPS: /* SDM CMPS: flags of [rSI] - [rDI] */
+        s = exec_read_operand(pc->ops, pc->ctx, l, false, a);
+        if (s == MMIOEMU_OK)
+            s = exec_read_operand(pc->ops, pc->ctx, l, true, b);
+        x86_alu(MMIOEMU_OP_CMP, size, mm_load_le(a, size), mm_load_le(b, size), fl);
+        break;
+    default: /* SCAS: flags of rAX - [rDI] */
+        s = exec_read_operand(pc->ops, pc->ctx, l, false, a);
+        x86_alu(MMIOEMU_OP_CMP, size, x->gpr[MMIOEMU_REG_RAX], mm_load_le(a, size), fl);
+        break;
+    }
+    if (s != MMIOEMU_OK)
+        return s;
+    /* SDM MOVS: rSI/rDI step by the element size, down when DF = 1. */
+    uint64_t step = (x->rflags & MMIOEMU_FLAG_DF) ? (uint64_t)0 - size : size;
+    unsigned as = asize(insn);
+    if (uses_src(k))
+        x86_wb_set(wb, x, MMIOEMU_REG_RSI, as, x->gpr[MMIOEMU_REG_RSI] + step);
+    if (uses_dst(k))
+        x86_wb_set(wb, x, MMIOEMU_REG_RDI, as, x->gpr[MMIOEMU_REG_RDI] + step);
+    if (is_rep(insn))
+        x86_wb_set(wb, x, MMIOEMU_REG_RCX, as, x->gpr[MMIOEMU_REG_RCX] - 1);
+    return MMIOEMU_OK;
+}
+
+/* REPE/REPNE CMPS/SCAS stop when ZF says so (SDM Vol. 2B REP table). */
+static bool cond_stop(const mmioemu_insn *insn, uint64_t rflags)
+{
+    if (insn->kind != MMIOEMU_KIND_CMPS && insn->kind != MMIOEMU_KIND_SCAS)
+        return false;
+    bool zf = (rflags & MMIOEMU_FLAG_ZF) != 0;
+    return (insn->flags & MMIOEMU_F_REPNE) ? zf : !zf;
+}
+
+mmioemu_status x86_string_execute(const plan_ctx *pc, const mmioemu_insn *insn,
+                                  const mmioemu_access_list *plan, mmioemu_cpu *cpu,
+                                  mmioemu_result *res)
+{
+    mmioemu_x86_state *x = &cpu->u.x86;
+    mmioemu_access_list list;
+    plan_ctx epc = *pc;
+    uint32_t done = 0, budget = pc->policy->rep_budget ? pc->policy->rep_budget : 1024;
+    mmioemu_status s = MMIOEMU_OK;
+    if (pc->policy->flags & MMIOEMU_POLICY_NO_STRING)
+        return MMIOEMU_ERR_DENIED;
+    if (!plan && is_rep(insn) && areg(cpu, insn, MMIOEMU_REG_RCX) == 0) {
+        s = x86_string_plan(&epc, insn, cpu, &list, res); /* the fault check still applies */
+        if (s != MMIOEMU_OK)
+            return s;
+    }
+    for (;;) {
+        if (is_rep(insn) && areg(cpu, insn, MMIOEMU_REG_RCX) == 0)
+            break;
+        if (done == budget) {
+            s = MMIOEMU_ERR_RETRY;
+            break;
+        }
+        const mmioemu_access_list *l = plan;
+        if (done || !plan) {
+            s = x86_string_plan(&epc, insn, cpu, &list, res);
+            if (s != MMIOEMU_OK)
+                break;
+            l = &list;
+        }
+        epc.check_fault = false; /* later elements move away from the fault */
+        x86_wb wb;
+        uint64_t fl = x->rflags;
+        wb.n = 0;
+        s = element(&epc, insn, l, cpu, &wb, &fl);
+        if (s != MMIOEMU_OK)
+            break;
+        x86_wb_commit(&wb, x);
+        x->rflags = fl;
+        done++;
+        if (!is_rep(insn) || cond_stop(insn, fl))
+            break;
+    }
+    if (res)
+        res->iterations = done;
+    if (s == MMIOEMU_OK)
+        x->rip = x86_next_rip(cpu, insn->length);
+    return s;
+}
