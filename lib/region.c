@@ -81,8 +81,7 @@ static void close_slot(mmioemu_region_table *t, uint32_t i)
 static bool range_ok(const mmioemu_region_table *t, uint64_t base, uint64_t size)
 {
     uint64_t g = t->granule;
-    return size != 0 && (base & (g - 1)) == 0 && (size & (g - 1)) == 0 &&
-           base + (size - 1) >= base;
+    return size != 0 && (base & (g - 1)) == 0 && (size & (g - 1)) == 0 && base + (size - 1) >= base;
 }
 
 mmioemu_status mmioemu_region_init(mmioemu_region_table *t, mmioemu_region *slots,

@@ -198,10 +198,10 @@ Test(region, unmap_of_unmapped_unaligned_or_straddling_ranges_is_an_argument_err
     fresh(8);
     cr_assert_eq(mmioemu_region_map(&tab, 0x10000, G, RS), MMIOEMU_OK);
     cr_assert_eq(mmioemu_region_map(&tab, 0x11000, G, RS), MMIOEMU_OK);
-    cr_assert_eq(mmioemu_region_unmap(&tab, 0x8000, G), MMIOEMU_ERR_ARG);   /* below all */
-    cr_assert_eq(mmioemu_region_unmap(&tab, 0x30000, G), MMIOEMU_ERR_ARG);  /* above all */
+    cr_assert_eq(mmioemu_region_unmap(&tab, 0x8000, G), MMIOEMU_ERR_ARG);      /* below all */
+    cr_assert_eq(mmioemu_region_unmap(&tab, 0x30000, G), MMIOEMU_ERR_ARG);     /* above all */
     cr_assert_eq(mmioemu_region_unmap(&tab, 0x10000, 2 * G), MMIOEMU_ERR_ARG); /* two regions */
-    cr_assert_eq(mmioemu_region_unmap(&tab, 0x10800, G), MMIOEMU_ERR_ARG);  /* unaligned */
+    cr_assert_eq(mmioemu_region_unmap(&tab, 0x10800, G), MMIOEMU_ERR_ARG);     /* unaligned */
     cr_assert_eq(mmioemu_region_unmap(&tab, 0x10000, 0), MMIOEMU_ERR_ARG);
     cr_assert_eq(mmioemu_region_unmap(NULL, 0x10000, G), MMIOEMU_ERR_ARG);
     cr_assert_eq(tab.count, 2u);
@@ -257,9 +257,7 @@ static bool writer_step(unsigned i)
 {
     bool ok;
     switch (i % 4) {
-    case 0:
-        ok = mmioemu_region_map(&tab, 0x80000, 2 * G, RS) == MMIOEMU_OK;
-        break;
+    case 0: ok = mmioemu_region_map(&tab, 0x80000, 2 * G, RS) == MMIOEMU_OK; break;
     case 1:
         ok = mmioemu_region_unmap(&tab, 0x80000, 2 * G) == MMIOEMU_OK &&
              mmioemu_region_map(&tab, 0x80000, 8 * G, RP | RO) == MMIOEMU_OK;
@@ -267,9 +265,7 @@ static bool writer_step(unsigned i)
     case 2: /* prefix unmap: base and size change together */
         ok = mmioemu_region_unmap(&tab, 0x80000, G) == MMIOEMU_OK;
         break;
-    default:
-        ok = mmioemu_region_unmap(&tab, 0x81000, 7 * G) == MMIOEMU_OK;
-        break;
+    default: ok = mmioemu_region_unmap(&tab, 0x81000, 7 * G) == MMIOEMU_OK; break;
     }
     /* Move the slot holding PROBE up and down: at most one region below. */
     if (i & 1)
@@ -303,8 +299,7 @@ Test(region, concurrent_lookups_never_see_a_torn_region)
     cr_assert_eq(pthread_join(th, NULL), 0);
     cr_assert(ok, "writer step %u failed", i - 1);
     cr_log_info("region race: %u writer steps, %lu lookups, %lu found", i, rc.lookups, rc.found);
-    cr_assert_eq(rc.torn, 0ul, "%lu torn lookups, e.g. base 0x%llx size 0x%llx attrs %u",
-                 rc.torn, (unsigned long long)rc.bad.base, (unsigned long long)rc.bad.size,
-                 rc.bad.attrs);
+    cr_assert_eq(rc.torn, 0ul, "%lu torn lookups, e.g. base 0x%llx size 0x%llx attrs %u", rc.torn,
+                 (unsigned long long)rc.bad.base, (unsigned long long)rc.bad.size, rc.bad.attrs);
     cr_assert_gt(rc.found, 0ul, "the reader never overlapped a mapped state");
 }

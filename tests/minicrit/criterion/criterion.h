@@ -37,30 +37,30 @@ void mc_skip_(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4), noreturn));
 void mc_log_(const char *level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-#define Test(suite, name)                                                                         \
-    static void suite##_##name##_impl(void);                                                      \
-    static struct mc_test mc_test_##suite##_##name = {#suite, #name, suite##_##name##_impl,       \
-                                                      __FILE__, __LINE__, NULL};                  \
-    __attribute__((constructor)) static void mc_reg_##suite##_##name(void)                        \
-    {                                                                                             \
-        mc_register(&mc_test_##suite##_##name);                                                   \
-    }                                                                                             \
+#define Test(suite, name)                                                                          \
+    static void suite##_##name##_impl(void);                                                       \
+    static struct mc_test mc_test_##suite##_##name = {#suite,   #name,    suite##_##name##_impl,   \
+                                                      __FILE__, __LINE__, NULL};                   \
+    __attribute__((constructor)) static void mc_reg_##suite##_##name(void)                         \
+    {                                                                                              \
+        mc_register(&mc_test_##suite##_##name);                                                    \
+    }                                                                                              \
     static void suite##_##name##_impl(void)
 
 /* The optional message: " " __VA_ARGS__ pastes the padding onto the user's
  * literal format (Criterion's own formats are literals too) and avoids an
  * empty format when there is none. */
-#define MC_CHECK_(fatal, cond, expr, ...)                                                         \
-    do {                                                                                          \
-        if (!(cond))                                                                              \
-            mc_fail_(fatal, __FILE__, __LINE__, expr, " " __VA_ARGS__);                           \
+#define MC_CHECK_(fatal, cond, expr, ...)                                                          \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            mc_fail_(fatal, __FILE__, __LINE__, expr, " " __VA_ARGS__);                            \
     } while (0)
 
 #define MC_STR_CHECK_(fatal, a, b, neg, expr, ...)                                                 \
-    do {                                                                                          \
-        const char *mc_a_ = (a), *mc_b_ = (b);                                                    \
+    do {                                                                                           \
+        const char *mc_a_ = (a), *mc_b_ = (b);                                                     \
         if ((!mc_a_ || !mc_b_ || strcmp(mc_a_, mc_b_) != 0) != (neg))                              \
-            mc_str_fail_(fatal, __FILE__, __LINE__, expr, mc_a_, mc_b_, " " __VA_ARGS__);         \
+            mc_str_fail_(fatal, __FILE__, __LINE__, expr, mc_a_, mc_b_, " " __VA_ARGS__);          \
     } while (0)
 
 #define cr_assert(cond, ...) MC_CHECK_(1, cond, #cond, __VA_ARGS__)
@@ -73,10 +73,8 @@ void mc_log_(const char *level, const char *fmt, ...) __attribute__((format(prin
 #define cr_assert_geq(a, b, ...) MC_CHECK_(1, (a) >= (b), "(" #a ") >= (" #b ")", __VA_ARGS__)
 #define cr_assert_null(p, ...) MC_CHECK_(1, (p) == NULL, "(" #p ") == NULL", __VA_ARGS__)
 #define cr_assert_not_null(p, ...) MC_CHECK_(1, (p) != NULL, "(" #p ") != NULL", __VA_ARGS__)
-#define cr_assert_str_eq(a, b, ...)                                                               \
-    MC_STR_CHECK_(1, a, b, 0, "(" #a ") == (" #b ")", __VA_ARGS__)
-#define cr_assert_str_neq(a, b, ...)                                                              \
-    MC_STR_CHECK_(1, a, b, 1, "(" #a ") != (" #b ")", __VA_ARGS__)
+#define cr_assert_str_eq(a, b, ...) MC_STR_CHECK_(1, a, b, 0, "(" #a ") == (" #b ")", __VA_ARGS__)
+#define cr_assert_str_neq(a, b, ...) MC_STR_CHECK_(1, a, b, 1, "(" #a ") != (" #b ")", __VA_ARGS__)
 
 #define cr_expect(cond, ...) MC_CHECK_(0, cond, #cond, __VA_ARGS__)
 #define cr_expect_not(cond, ...) MC_CHECK_(0, !(cond), "!(" #cond ")", __VA_ARGS__)

@@ -8,7 +8,7 @@
 #undef cr_fail
 #undef cr_assert_fail
 #undef cr_expect_fail
-#define mc_compat_fail_(Fail, ...)                                                                \
+#define mc_compat_fail_(Fail, ...)                                                                 \
     CR_EXPAND(cr_assert_impl(Fail, 0, dummy, CRITERION_ASSERT_MSG_FAIL, (), __VA_ARGS__))
 #define cr_assert_fail(...) mc_compat_fail_(CR_FAIL_ABORT_, __VA_ARGS__)
 #define cr_expect_fail(...) mc_compat_fail_(CR_FAIL_CONTINUES_, __VA_ARGS__)
