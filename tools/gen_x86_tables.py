@@ -1,0 +1,388 @@
+#!/usr/bin/env python3
+"""Generate the native x86 decoder tables from decoders/x86/x86_forms.spec.
+
+    gen_x86_tables.py            write decoders/x86/x86_tables.gen.{c,h}
+    gen_x86_tables.py --check    exit 1 if the checked-in files differ
+
+Spec line (whitespace separated, '#' starts a comment, ';' starts the SDM ref):
+    map op modrm pfx size imm kind op reg ext flags mnemonic ; reference
+map    1b 0f 38 3a 3dn v1 v2 v3 e1 e2 e3 e5 e6 x8 x9 xa (VEX/EVEX/XOP maps)
+op     hex byte or range "b0-b7"
+modrm  -  no ModRM | r any | m mod!=3 | x mod==3, optional /n (reg) and
+       .n or .n-m (rm values allowed when mod==3)
+pfx    - any | np | 66 | f3 | f2, joined with '|'
+size   access size rule (see SIZES), imm (IMMS), kind (KINDS), op (OPS)
+reg    - | r (GPR ModRM.reg) | v (vector ModRM.reg) | a (accumulator)
+ext    - | z | s | m | g (by destination width)
+flags  comma list of FLAGS, dst=<size>, w0/w1 (VEX.W/EVEX.W), or '-'
+"""
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SPEC = os.path.join(ROOT, "decoders", "x86", "x86_forms.spec")
+OUT_C = os.path.join(ROOT, "decoders", "x86", "x86_tables.gen.c")
+OUT_H = os.path.join(ROOT, "decoders", "x86", "x86_tables.gen.h")
+
+MAPS = ["1b", "0f", "38", "3a", "3dn", "v1", "v2", "v3", "e1", "e2", "e3", "e5", "e6",
+        "x8", "x9", "xa"]
+SIZES = ["-", "b", "w", "d", "q", "t", "v", "z", "y", "dq", "qq", "o", "x", "xh", "xq",
+         "xo", "p", "s", "bnd", "cx", "env", "fs", "fx", "a", "dv", "vd", "xs"]
+IMMS = ["-", "ib", "iw", "iz", "iv", "iwb", "ap", "mo", "jb", "jz", "ibz", "ibb", "id"]
+KINDS = ["-", "read", "write", "wimm", "ldp", "stp", "movs", "stos", "lods", "cmps", "scas",
+         "rmw", "aread", "cmp", "xchg", "cmpxchg", "cx8", "xadd", "bt", "m64b", "flush", "other"]
+OPS = ["add", "or", "adc", "sbb", "and", "sub", "xor", "cmp", "test", "inc", "dec", "not",
+       "neg", "bt", "bts", "btr", "btc"]
+REGS = ["-", "r", "v", "a"]
+EXTS = ["-", "z", "s", "m", "g"]
+# name -> bit; order is ABI of the generated tables only
+FLAGS = ["modrm", "memonly", "regonly", "lock", "i64", "o64", "d64", "f64", "imm", "memsrc",
+         "bswap", "nt", "al", "dir", "rep", "repne", "m66", "l0", "l1", "nv", "vsib", "evex_b",
+         "nomask", "l512", "opgrp", "lig", "xmmdst", "rex_w_sz", "grpop"]
+PFX = {"np": 0, "66": 1, "f3": 2, "f2": 3}
+
+
+def die(msg, lineno=None):
+    where = "x86_forms.spec:%d: " % lineno if lineno else ""
+    sys.stderr.write("gen_x86_tables: %s%s\n" % (where, msg))
+    sys.exit(2)
+
+
+class Row:
+    pass
+
+
+def parse_modrm(tok, ln):
+    r = Row()
+    r.modrm = tok != "-"
+    r.mod = "any"
+    r.reg = None
+    r.rms = set(range(8))
+    if not r.modrm:
+        return r
+    m = tok[0]
+    if m not in "rmx":
+        die("bad modrm %r" % tok, ln)
+    r.mod = {"r": "any", "m": "mem", "x": "reg"}[m]
+    rest = tok[1:]
+    if "." in rest:
+        rest, rm = rest.split(".")
+        if "-" in rm:
+            a, b = rm.split("-")
+            r.rms = set(range(int(a), int(b) + 1))
+        else:
+            r.rms = {int(x) for x in rm}
+    if rest:
+        if rest[0] != "/":
+            die("bad modrm %r" % tok, ln)
+        rg = rest[1:]
+        if "-" in rg:
+            a, b = rg.split("-")
+            r.reg = set(range(int(a), int(b) + 1))
+        else:
+            r.reg = {int(rg)}
+    return r
+
+
+def parse_line(line, ln):
+    ref = ""
+    if ";" in line:
+        line, ref = line.split(";", 1)
+    f = line.split()
+    if len(f) != 12:
+        die("expected 12 fields, got %d" % len(f), ln)
+    mp, op, modrm, pfx, size, imm, kind, aop, reg, ext, flags, mnem = f
+    if mp not in MAPS:
+        die("bad map %r" % mp, ln)
+    if "-" in op:
+        a, b = op.split("-")
+        ops = list(range(int(a, 16), int(b, 16) + 1))
+    else:
+        ops = [int(op, 16)]
+    m = parse_modrm(modrm, ln)
+    pf = set(range(4)) if pfx == "-" else set()
+    if pfx != "-":
+        for p in pfx.split("|"):
+            if p not in PFX:
+                die("bad prefix %r" % p, ln)
+            pf.add(PFX[p])
+    for v, lst, what in ((size, SIZES, "size"), (imm, IMMS, "imm"), (kind, KINDS, "kind"),
+                         (reg, REGS, "reg"), (ext, EXTS, "ext")):
+        if v not in lst:
+            die("bad %s %r" % (what, v), ln)
+    if aop != "-" and aop != "grp" and aop not in OPS:
+        die("bad op %r" % aop, ln)
+    fl = set()
+    dst = "-"
+    w = None
+    if flags != "-":
+        for x in flags.split(","):
+            if x.startswith("dst="):
+                dst = x[4:]
+                if dst not in SIZES:
+                    die("bad dst %r" % dst, ln)
+            elif x in ("w0", "w1"):
+                w = int(x[1])
+            elif x in FLAGS:
+                fl.add(x)
+            else:
+                die("bad flag %r" % x, ln)
+    if m.modrm:
+        fl.add("modrm")
+    if m.mod == "mem":
+        fl.add("memonly")
+    if m.mod == "reg":
+        fl.add("regonly")
+    if pfx != "-" and "66" in pfx.split("|") and "np" not in pfx.split("|"):
+        fl.add("m66")  # 66 is a mandatory prefix here, not an operand-size override
+    if aop == "grp":
+        fl.add("grpop")
+    rows = []
+    for o in ops:
+        r = Row()
+        r.map, r.op, r.m, r.pf, r.w, r.ln = mp, o, m, pf, w, ln
+        r.size, r.imm, r.kind, r.aop, r.reg, r.ext = size, imm, kind, aop, reg, ext
+        r.dst, r.flags, r.mnem, r.ref = dst, fl, mnem, ref.strip()
+        rows.append(r)
+    return rows
+
+
+def form_key(r):
+    return (r.size, r.imm, r.kind, r.aop, r.reg, r.ext, r.dst, tuple(sorted(r.flags)), r.mnem,
+            tuple(sorted(r.m.rms)) if r.m.mod == "reg" else (), r.map[0])
+
+
+def main():
+    check = "--check" in sys.argv[1:]
+    rows = []
+    with open(SPEC) as fh:
+        for ln, line in enumerate(fh, 1):
+            line = line.split("#", 1)[0].strip()
+            if line:
+                rows.extend(parse_line(line, ln))
+
+    forms = [None]  # 0: invalid
+    form_ids = {}
+    mnems = ["(bad)"]
+
+    def form_id(r):
+        k = form_key(r)
+        if k not in form_ids:
+            form_ids[k] = len(forms)
+            forms.append(r)
+            if r.mnem not in mnems:
+                mnems.append(r.mnem)
+        return form_ids[k]
+
+    by_op = {}
+    for r in rows:
+        by_op.setdefault((r.map, r.op), []).append(r)
+
+    maps = {mp: [0] * 256 for mp in MAPS}
+    groups = []
+    gforms = []
+    gcache = {}
+    for (mp, op), rs in sorted(by_op.items(), key=lambda kv: (MAPS.index(kv[0][0]), kv[0][1])):
+        use_mode = any("i64" in r.flags for r in rs) and any("o64" in r.flags for r in rs)
+        use_w = any(r.w is not None for r in rs)
+        use_p = any(r.pf != set(range(4)) for r in rs)
+        use_mod = len({r.m.mod for r in rs}) > 1
+        use_reg = any(r.m.reg is not None for r in rs)
+        modrm = {r.m.modrm for r in rs}
+        if len(modrm) != 1:
+            die("opcode %s %02x mixes ModRM and no-ModRM rows" % (mp, op), rs[0].ln)
+        if len(rs) == 1 and not (use_w or use_p or use_reg or use_mode):
+            maps[mp][op] = form_id(rs[0])
+            continue
+        dims = [(2 if use_mode else 1), (2 if use_w else 1), (4 if use_p else 1),
+                (2 if use_mod else 1), (8 if use_reg else 1)]
+        strides = []
+        s = 1
+        for d in reversed(dims):
+            strides.insert(0, s if d > 1 else 0)
+            s *= d
+        tab = []
+        for mo in range(dims[0]):
+            for w in range(dims[1]):
+                for p in range(dims[2]):
+                    for isreg in range(dims[3]):
+                        for reg in range(dims[4]):
+                            tab.append(pick(rs, use_mode, mo, use_w, w, use_p, p, use_mod,
+                                            isreg, use_reg, reg, form_id))
+        key = (tuple(tab), tuple(strides))
+        if key not in gcache:
+            gcache[key] = len(groups)
+            groups.append((len(gforms), strides))
+            gforms.extend(tab)
+        gi = gcache[key]
+        if gi >= 0x8000:
+            die("too many groups")
+        maps[mp][op] = 0x8000 | gi
+
+    out_h, out_c = emit(forms, mnems, maps, groups, gforms)
+    if check:
+        bad = [p for p, t in ((OUT_H, out_h), (OUT_C, out_c))
+               if not os.path.exists(p) or open(p).read() != t]
+        for p in bad:
+            sys.stderr.write("gen_x86_tables: %s is stale: run tools/gen_x86_tables.py\n" % p)
+        sys.exit(1 if bad else 0)
+    for p, t in ((OUT_H, out_h), (OUT_C, out_c)):
+        with open(p, "w") as fh:
+            fh.write(t)
+    print("%d forms, %d groups, %d group slots" % (len(forms) - 1, len(groups), len(gforms)))
+
+
+def pick(rs, use_mode, mo, use_w, w, use_p, p, use_mod, isreg, use_reg, reg, form_id):
+    """First row matching the slot; exact-prefix rows beat prefix-agnostic ones."""
+    cands = []
+    for r in rs:
+        if use_mode and ("i64" in r.flags and mo) or (use_mode and "o64" in r.flags and not mo):
+            continue
+        if use_w and r.w is not None and r.w != w:
+            continue
+        if use_p and p not in r.pf:
+            continue
+        if use_mod and ((r.m.mod == "mem" and isreg) or (r.m.mod == "reg" and not isreg)):
+            continue
+        if use_reg and r.m.reg is not None and reg not in r.m.reg:
+            continue
+        cands.append(r)
+    if not cands:
+        return 0
+    exact = [r for r in cands if len(r.pf) < 4]
+    if exact:
+        cands = exact
+    if len(cands) > 1 and all(r.m.mod == "reg" for r in cands):
+        # rows that differ only by rm: one merged form with the union of rm values
+        r0 = cands[0]
+        merged = Row()
+        merged.__dict__.update(r0.__dict__)
+        mm = Row()
+        mm.__dict__.update(r0.m.__dict__)
+        mm.rms = set()
+        names = []
+        for r in cands:
+            mm.rms |= r.m.rms
+            if r.mnem not in names:
+                names.append(r.mnem)
+        mm.mod = "reg"
+        merged.m = mm
+        merged.mnem = "/".join(names)[:40]
+        merged.flags = set(r0.flags) - {"memonly"}
+        return form_id(merged)
+    return form_id(cands[0])
+
+
+def c_ident(s):
+    return "".join(ch if ch.isalnum() else "_" for ch in s).upper()
+
+
+BANNER = ("/* generated by tools/gen_x86_tables.py from decoders/x86/x86_forms.spec"
+          " - do not edit */\n")
+
+
+def emit(forms, mnems, maps, groups, gforms):
+    h = [BANNER]
+    h.append("#ifndef MMIOEMU_X86_TABLES_GEN_H\n#define MMIOEMU_X86_TABLES_GEN_H\n\n")
+    h.append("#include <stdint.h>\n\n")
+    for name, lst, pre in (("size", SIZES, "X86_SZ_"), ("imm", IMMS, "X86_IMM_"),
+                           ("kind", KINDS, "X86_K_"), ("reg", REGS, "X86_R_"),
+                           ("ext", EXTS, "X86_E_")):
+        h.append("enum { /* %s rules */\n" % name)
+        for i, v in enumerate(lst):
+            h.append("    %s%s = %d,\n" % (pre, "NONE" if v == "-" else c_ident(v), i))
+        h.append("};\n")
+    h.append("enum { /* form flags */\n")
+    for i, v in enumerate(FLAGS):
+        h.append("    X86_FF_%s = 1u << %d,\n" % (c_ident(v), i))
+    h.append("};\n")
+    h.append("enum { /* opcode maps */\n")
+    for i, v in enumerate(MAPS):
+        h.append("    X86_MAP_%s = %d,\n" % (c_ident(v), i))
+    h.append("    X86_MAP_COUNT = %d\n};\n\n" % len(MAPS))
+    h.append("/* One instruction form: a row of the spec after prefix/ModRM selection. */\n")
+    h.append("typedef struct x86_form {\n"
+             "    uint32_t flags;  /* X86_FF_* */\n"
+             "    uint16_t mnem;   /* index into x86_mnem_text offsets */\n"
+             "    uint8_t kind;    /* X86_K_* */\n"
+             "    uint8_t op;      /* mmioemu_op, 0xff none */\n"
+             "    uint8_t size;    /* X86_SZ_* access size rule */\n"
+             "    uint8_t dst;     /* X86_SZ_* destination width rule (NONE: = size) */\n"
+             "    uint8_t imm;     /* X86_IMM_* */\n"
+             "    uint8_t reg;     /* X86_R_* */\n"
+             "    uint8_t ext;     /* X86_E_* */\n"
+             "    uint8_t rmmask;  /* allowed ModRM.rm values when mod == 3 */\n"
+             "    uint8_t wsel;    /* 0 any, 1 W0, 2 W1 */\n"
+             "    uint8_t pad;\n"
+             "} x86_form;\n\n")
+    h.append("/* Dispatch on (64-bit mode, W, mandatory prefix, mod==3, ModRM.reg):\n"
+             " * slot = base + sum(selector * stride); a zero stride ignores it. */\n")
+    h.append("typedef struct x86_group {\n"
+             "    uint16_t base;\n"
+             "    uint8_t s_mode, s_w, s_pfx, s_mod, s_reg, pad;\n"
+             "} x86_group;\n\n")
+    h.append("#define X86_GROUP_BIT 0x8000u\n")
+    h.append("#define X86_FORM_COUNT %d\n\n" % len(forms))
+    h.append("extern const uint16_t x86_maps[X86_MAP_COUNT][256];\n")
+    h.append("extern const x86_group x86_groups[%d];\n" % len(groups))
+    h.append("extern const uint16_t x86_group_forms[%d];\n" % len(gforms))
+    h.append("extern const x86_form x86_forms[X86_FORM_COUNT];\n")
+    h.append("extern const char x86_mnem_text[];\n")
+    h.append("extern const uint16_t x86_mnem_offs[%d];\n\n" % len(mnems))
+    h.append("#endif\n")
+
+    c = [BANNER]
+    c.append('#include "x86_tables.gen.h"\n\n')
+    c.append("const uint16_t x86_maps[X86_MAP_COUNT][256] = {\n")
+    for mp in MAPS:
+        c.append("    { /* %s */\n" % mp)
+        t = maps[mp]
+        for i in range(0, 256, 8):
+            c.append("        " + ", ".join("0x%04x" % v for v in t[i:i + 8]) + ",\n")
+        c.append("    },\n")
+    c.append("};\n\n")
+    c.append("const x86_group x86_groups[%d] = {\n" % len(groups))
+    for base, st in groups:
+        c.append("    {%d, %d, %d, %d, %d, %d, 0},\n" % ((base,) + tuple(st)))
+    c.append("};\n\n")
+    c.append("const uint16_t x86_group_forms[%d] = {\n" % len(gforms))
+    for i in range(0, len(gforms), 12):
+        c.append("    " + ", ".join("%d" % v for v in gforms[i:i + 12]) + ",\n")
+    c.append("};\n\n")
+    c.append("const x86_form x86_forms[X86_FORM_COUNT] = {\n")
+    c.append("    {0, 0, 0, 0xff, 0, 0, 0, 0, 0, 0, 0, 0},\n")
+    for r in forms[1:]:
+        fl = " | ".join("X86_FF_%s" % c_ident(x) for x in FLAGS if x in r.flags) or "0"
+        op = 0xff if r.aop in ("-", "grp") else OPS.index(r.aop)
+        rm = sum(1 << x for x in r.m.rms) if r.m.mod == "reg" else 0xff
+        wsel = 0 if r.w is None else r.w + 1
+        c.append("    {%s, %d, X86_K_%s, 0x%02x, X86_SZ_%s, X86_SZ_%s, X86_IMM_%s, X86_R_%s, "
+                 "X86_E_%s, 0x%02x, %d, 0}, /* %s %s */\n" %
+                 (fl, mnems.index(r.mnem), "NONE" if r.kind == "-" else c_ident(r.kind), op,
+                  "NONE" if r.size == "-" else c_ident(r.size),
+                  "NONE" if r.dst == "-" else c_ident(r.dst),
+                  "NONE" if r.imm == "-" else c_ident(r.imm),
+                  "NONE" if r.reg == "-" else c_ident(r.reg),
+                  "NONE" if r.ext == "-" else c_ident(r.ext), rm, wsel, r.mnem,
+                  ("line %d" % r.ln)))
+    c.append("};\n\n")
+    offs = []
+    text = []
+    pos = 0
+    for m in mnems:
+        offs.append(pos)
+        text.append(m)
+        pos += len(m) + 1
+    c.append("const char x86_mnem_text[] =\n")
+    for i in range(0, len(text), 8):
+        c.append("    " + " ".join('"%s\\0"' % t for t in text[i:i + 8]) + "\n")
+    c.append("    ;\n\n")
+    c.append("const uint16_t x86_mnem_offs[%d] = {\n" % len(offs))
+    for i in range(0, len(offs), 12):
+        c.append("    " + ", ".join("%d" % v for v in offs[i:i + 12]) + ",\n")
+    c.append("};\n")
+    return "".join(h), "".join(c)
+
+
+if __name__ == "__main__":
+    main()
