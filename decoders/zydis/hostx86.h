@@ -417,8 +417,9 @@ static inline mmioemu_status hx_fill(const hx_row *row, const hx_op *o, unsigned
             st = MMIOEMU_OK;
         }
         break;
-    case HX_FLUSH:
+    case HX_FLUSH: /* SDM CLFLUSH m8 / CLWB m8: byte operand, no data access */
         out->kind = MMIOEMU_KIND_FLUSH;
+        out->size = 1;
         st = MMIOEMU_OK;
         break;
     default: break;
