@@ -240,3 +240,14 @@ bool x86emu_same_memory(const x86emu_env *a, const x86emu_env *b)
             return false;
     return true;
 }
+
+mmioemu_status x86emu_run(const mmioemu_ops *ops, x86emu_env *e, const mmioemu_insn *in,
+                          mmioemu_cpu *cpu, const mmioemu_fault *f, const mmioemu_policy *p,
+                          mmioemu_result *res)
+{
+    mmioemu_access_list l;
+    mmioemu_status s = mmioemu_plan(ops, e, in, cpu, f, p, &l, res);
+    if (s != MMIOEMU_OK)
+        return s;
+    return mmioemu_execute(ops, e, in, &l, cpu, p, res);
+}

@@ -66,6 +66,11 @@ void x86emu_cpu(mmioemu_cpu *cpu, mmioemu_mode mode);
 void x86emu_insn(mmioemu_insn *in, mmioemu_mode mode, unsigned kind, unsigned size,
                  unsigned reg, unsigned base, int64_t disp, unsigned length);
 
+/* mmioemu_plan + mmioemu_execute (the descriptor path, no decoder). */
+mmioemu_status x86emu_run(const mmioemu_ops *ops, x86emu_env *e, const mmioemu_insn *in,
+                          mmioemu_cpu *cpu, const mmioemu_fault *f, const mmioemu_policy *p,
+                          mmioemu_result *res);
+
 /* Snapshot comparison for atomicity tests. */
 bool x86emu_same_memory(const x86emu_env *a, const x86emu_env *b);
 
