@@ -139,6 +139,47 @@ static inline int x86_vex(unsigned esc, const uint8_t *code, size_t len, size_t 
     return 0;
 }
 
+/* VEX/EVEX field constraints of the form (SDM Vol. 2A 2.3.6, 2.7.x exception
+ * classes): unused vvvv must be 1111b, L fixed where the form says so. The
+ * EVEX checks that need ModRM.mod are in x86_evex_invalid(). */
+static inline int x86_vex_invalid(uint32_t ff, const x86_vex_state *v, unsigned is64)
+{
+    unsigned vvvv = is64 ? v->vvvv : v->vvvv & 7;
+    if (ff & X86_FF_VSIB)
+        vvvv &= 15; /* EVEX.V' extends the VSIB index instead */
+    if ((ff & X86_FF_NV) && vvvv)
+        return 1;
+    if ((ff & X86_FF_L0) && v->vl != 16)
+        return 1;
+    if ((ff & X86_FF_L1) && v->vl == 16)
+        return 1;
+    if (v->evex) {
+        if ((ff & X86_FF_NOMASK) && v->aaa)
+            return 1;
+        if ((ff & X86_FF_MASK) && !v->aaa)
+            return 1;
+    }
+    return 0;
+}
+
+/* EVEX.b with a memory operand is a broadcast, with a register operand a
+ * rounding / SAE control; EVEX.z is zeroing-masking, never for stores to
+ * memory; L'L = 11b is reserved except as a rounding control (SDM 2.7.x). */
+static inline int x86_evex_invalid(uint32_t ff, const x86_vex_state *v, unsigned mem)
+{
+    if (v->b) {
+        if (mem ? !(ff & X86_FF_BC) : !(ff & X86_FF_ER))
+            return 1;
+        if (!mem)
+            return 0;
+    }
+    if (v->vl > 64)
+        return 1;
+    if (v->z && ((mem && (ff & X86_FF_NZ)) || (ff & X86_FF_NOMASK)))
+        return 1;
+    return 0;
+}
+
 #define X86_NEED(n)                                                                               \
     do {                                                                                          \
         if ((n) > len) {                                                                          \
@@ -183,6 +224,7 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
     i++;
     unsigned map = X86_MAP_1B, psel = rep ? rep : (p66 ? 1 : 0), vl = 16, vexw = rex >> 3;
     vx.evex = 0;
+    vx.vl = 16;
     vx.rr = 0;
     vx.vvvv = 0;
     vx.aaa = 0;
@@ -275,6 +317,9 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
     if (ff & (is64 ? X86_FF_I64 : X86_FF_O64))
         return MMIOEMU_ERR_INVALID;
 
+    if (map >= X86_MAP_V1 && x86_vex_invalid(ff, &vx, is64))
+        return MMIOEMU_ERR_INVALID;
+
     /* Operand and address size (SDM Vol. 1 3.6.1, Vol. 2A 2.2.1.2). */
     unsigned osz, asz, o66 = p66 && !(ff & X86_FF_M66);
     if (is64) {
@@ -294,17 +339,25 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
             modrm = code[i];
         }
         i++;
-        mod = modrm >> 6;
+        mod = (ff & X86_FF_MODREG) ? 3 : modrm >> 6; /* MOV CR/DR ignore mod (SDM 2A) */
         rm = modrm & 7;
+        if (ff & (X86_FF_CR | X86_FF_DR)) {
+            /* CR0, CR2-CR4 and CR8 (REX.R) exist; DR8-DR15 do not (SDM 3A 2.5, 17.2). */
+            unsigned r = ((modrm >> 3) & 7) | ((rex & 4) << 1);
+            if ((ff & X86_FF_CR) ? !((0x11du >> r) & 1) : r > 7)
+                return MMIOEMU_ERR_INVALID;
+        }
         if (mod == 3) {
-            if ((ff & X86_FF_MEMONLY) || !((f->rmmask >> rm) & 1))
+            if ((ff & X86_FF_MEMONLY) || !((f->rmmask >> rm) & 1 || map == X86_MAP_3DN))
                 return MMIOEMU_ERR_INVALID;
         } else {
-            if (ff & X86_FF_REGONLY)
+            if ((ff & X86_FF_REGONLY) || ((ff & X86_FF_VSIB) && (rm != 4 || asz == 2)))
                 return MMIOEMU_ERR_INVALID;
             mem = 1;
             if (asz == 2) {
-                /* SDM Vol. 2A Table 2-1: 16-bit addressing. */
+                /* SDM Vol. 2A Table 2-1: 16-bit addressing (#UD for MPX, SDM 1 17.3). */
+                if (ff & X86_FF_MPX)
+                    return MMIOEMU_ERR_INVALID;
                 dlen = mod == 1 ? 1 : mod == 2 ? 2 : 0;
                 if (mod == 0 && rm == 6) {
                     dlen = 2;
@@ -323,6 +376,8 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
                     unsigned sib = code[i++];
                     unsigned ix = ((sib >> 3) & 7) | ((rex & 2) << 2);
                     index = ix == 4 ? MMIOEMU_REG_NONE : ix;
+                    if (ff & X86_FF_VSIB) /* SDM 2.3.12: VSIB index is a vector register */
+                        index = MMIOEMU_REG_V0 + (ix | (vx.evex && is64 ? vx.vvvv & 16 : 0));
                     shift = sib >> 6;
                     bb = sib & 7;
                     if (bb == 5 && mod == 0) {
@@ -330,6 +385,8 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
                         bb = MMIOEMU_REG_NONE;
                     }
                 } else if (rm == 5 && mod == 0) {
+                    if (is64 && (ff & X86_FF_MPX))
+                        return MMIOEMU_ERR_INVALID; /* MPX: RIP-relative is #UD */
                     dlen = 4;
                     bb = is64 ? MMIOEMU_REG_RIP : MMIOEMU_REG_NONE;
                 }
@@ -367,6 +424,8 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
         if (mod == 3)
             mem = 0;
     }
+    if (vx.evex && x86_evex_invalid(ff, &vx, mem))
+        return MMIOEMU_ERR_INVALID;
     if (lock && (!(ff & X86_FF_LOCK) || !mem))
         return MMIOEMU_ERR_INVALID; /* SDM Vol. 2A LOCK: #UD otherwise */
 

@@ -107,14 +107,16 @@ enum { /* form flags */
     X86_FF_L1 = 1u << 18,
     X86_FF_NV = 1u << 19,
     X86_FF_VSIB = 1u << 20,
-    X86_FF_EVEX_B = 1u << 21,
-    X86_FF_NOMASK = 1u << 22,
-    X86_FF_L512 = 1u << 23,
-    X86_FF_OPGRP = 1u << 24,
-    X86_FF_LIG = 1u << 25,
-    X86_FF_XMMDST = 1u << 26,
-    X86_FF_REX_W_SZ = 1u << 27,
-    X86_FF_GRPOP = 1u << 28,
+    X86_FF_GRPOP = 1u << 21,
+    X86_FF_BC = 1u << 22,
+    X86_FF_ER = 1u << 23,
+    X86_FF_NZ = 1u << 24,
+    X86_FF_MASK = 1u << 25,
+    X86_FF_NOMASK = 1u << 26,
+    X86_FF_CR = 1u << 27,
+    X86_FF_DR = 1u << 28,
+    X86_FF_MODREG = 1u << 29,
+    X86_FF_MPX = 1u << 30,
 };
 enum { /* opcode maps */
     X86_MAP_1B = 0,
@@ -160,13 +162,13 @@ typedef struct x86_group {
 } x86_group;
 
 #define X86_GROUP_BIT 0x8000u
-#define X86_FORM_COUNT 405
+#define X86_FORM_COUNT 490
 
 extern const uint16_t x86_maps[X86_MAP_COUNT][256];
-extern const x86_group x86_groups[80];
-extern const uint16_t x86_group_forms[756];
+extern const x86_group x86_groups[131];
+extern const uint16_t x86_group_forms[1156];
 extern const x86_form x86_forms[X86_FORM_COUNT];
 extern const char x86_mnem_text[];
-extern const uint16_t x86_mnem_offs[249];
+extern const uint16_t x86_mnem_offs[324];
 
 #endif
