@@ -382,6 +382,7 @@ static void build_string(x86gen_rng *r, x86gen_case *c, const x86gen_form *f, co
     c->gpr[6] = (src - segbase) | (rnd(r, 2) ? hi : 0);
     c->gpr[7] = dst | hi; /* ES: no override, base 0 in 64-bit mode */
     c->gpr[1] = rep ? (cnt | (e->a32 ? hi : 0)) : x86gen_next(r);
+    c->no_access = rep && cnt == 0;
 }
 
 static int build(x86gen_rng *r, unsigned fi, x86gen_case *c)
@@ -529,6 +530,7 @@ static int build(x86gen_rng *r, unsigned fi, x86gen_case *c)
     if (n > 15)
         return -1;
     c->len = (uint8_t)n;
+    c->msize = e.msize;
     /* bias comparisons toward equality so ZF=1 / CMPXCHG success occur */
     if ((f->fl & F_RAXEQ) && rnd(r, 2) && !(used & 5u)) {
         c->gpr[0] = mem_value(c->target, e.msize);
@@ -555,6 +557,10 @@ static int build(x86gen_rng *r, unsigned fi, x86gen_case *c)
         c->flags |= X86GEN_C_KVM_CPU;
     if (f->fl & F_REQ)
         c->flags |= X86GEN_C_REQUIRED;
+    /* KVM reads 4 bytes for 66 63 (its table says SrcMem32); SDM MOVSXD
+     * r16, r/m16 and the CPU read 2 (docs/oracles.md) */
+    if (f->map == 0 && f->op == 0x63 && e.msize == 2)
+        c->flags |= X86GEN_C_KVM_QUIRK;
     return 0;
 }
 

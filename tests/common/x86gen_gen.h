@@ -24,7 +24,7 @@ enum {
     X86GEN_C_LOCK = 1u << 2,     /* carries LOCK (or is XCHG) */
     X86GEN_C_KVM_CPU = 1u << 3,  /* KVM's emulator refuses it: check at CPL 3 */
     X86GEN_C_REQUIRED = 1u << 4, /* issue 4 lists the form: UNSUPPORTED is a failure */
-    X86GEN_C_NO_KVM = 1u << 5,   /* cannot run in the guest at all (e.g. needs ES!=DS...) */
+    X86GEN_C_KVM_QUIRK = 1u << 5, /* KVM's emulator differs from the CPU: check at CPL 3 */
 };
 
 /* Form groups, for tallies and for restricting a run. */
@@ -45,6 +45,8 @@ typedef struct x86gen_case {
     uint64_t rflags;
     uint64_t fs_base, gs_base;
     uint64_t target;        /* linear address of the first memory operand */
+    uint8_t msize;          /* bytes per access (string: per element) */
+    uint8_t no_access;      /* REP with rCX = 0: touches nothing */
 } x86gen_case;
 
 /* Deterministic PRNG state (xorshift64*). */
