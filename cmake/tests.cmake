@@ -36,3 +36,10 @@ foreach(src ${MMIOEMU_TEST_SRC})
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES TIMEOUT 900)
 endforeach()
+
+# Generated arm64 tables must equal a fresh generation from their spec.
+find_package(Python3 COMPONENTS Interpreter)
+if(Python3_Interpreter_FOUND)
+  add_test(NAME a64_tables_fresh
+    COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tools/gen_a64_tables.py --check)
+endif()
