@@ -178,12 +178,17 @@ static bool uc_compare(uc_oracle *o, const a64gen_case *c, uint64_t pc, char *ms
     a64gen_cpu_from_case(c, pc, 1, &uc_cpu);
     uint8_t bytes[4] = {(uint8_t)c->word, (uint8_t)(c->word >> 8), (uint8_t)(c->word >> 16),
                         (uint8_t)(c->word >> 24)};
-    mmioemu_fault f = {.gla = o->side.first, .insn = bytes, .insn_len = 4,
-                       .flags = MMIOEMU_FAULT_GLA};
+    /* FAR: the first operand byte Unicorn touched (its widened reads start
+     * below the operand: see uc_normalise) */
+    uint64_t far = o->side.first;
+    if (far < c->addr || far >= c->addr + c->bytes)
+        far = c->addr;
+    mmioemu_fault f = {.gla = far, .insn = bytes, .insn_len = 4, .flags = MMIOEMU_FAULT_GLA};
     mmioemu_policy pol = {.flags = MMIOEMU_POLICY_IDENTITY};
     mmioemu_status st = mmioemu_emulate(&a64gen_dev_ops, &dev, &uc_cpu, &f, &pol, NULL);
     if (st != MMIOEMU_OK) {
-        snprintf(msg, len, "mmioemu: %s", mmioemu_status_str(st));
+        snprintf(msg, len, "mmioemu: %s (fault gla %llx)", mmioemu_status_str(st),
+                 (unsigned long long)far);
         return false;
     }
     a64gen_trace_sort(&o->side.trace);
