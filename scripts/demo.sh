@@ -37,9 +37,12 @@ if "$CLI" --help | grep -q '^  decode'; then
     "$CLI" decode --mode x86-64 8a2e 408a2e 66c7073412 48c707ffffffff 8b0500100000 \
         f348a5 f00fb10f 0fb60e
     echo
-    echo "== mmioemu decode, arm64 (little-endian instruction words)"
+    echo "== mmioemu decode, arm64 (32-bit instruction words)"
     # str w9,[x0],#4 (post-index: no syndrome, ISV=0) | ldp x0,x1,[x2] | ldrsb w3,[x4,#1]
-    "$CLI" decode --mode arm64 094400b8 400440a9 8304c039
+    "$CLI" decode --mode arm64 b8004409 a9400440 39c00483
+    echo
+    echo "== mmioemu decode --esr: an ISV=1 data abort syndrome (no instruction fetch needed)"
+    "$CLI" decode --esr 0x93c08006
     ran=1
 else
     echo "demo: the decode subcommand is not built yet (issue 3); nothing more to show"
