@@ -175,9 +175,15 @@ static int fetch(void *c, uint64_t ip, void *buf, size_t n)
         e->fetch_len[e->fetches] = (unsigned)n;
     }
     e->fetches++;
-    if (ip < e->code_ip || ip + n > e->code_ip + e->code_len)
-        return -1; /* never read past the bytes given */
-    memcpy(buf, e->code + (ip - e->code_ip), n);
+    /* Pages holding code are mapped (bytes beyond the code read as INT3);
+     * any other page is not: fetching from it fails. */
+    uint64_t first = e->code_ip >> 12, last = (e->code_ip + e->code_len - 1) >> 12;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t a = ip + i;
+        if (!e->code_len || (a >> 12) < first || (a >> 12) > last)
+            return -1;
+        ((uint8_t *)buf)[i] = a - e->code_ip < e->code_len ? e->code[a - e->code_ip] : 0xcc;
+    }
     return 0;
 }
 

@@ -30,7 +30,7 @@ typedef struct x86emu_env {
     unsigned xchg_conflicts; /* cmpxchg reports "changed" this many times first */
     uint64_t translate_add;  /* translate(): pa = la + translate_add */
     unsigned translate_calls;
-    const uint8_t *code;     /* fetch(): code bytes at code_ip.. */
+    const uint8_t *code;     /* fetch(): code bytes at code_ip.., pages beyond unmapped */
     uint64_t code_ip;
     unsigned code_len;
     unsigned fetches;
