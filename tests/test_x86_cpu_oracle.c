@@ -1,0 +1,218 @@
+/* Live oracle: the CPU. The same generated MMIO-form instructions
+ * (tests/common/x86gen_*) run natively in user mode on a normal page, and
+ * again with the window PROT_NONE, where a SIGSEGV handler plays the #VE
+ * handler and emulates each access with mmioemu_emulate. Registers, flags,
+ * vector registers and memory bytes must be identical. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/x86cpu_run.h"
+
+#if defined(__x86_64__) && defined(__linux__)
+#include <signal.h>
+
+#define MAX_FORMS 160
+#define MAX_REPORTS 60
+
+typedef struct tally {
+    unsigned runs, skipped, cpu_fault, unsupported, bad;
+} tally;
+
+static x86cpu_regs rn, rt;
+static x86gen_dev dev;
+static uint8_t an[X86GEN_AREA_SIZE], at[X86GEN_AREA_SIZE];
+static tally tl[MAX_FORMS];
+
+static void open_or_skip(void)
+{
+    char why[256];
+    if (x86cpu_open(why, sizeof why))
+        cr_skip_test("CPU oracle skipped: %s", why);
+}
+
+static int vmode_for(const x86gen_case *c)
+{
+    if (!(c->flags & X86GEN_C_VEC))
+        return 0;
+    return x86cpu_vmode();
+}
+
+/* Does this host run the case? EVEX needs AVX-512, VEX needs AVX; FS
+ * overrides would move glibc's TLS (the runner only sets GS). */
+static int runnable(const x86gen_case *c)
+{
+    int vm = x86cpu_vmode();
+    if (c->fs_base)
+        return 0;
+    if (c->group == X86GEN_G_AVX)
+        for (unsigned i = 0; i < c->len; i++) {
+            if (c->bytes[i] == 0x62 && vm < 3)
+                return 0;
+            if ((c->bytes[i] == 0xc4 || c->bytes[i] == 0xc5) && vm < 2)
+                return 0;
+        }
+    return 1;
+}
+
+static int compare(const x86gen_case *c, const x86cpu_trap *t, char *why, size_t n)
+{
+    for (int i = 0; i < 16; i++)
+        if (i != 4 && rn.gpr[i] != rt.gpr[i]) {
+            snprintf(why, n, "gpr%d: cpu %llx mmioemu %llx (was %llx)", i,
+                     (unsigned long long)rn.gpr[i], (unsigned long long)rt.gpr[i],
+                     (unsigned long long)c->gpr[i]);
+            return -1;
+        }
+    uint64_t m = 0x3fffffull & ~0x10000ull & ~(uint64_t)c->undef_flags;
+    if ((rn.rflags ^ rt.rflags) & m) {
+        snprintf(why, n, "rflags: cpu %llx mmioemu %llx (was %llx, undefined %x)",
+                 (unsigned long long)rn.rflags, (unsigned long long)rt.rflags,
+                 (unsigned long long)c->rflags, c->undef_flags);
+        return -1;
+    }
+    if (t->traps && t->last_rip != X86GEN_CODE + c->len) {
+        snprintf(why, n, "rip after emulation %llx, instruction ends at %llx",
+                 (unsigned long long)t->last_rip, (unsigned long long)(X86GEN_CODE + c->len));
+        return -1;
+    }
+    for (unsigned i = 0; i < X86GEN_AREA_SIZE; i++)
+        if (an[i] != at[i]) {
+            snprintf(why, n, "memory [%llx]: cpu %02x mmioemu %02x",
+                     (unsigned long long)(X86GEN_AREA + i), an[i], at[i]);
+            return -1;
+        }
+    if (rn.vmode && memcmp(rn.zmm, rt.zmm, sizeof rn.zmm)) {
+        for (int i = 0; i < 32; i++)
+            if (memcmp(rn.zmm[i], rt.zmm[i], 64)) {
+                snprintf(why, n, "zmm%d: cpu %02x%02x.. mmioemu %02x%02x..", i, rn.zmm[i][1],
+                         rn.zmm[i][0], rt.zmm[i][1], rt.zmm[i][0]);
+                break;
+            }
+        return -1;
+    }
+    return 0;
+}
+
+/* 0 match, 1 mismatch, 2 not compared */
+static int one_case(const x86gen_case *c, unsigned *reports)
+{
+    tally *tt = &tl[c->form];
+    x86cpu_trap t;
+    char why[400] = "";
+    tt->runs++;
+    if (!runnable(c)) {
+        tt->skipped++;
+        return 2;
+    }
+    rn.vmode = rt.vmode = (uint64_t)vmode_for(c);
+    int nrc = x86cpu_run_native(c, &rn, an);
+    int trc = x86cpu_run_trapped(c, &rt, &dev, &t, at);
+    if (nrc) {
+        tt->cpu_fault++;
+        if (trc && (t.last == MMIOEMU_ERR_EXCEPTION || t.last == MMIOEMU_ERR_INVALID))
+            return 0;
+        snprintf(why, sizeof why, "the CPU faulted, mmioemu: %s after %u traps",
+                 mmioemu_status_name(t.last), t.traps);
+    } else if (trc) {
+        if (t.last == MMIOEMU_ERR_UNSUPPORTED && !(c->flags & X86GEN_C_REQUIRED)) {
+            tt->unsupported++;
+            return 2;
+        }
+        snprintf(why, sizeof why, "emulation failed: %s (trap %u at %llx)",
+                 t.aborted && t.traps == 0 && !x86gen_in_window(t.fault_addr) ? "fault outside the window"
+                                                                               : mmioemu_status_name(t.last),
+                 t.traps, (unsigned long long)t.fault_addr);
+    } else if (compare(c, &t, why, sizeof why) == 0) {
+        return 0;
+    }
+    tt->bad++;
+    if (tt->bad <= 2 && (*reports)++ < MAX_REPORTS) {
+        char hex[64];
+        x86gen_hex(c, hex, sizeof hex);
+        cr_log_warn("MISMATCH %s [%s]: %s", x86gen_form_name(c->form), hex, why);
+    }
+    return 1;
+}
+
+Test(x86_cpu_oracle, native_runner_loads_and_saves_every_register)
+{
+    open_or_skip();
+    /* 8b 04 25 00 00 00 40: mov eax, [0x40000000] (SDM MOV 8B /r) */
+    x86gen_case c;
+    memset(&c, 0, sizeof c);
+    static const uint8_t b[] = {0x8b, 0x04, 0x25, 0x00, 0x00, 0x00, 0x40};
+    memcpy(c.bytes, b, sizeof b);
+    c.len = sizeof b;
+    for (int i = 0; i < 16; i++)
+        c.gpr[i] = 0x0101010101010101ull * (uint64_t)(i + 1);
+    c.rflags = 0x2 | 0x1 | 0x40 | 0x800; /* CF ZF OF: MOV leaves flags alone */
+    rn.vmode = 0;
+    cr_assert_eq(x86cpu_run_native(&c, &rn, an), 0);
+    uint64_t want = 0;
+    for (int i = 3; i >= 0; i--) /* the area holds the device bytes; a 32-bit load zero-extends */
+        want = want << 8 | x86gen_mmio_byte(X86GEN_WIN + (uint64_t)i);
+    cr_assert_eq(rn.gpr[0], want, "%llx", (unsigned long long)rn.gpr[0]);
+    for (int i = 1; i < 16; i++)
+        if (i != 4)
+            cr_assert_eq(rn.gpr[i], c.gpr[i], "gpr%d", i);
+    cr_assert_eq(rn.rflags & 0x8d5, 0x841u);
+    x86cpu_close();
+}
+
+Test(x86_cpu_oracle, sigsegv_handler_is_restored_after_trapped_runs)
+{
+    open_or_skip();
+    struct sigaction before, after;
+    sigaction(SIGSEGV, NULL, &before);
+    x86gen_rng rng;
+    x86gen_seed(&rng, 5);
+    x86gen_case c;
+    x86cpu_trap t;
+    x86gen_case_form(&rng, 0, &c); /* mov m8, r8 */
+    rt.vmode = 0;
+    x86cpu_run_trapped(&c, &rt, &dev, &t, at);
+    sigaction(SIGSEGV, NULL, &after);
+    /* glibc adds SA_RESTORER (0x04000000) when it installs a handler */
+    cr_assert(before.sa_handler == after.sa_handler &&
+              ((before.sa_flags ^ after.sa_flags) & ~0x04000000) == 0);
+    cr_assert_geq(t.traps, 1, "the PROT_NONE window must trap");
+    x86cpu_close();
+}
+
+Test(x86_cpu_oracle, random_mmio_forms_trapped_match_native)
+{
+    open_or_skip();
+    unsigned n = 200000, reports = 0, bad = 0, notcmp = 0;
+    const char *e = getenv("MMIOEMU_CPU_CASES");
+    if (e && atoi(e) > 0)
+        n = (unsigned)atoi(e);
+    memset(tl, 0, sizeof tl);
+    x86gen_rng rng;
+    x86gen_seed(&rng, 4242);
+    for (unsigned i = 0; i < n; i++) {
+        x86gen_case c;
+        x86gen_case_make(&rng, -1, &c);
+        int r = one_case(&c, &reports);
+        bad += r == 1;
+        notcmp += r == 2;
+    }
+    cr_log_info("%-18s %7s %7s %6s %6s %5s", "form", "runs", "skipped", "cfault", "unsup", "bad");
+    for (unsigned f = 0; f < x86gen_form_count() && f < MAX_FORMS; f++)
+        cr_log_info("%-18s %7u %7u %6u %6u %5u", x86gen_form_name(f), tl[f].runs, tl[f].skipped,
+                    tl[f].cpu_fault, tl[f].unsupported, tl[f].bad);
+    cr_log_info("CPU oracle: %u cases, %u mismatches, %u not compared (FS override, missing "
+                "CPU features, optional forms mmioemu does not support)", n, bad, notcmp);
+    x86cpu_close();
+    cr_assert_eq(bad, 0, "%u of %u cases differ from the CPU (first ones printed above)", bad, n);
+}
+
+#else
+
+Test(x86_cpu_oracle, needs_an_x86_64_linux_host)
+{
+    cr_skip_test("CPU oracle skipped: needs an x86-64 Linux host");
+}
+
+#endif
