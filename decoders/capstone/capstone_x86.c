@@ -193,6 +193,8 @@ mmioemu_status capstone_x86_decode(mmioemu_mode mode, const uint8_t *code, size_
         if (co->type == X86_OP_REG) {
             d->type = HX_T_REG;
             d->reg = cs_reg(co->reg);
+            if (co->reg >= X86_REG_XMM0 && co->reg <= X86_REG_ZMM31) /* whole register */
+                d->size = co->reg <= X86_REG_XMM31 ? 16 : co->reg <= X86_REG_YMM31 ? 32 : 64;
         } else if (co->type == X86_OP_IMM) {
             d->type = HX_T_IMM;
             d->imm = co->imm;

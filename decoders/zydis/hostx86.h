@@ -39,7 +39,7 @@ enum {
     HX_NT = 1u << 3,
     HX_BSWAP = 1u << 4,
     HX_DIRECT = 1u << 5,
-    HX_LOWHALF = 1u << 6, /* MOVLPS/MOVLPD load: 8 bytes into the low half, rest kept */
+    HX_LOWHALF = 1u << 6, /* MOVLPS/MOVLPD load: dst_size = 8, MERGE (rest kept) */
 };
 
 /* The mnemonics both libraries spell the same way, as X(name, class, op,
@@ -185,25 +185,26 @@ static inline int hx_is_vec(uint8_t reg)
     return reg >= MMIOEMU_REG_V0 && reg < MMIOEMU_REG_V0 + 32;
 }
 
-/* Load extension rule (insn.h mmioemu_ext). GPR: SDM Vol. 1 3.4.1.1 - a
- * 32-bit destination zero-extends to 64 bits, 8/16-bit destinations merge.
+/* Load extension rule (insn.h mmioemu_ext): it describes how the bytes
+ * between the access size and dst_size are filled, then what happens above.
+ * GPR: SDM Vol. 1 3.4.1.1 - a 32-bit destination zero-extends to 64 bits,
+ * 8/16-bit destinations merge; so an access as wide as its destination is
+ * ZERO at 4/8 bytes and MERGE below, whatever MOVZX/MOVSX would do.
  * Vector: VEX/EVEX loads zero up to the maximum vector length (F_VEX); legacy
  * SSE loads narrower than the register (MOVD/MOVQ/MOVSS/MOVSD) zero the rest
  * of the XMM register, a full-width legacy load leaves bits above 128 alone. */
 static inline uint8_t hx_load_ext(const hx_row *row, uint8_t reg, unsigned size, unsigned dst,
                                   const hx_prefix *p)
 {
-    if (row->flags & HX_SX)
-        return MMIOEMU_EXT_SIGN;
-    if (row->flags & HX_ZX)
-        return MMIOEMU_EXT_ZERO;
     if (hx_is_vec(reg)) {
         if (p->vex || p->evex)
             return MMIOEMU_EXT_ZERO;
-        if (row->flags & HX_LOWHALF)
-            return MMIOEMU_EXT_MERGE;
         return size < dst ? MMIOEMU_EXT_ZERO : MMIOEMU_EXT_MERGE;
     }
+    if (size < dst && (row->flags & HX_SX))
+        return MMIOEMU_EXT_SIGN;
+    if (size < dst && (row->flags & HX_ZX))
+        return MMIOEMU_EXT_ZERO;
     return dst >= 4 ? MMIOEMU_EXT_ZERO : MMIOEMU_EXT_MERGE;
 }
 
@@ -238,6 +239,7 @@ static inline mmioemu_status hx_fill_mov(const hx_row *row, const hx_op *o, unsi
         out->size = o[0].size;
         if (o[1].type == HX_T_IMM) {
             out->kind = MMIOEMU_KIND_WRITE_IMM;
+            out->flags |= MMIOEMU_F_IMM; /* insn.h: .imm is the source operand */
             out->imm = hx_sext((uint64_t)o[1].imm, o[0].size);
             return MMIOEMU_OK;
         }
@@ -254,7 +256,10 @@ static inline mmioemu_status hx_fill_mov(const hx_row *row, const hx_op *o, unsi
     out->size = o[1].size;
     out->reg = o[0].reg;
     out->dst_size = (uint8_t)o[0].size;
-    out->ext = hx_load_ext(row, o[0].reg, o[1].size, o[0].size, p);
+    /* MOVLPS/MOVLPD: 8 bytes into the low half, the rest of the register kept */
+    if (row->flags & HX_LOWHALF)
+        out->dst_size = (uint8_t)o[1].size;
+    out->ext = hx_load_ext(row, o[0].reg, o[1].size, out->dst_size, p);
     return MMIOEMU_OK;
 }
 

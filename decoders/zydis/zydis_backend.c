@@ -126,6 +126,8 @@ mmioemu_status zydis_backend_decode(mmioemu_mode mode, const uint8_t *code, size
         if (z->type == ZYDIS_OPERAND_TYPE_REGISTER) {
             d->type = HX_T_REG;
             d->reg = zy_reg(z->reg.value);
+            if (hx_is_vec(d->reg)) /* whole register, not Zydis's element view */
+                d->size = (uint16_t)(ZydisRegisterGetWidth(zy_mode[mode], z->reg.value) / 8);
         } else if (z->type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
             d->type = HX_T_IMM;
             d->imm = z->imm.value.s;
