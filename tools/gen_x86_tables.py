@@ -38,7 +38,7 @@ EXTS = ["-", "z", "s", "m", "g"]
 # name -> bit; order is ABI of the generated tables only
 FLAGS = ["modrm", "memonly", "regonly", "lock", "i64", "o64", "d64", "f64", "imm", "memsrc",
          "bswap", "nt", "al", "dir", "rep", "repne", "m66", "l0", "l1", "nv", "vsib", "grpop",
-         "bc", "er", "nz", "mask", "nomask", "cr", "dr", "modreg", "mpx"]
+         "bc", "er", "nz", "mask", "nomask", "cr", "dr", "modreg", "mpx", "kr"]
 PFX = {"np": 0, "66": 1, "f3": 2, "f2": 3}
 
 

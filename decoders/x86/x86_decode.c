@@ -153,6 +153,8 @@ static inline int x86_vex_invalid(uint32_t ff, const x86_vex_state *v, unsigned 
         return 1;
     if ((ff & X86_FF_L1) && v->vl == 16)
         return 1;
+    if ((ff & X86_FF_KR) && ((v->rex & 4) || (vvvv & 8)))
+        return 1; /* only k0-k7 exist */
     if (v->evex) {
         if ((ff & X86_FF_NOMASK) && v->aaa)
             return 1;
@@ -175,7 +177,7 @@ static inline int x86_evex_invalid(uint32_t ff, const x86_vex_state *v, unsigned
     }
     if (v->vl > 64)
         return 1;
-    if (v->z && ((mem && (ff & X86_FF_NZ)) || (ff & X86_FF_NOMASK)))
+    if (v->z && (!v->aaa || (mem && (ff & X86_FF_NZ)) || (ff & X86_FF_NOMASK)))
         return 1;
     return 0;
 }
@@ -224,6 +226,7 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
     i++;
     unsigned map = X86_MAP_1B, psel = rep ? rep : (p66 ? 1 : 0), vl = 16, vexw = rex >> 3;
     vx.evex = 0;
+    vx.rex = 0;
     vx.vl = 16;
     vx.rr = 0;
     vx.vvvv = 0;
@@ -348,6 +351,8 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
                 return MMIOEMU_ERR_INVALID;
         }
         if (mod == 3) {
+            if ((ff & X86_FF_KR) && (rex & 1))
+                return MMIOEMU_ERR_INVALID; /* k8-k15 do not exist */
             if ((ff & X86_FF_MEMONLY) || !((f->rmmask >> rm) & 1 || map == X86_MAP_3DN))
                 return MMIOEMU_ERR_INVALID;
         } else {

@@ -117,6 +117,7 @@ enum { /* form flags */
     X86_FF_DR = 1u << 28,
     X86_FF_MODREG = 1u << 29,
     X86_FF_MPX = 1u << 30,
+    X86_FF_KR = 1u << 31,
 };
 enum { /* opcode maps */
     X86_MAP_1B = 0,
@@ -162,13 +163,13 @@ typedef struct x86_group {
 } x86_group;
 
 #define X86_GROUP_BIT 0x8000u
-#define X86_FORM_COUNT 490
+#define X86_FORM_COUNT 925
 
 extern const uint16_t x86_maps[X86_MAP_COUNT][256];
-extern const x86_group x86_groups[131];
-extern const uint16_t x86_group_forms[1156];
+extern const x86_group x86_groups[462];
+extern const uint16_t x86_group_forms[3256];
 extern const x86_form x86_forms[X86_FORM_COUNT];
 extern const char x86_mnem_text[];
-extern const uint16_t x86_mnem_offs[324];
+extern const uint16_t x86_mnem_offs[647];
 
 #endif
