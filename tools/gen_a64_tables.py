@@ -17,14 +17,22 @@ OUT_H = "decoders/arm64/a64_tables.gen.h"
 OUT_C = "decoders/arm64/a64_tables.gen.c"
 OUT_N = "decoders/arm64/a64_names.gen.h"
 
-ADDR = ["uimm", "simm9", "reg", "lit", "pair", "base", "pac", "smult", "ssingle", "mte",
+# Address classes. Those before "pac" are extracted on the decoder's fast path
+# from one immediate field (IMM_FIELD: low bit, length, signed, scaled by the
+# form's scale or not); the rest have a routine of their own.
+ADDR = ["uimm", "simm9", "reg", "lit", "pair", "base", "mte", "pac", "smult", "ssingle",
         "mops", "sys"]
+IMM_FIELD = {"uimm": (10, 12, False, True), "simm9": (12, 9, True, False),
+             "lit": (5, 19, True, True), "pair": (15, 7, True, True),
+             "mte": (12, 9, True, True)}
 FLAGS = {"wb_pre": "MMIOEMU_F_WB_PRE", "wb_post": "MMIOEMU_F_WB_POST",
          "unpriv": "MMIOEMU_F_UNPRIV", "nt": "MMIOEMU_F_NT", "literal": "MMIOEMU_F_LITERAL",
          "acq": "MMIOEMU_F_ACQUIRE", "rel": "MMIOEMU_F_RELEASE"}
-# Data register class (low nibble of .rc) and second-register source (high nibble).
+# Register classes (rows of a64_regmap) and the bits of a64_form.rc.
 RC = {"none": 0, "gpr": 1, "fp": 2}
-R2 = {None: 0, "rt2": 1, "rs": 2}
+RC_RS = 1 << 4    # second register is Rs (bits 20:16), else Rt2 (bits 14:10)
+RC_ROFF = 1 << 5  # register offset: index = Rm
+RC_LIT = 1 << 6   # literal: base = PC
 
 # First-level index: bits 31:28, 26, 24:21, 11:10 of a word of the load/store
 # group (bit 27 = 1, bit 25 = 0). These separate the classes and, for the
@@ -410,9 +418,11 @@ def emit(forms, n_ldst, l1, pool):
          "/* Address field extraction class (a64_decode.c). */\nenum {\n"]
     for i, a in enumerate(ADDR):
         h.append("    A64_ADDR_%s = %d,\n" % (a.upper(), i))
-    h.append("};\n\n/* .rc: data register class in bits 3:0, second register in bits 7:4. */\n")
+    h.append("};\n\n/* .rc: bits 1:0 class of Rt, bits 3:2 class of the second register,\n"
+             " * then where the second register and the base come from. */\n")
     h.append("enum { A64_RC_NONE = 0, A64_RC_GPR = 1, A64_RC_FP = 2,\n"
-             "       A64_R2_NONE = 0, A64_R2_RT2 = 1, A64_R2_RS = 2 };\n\n")
+             "       A64_RC_RS = 0x%x, A64_RC_ROFF = 0x%x, A64_RC_LIT = 0x%x };\n\n"
+             % (RC_RS, RC_ROFF, RC_LIT))
     h.append("/* One concrete form: (word & mask) == value. */\n"
              "typedef struct a64_form {\n    uint32_t mask;\n    uint32_t value;\n"
              "    uint32_t flags;    /* MMIOEMU_F_* */\n"
@@ -421,9 +431,13 @@ def emit(forms, n_ldst, l1, pool):
              "    uint8_t dst_size;  /* destination register bytes for loads */\n"
              "    uint8_t ext;       /* mmioemu_ext */\n"
              "    uint8_t addr;      /* A64_ADDR_* */\n"
-             "    uint8_t rc;        /* A64_RC_* | A64_R2_* << 4 */\n"
+             "    uint8_t rc;        /* A64_RC_* (see above) */\n"
              "    uint8_t scale;     /* log2 of the offset / index scale */\n"
              "    uint8_t aux;       /* structures: register / element counts */\n"
+             "    uint8_t imm_lo;    /* fast-path offset field: lowest bit, */\n"
+             "    uint8_t imm_len;   /* length (0: none), */\n"
+             "    uint8_t imm_sext;  /* 64 - length when signed, else 0 */\n"
+             "    uint8_t imm_scale; /* log2 multiplier of that field */\n"
              "} a64_form;\n\n")
     h.append("#define A64_FORM_COUNT %d\n#define A64_LDST_COUNT %d\n" % (len(forms), n_ldst))
     h.append("#define A64_L1_BITS %d\n" % len(INDEX_BITS))
@@ -434,20 +448,31 @@ def emit(forms, n_ldst, l1, pool):
     h.append("/* l1 entry: bucket start in a64_bucket << 5 | row count. */\n")
     h.append("extern const a64_form a64_forms[A64_FORM_COUNT];\n")
     h.append("extern const uint16_t a64_l1[1u << A64_L1_BITS];\n")
-    h.append("extern const uint16_t a64_bucket[%d];\n\n#endif\n" % max(1, len(pool)))
+    h.append("extern const uint16_t a64_bucket[%d];\n" % max(1, len(pool)))
+    h.append("/* Register field value -> descriptor register, by class: none, GPR\n"
+             " * (31 = XZR/WZR as a data or index register, C1.2.5), SIMD&FP (V0 + n). */\n"
+             "extern const uint8_t a64_regmap[3][32];\n\n#endif\n")
 
     c = [BANNER, '#include "a64_tables.gen.h"\n\n',
          "const a64_form a64_forms[A64_FORM_COUNT] = {\n"]
     for k, f in enumerate(forms):
-        rc = RC[f["rc"]] | (R2[f["r2"]] << 4)
+        r2cls = {None: 0, "rt2": RC[f["rc"]], "rs": RC["gpr"]}[f["r2"]]
+        rc = (RC[f["rc"]] | r2cls << 2 | (RC_RS if f["r2"] == "rs" else 0) |
+              (RC_ROFF if f["addr"] == "reg" else 0) | (RC_LIT if f["addr"] == "lit" else 0))
+        lo, ln, sg, scaled = IMM_FIELD.get(f["addr"], (0, 0, False, False))
         c.append("    /* %3d %-8s %s */ {0x%08xu, 0x%08xu, %s, MMIOEMU_KIND_%s, %d, %d, "
-                 "MMIOEMU_EXT_%s, A64_ADDR_%s, 0x%02x, %d, 0x%02x},\n"
+                 "MMIOEMU_EXT_%s, A64_ADDR_%s, 0x%02x, %d, 0x%02x, %d, %d, %d, %d},\n"
                  % (k, f["name"], f["cls"], f["mask"], f["value"], c_flags(f["flags"]),
                     f["kind"], f["size"], f["dst"], f["ext"], f["addr"].upper(), rc,
-                    f["scale"], f["aux"]))
+                    f["scale"], f["aux"], lo, ln, 64 - ln if sg else 0,
+                    f["scale"] if scaled else 0))
     c.append("};\n\nconst uint16_t a64_l1[1u << A64_L1_BITS] = {\n")
     for i in range(0, len(l1), 8):
         c.append("    " + ", ".join("0x%04x" % x for x in l1[i:i + 8]) + ",\n")
+    c.append("};\n\nconst uint8_t a64_regmap[3][32] = {\n")
+    rows = [[0xff] * 32, list(range(31)) + [33], [64 + i for i in range(32)]]
+    for r in rows:
+        c.append("    {" + ", ".join("%d" % x for x in r) + "},\n")
     c.append("};\n\nconst uint16_t a64_bucket[%d] = {\n" % max(1, len(pool)))
     p = pool or [0]
     for i in range(0, len(p), 12):

@@ -28,7 +28,8 @@ static inline int64_t sfield(uint32_t w, unsigned lo, unsigned n)
     return (v & (1ll << (n - 1))) ? v - (1ll << n) : v;
 }
 
-static const a64_form *a64_lookup(uint32_t w)
+/* Row of the form matching w, or A64_FORM_COUNT when none does. */
+static unsigned a64_lookup(uint32_t w)
 {
     if ((w & LDST_GROUP_MASK) == LDST_GROUP_VALUE) {
         uint32_t e = a64_l1[A64_L1_INDEX(w)];
@@ -36,27 +37,16 @@ static const a64_form *a64_lookup(uint32_t w)
         for (uint32_t n = e & 31; n; n--, b++) {
             const a64_form *f = &a64_forms[*b];
             if ((w & f->mask) == f->value)
-                return f;
+                return *b;
         }
-        return 0;
+        return A64_FORM_COUNT;
     }
     if ((w & SYS_CRN7_MASK) == SYS_CRN7_VALUE) {
         for (unsigned i = A64_LDST_COUNT; i < A64_FORM_COUNT; i++)
             if ((w & a64_forms[i].mask) == a64_forms[i].value)
-                return &a64_forms[i];
+                return i;
     }
-    return 0;
-}
-
-/* Register field r (0..31) of class rc as a descriptor register number:
- * GPR 31 is XZR/WZR as a data register (C1.2.5), SIMD&FP r is V<r>. */
-static inline uint8_t data_reg(unsigned rc, uint32_t r)
-{
-    if (rc == A64_RC_GPR)
-        return (uint8_t)(r == 31 ? MMIOEMU_REG_ZR : r);
-    if (rc == A64_RC_FP)
-        return (uint8_t)(MMIOEMU_REG_V0 + r);
-    return MMIOEMU_REG_NONE;
+    return A64_FORM_COUNT;
 }
 
 /* Arm ARM C4.1.88 "Advanced SIMD load/store multiple structures": size is
@@ -111,32 +101,12 @@ static void struct_post(uint32_t w, mmioemu_insn *out)
         out->mem.index = (uint8_t)rm;
 }
 
-/* Fill mem (and the size of structure forms) for the form's addressing class. */
-static mmioemu_status extract_addr(uint32_t w, const a64_form *f, mmioemu_insn *out)
+/* Address classes with a routine of their own (A64_ADDR_PAC and after). */
+static mmioemu_status extract_slow(uint32_t w, const a64_form *f, mmioemu_insn *out)
 {
     mmioemu_mem *m = &out->mem;
     mmioemu_status s;
     switch (f->addr) {
-    case A64_ADDR_UIMM: /* imm12, unsigned, scaled by the access size */
-        m->disp = (int64_t)field(w, 10, 12) << f->scale;
-        break;
-    case A64_ADDR_SIMM9: /* unscaled / pre / post / unprivileged / LDAPUR: simm9 */
-        m->disp = sfield(w, 12, 9);
-        break;
-    case A64_ADDR_REG: { /* C6.2 LDR (register): option and S; option<1> fixed 1 */
-        uint32_t rm = field(w, 16, 5), opt = field(w, 13, 3);
-        m->index = (uint8_t)(rm == 31 ? MMIOEMU_REG_ZR : rm);
-        m->index_ext = (uint8_t)(opt == 3 ? MMIOEMU_IDX_LSL : opt); /* 011 = UXTX = LSL */
-        m->shift = field(w, 12, 1) ? f->scale : 0;
-        break;
-    }
-    case A64_ADDR_LIT: /* PC + simm19 * 4 */
-        m->base = MMIOEMU_REG_RIP;
-        m->disp = sfield(w, 5, 19) * 4;
-        break;
-    case A64_ADDR_PAIR: /* simm7 scaled by the register size */
-        m->disp = sfield(w, 15, 7) * (1ll << f->scale);
-        break;
     case A64_ADDR_PAC: /* C6.2 LDRAA: S:imm9, scaled by 8 */
         m->disp = ((int64_t)field(w, 12, 9) - (field(w, 22, 1) ? 512 : 0)) * 8;
         break;
@@ -147,14 +117,8 @@ static mmioemu_status extract_addr(uint32_t w, const a64_form *f, mmioemu_insn *
             return s;
         struct_post(w, out);
         break;
-    case A64_ADDR_MTE: /* simm9 scaled by the 16-byte tag granule */
-        m->disp = sfield(w, 12, 9) * 16;
-        break;
-    case A64_ADDR_MOPS: /* Xd holds the destination address */
-    case A64_ADDR_SYS:  /* DC/IC <op>, Xt: the address is in Xt (31 = XZR) */
+    default: /* MOPS: Xd holds the destination; DC/IC <op>, Xt (31 = XZR) */
         m->base = (uint8_t)(field(w, 0, 5) == 31 ? MMIOEMU_REG_ZR : field(w, 0, 5));
-        break;
-    default: /* A64_ADDR_BASE: [Xn|SP] */
         break;
     }
     return MMIOEMU_OK;
@@ -162,37 +126,48 @@ static mmioemu_status extract_addr(uint32_t w, const a64_form *f, mmioemu_insn *
 
 mmioemu_status a64_decode_word(uint32_t w, mmioemu_insn *out)
 {
-    const a64_form *f = a64_lookup(w);
+    unsigned row = a64_lookup(w);
     out->mode = MMIOEMU_ARM64;
     out->length = 4;
-    if (!f) {
+    if (row >= A64_FORM_COUNT) {
         out->flags = 0;
         out->kind = MMIOEMU_KIND_NONE;
         /* Inside the group every encoding not in the table is unallocated. */
         return (w & LDST_GROUP_MASK) == LDST_GROUP_VALUE ? MMIOEMU_ERR_INVALID
                                                          : MMIOEMU_ERR_NO_MEMORY_OPERAND;
     }
-    unsigned rc = f->rc & 15, r2 = f->rc >> 4;
+    const a64_form *f = &a64_forms[row];
+    unsigned rc = f->rc;
     out->kind = f->kind;
     out->flags = f->flags;
     out->size = f->size;
     out->dst_size = f->dst_size;
     out->ext = f->ext;
-    out->id = (uint16_t)(f - a64_forms);
+    out->id = (uint16_t)row;
     out->op = MMIOEMU_OP_NONE;
-    out->reg = data_reg(rc, field(w, 0, 5));
-    out->reg2 = r2 == A64_R2_RT2  ? data_reg(rc, field(w, 10, 5))
-                : r2 == A64_R2_RS ? data_reg(A64_RC_GPR, field(w, 16, 5))
-                                  : MMIOEMU_REG_NONE;
-    out->mem.disp = 0;
-    out->mem.base = (uint8_t)field(w, 5, 5); /* Rn; 31 is SP (C1.2.5) */
-    out->mem.index = MMIOEMU_REG_NONE;
-    out->mem.shift = 0;
+    /* Registers by table lookup (no branch on the class): Rt, then Rt2 or Rs. */
+    out->reg = a64_regmap[rc & 3][field(w, 0, 5)];
+    out->reg2 = a64_regmap[(rc >> 2) & 3][field(w, (rc & A64_RC_RS) ? 16 : 10, 5)];
+    /* The offset: one immediate field, sign-extended by a shift pair (no
+     * branch), then scaled: imm12 << size (uimm), simm9 (unscaled, pre, post,
+     * unprivileged), simm19 * 4 (literal), simm7 << size (pairs). */
+    uint64_t imm = (w >> f->imm_lo) & ((1u << f->imm_len) - 1);
+    int64_t disp = (int64_t)(imm << f->imm_sext) >> f->imm_sext;
+    out->mem.disp = (int64_t)((uint64_t)disp << f->imm_scale);
+    /* Register offset (C6.2 LDR (register)): Rm (31 = XZR), option, S. */
+    uint32_t roff = (rc / A64_RC_ROFF) & 1, opt = field(w, 13, 3);
+    out->mem.index = a64_regmap[roff][field(w, 16, 5)];
+    out->mem.index_ext = (uint8_t)(opt * (roff & (opt != 3))); /* 011 = UXTX = LSL (0) */
+    out->mem.shift = (uint8_t)(f->scale * (roff & field(w, 12, 1)));
+    /* Rn, 31 = SP (C1.2.5); literal loads are PC-relative (base = PC). */
+    uint32_t rn = field(w, 5, 5), lit = (rc / A64_RC_LIT) & 1;
+    out->mem.base = (uint8_t)(rn ^ ((rn ^ MMIOEMU_REG_RIP) & (0u - lit)));
     out->mem.seg = MMIOEMU_SEG_NONE;
     out->mem.addr_size = 8;
-    out->mem.index_ext = MMIOEMU_IDX_LSL;
     out->mem.reserved[0] = out->mem.reserved[1] = 0;
-    return extract_addr(w, f, out);
+    if (f->addr >= A64_ADDR_PAC)
+        return extract_slow(w, f, out);
+    return MMIOEMU_OK;
 }
 
 mmioemu_status a64_decode(const uint8_t *code, size_t len, mmioemu_insn *out)

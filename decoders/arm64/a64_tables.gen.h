@@ -13,17 +13,18 @@ enum {
     A64_ADDR_LIT = 3,
     A64_ADDR_PAIR = 4,
     A64_ADDR_BASE = 5,
-    A64_ADDR_PAC = 6,
-    A64_ADDR_SMULT = 7,
-    A64_ADDR_SSINGLE = 8,
-    A64_ADDR_MTE = 9,
+    A64_ADDR_MTE = 6,
+    A64_ADDR_PAC = 7,
+    A64_ADDR_SMULT = 8,
+    A64_ADDR_SSINGLE = 9,
     A64_ADDR_MOPS = 10,
     A64_ADDR_SYS = 11,
 };
 
-/* .rc: data register class in bits 3:0, second register in bits 7:4. */
+/* .rc: bits 1:0 class of Rt, bits 3:2 class of the second register,
+ * then where the second register and the base come from. */
 enum { A64_RC_NONE = 0, A64_RC_GPR = 1, A64_RC_FP = 2,
-       A64_R2_NONE = 0, A64_R2_RT2 = 1, A64_R2_RS = 2 };
+       A64_RC_RS = 0x10, A64_RC_ROFF = 0x20, A64_RC_LIT = 0x40 };
 
 /* One concrete form: (word & mask) == value. */
 typedef struct a64_form {
@@ -35,9 +36,13 @@ typedef struct a64_form {
     uint8_t dst_size;  /* destination register bytes for loads */
     uint8_t ext;       /* mmioemu_ext */
     uint8_t addr;      /* A64_ADDR_* */
-    uint8_t rc;        /* A64_RC_* | A64_R2_* << 4 */
+    uint8_t rc;        /* A64_RC_* (see above) */
     uint8_t scale;     /* log2 of the offset / index scale */
     uint8_t aux;       /* structures: register / element counts */
+    uint8_t imm_lo;    /* fast-path offset field: lowest bit, */
+    uint8_t imm_len;   /* length (0: none), */
+    uint8_t imm_sext;  /* 64 - length when signed, else 0 */
+    uint8_t imm_scale; /* log2 multiplier of that field */
 } a64_form;
 
 #define A64_FORM_COUNT 567
@@ -50,5 +55,8 @@ typedef struct a64_form {
 extern const a64_form a64_forms[A64_FORM_COUNT];
 extern const uint16_t a64_l1[1u << A64_L1_BITS];
 extern const uint16_t a64_bucket[547];
+/* Register field value -> descriptor register, by class: none, GPR
+ * (31 = XZR/WZR as a data or index register, C1.2.5), SIMD&FP (V0 + n). */
+extern const uint8_t a64_regmap[3][32];
 
 #endif
