@@ -22,7 +22,7 @@ typedef struct cs_a64_row {
 #define LP MMIOEMU_KIND_LOAD_PAIR
 #define SP_ MMIOEMU_KIND_STORE_PAIR
 #define OT MMIOEMU_KIND_OTHER
-#define NO MMIOEMU_KIND_NONE
+#define FL MMIOEMU_KIND_FLUSH
 
 static const cs_a64_row cs_a64_rows[] = {
     /* Arm ARM C3.3.x single register, immediate / register / unscaled / unprivileged */
@@ -62,8 +62,8 @@ static const cs_a64_row cs_a64_rows[] = {
     {ARM64_INS_LD3R, OT, 0, 0, 0},  {ARM64_INS_LD4R, OT, 0, 0, 0},
     {ARM64_INS_ST1, OT, 0, 0, 0},   {ARM64_INS_ST2, OT, 0, 0, 0},
     {ARM64_INS_ST3, OT, 0, 0, 0},   {ARM64_INS_ST4, OT, 0, 0, 0},
-    /* prefetch: valid, no data access */
-    {ARM64_INS_PRFM, NO, 0, 0, 0},  {ARM64_INS_PRFUM, NO, 0, 0, 0},
+    /* prefetch: valid, no data access (KIND_FLUSH with the address, as the native decoder) */
+    {ARM64_INS_PRFM, FL, 0, 0, 0},  {ARM64_INS_PRFUM, FL, 0, 0, 0},
 };
 
 /* Capstone's arm64_reg -> our register number and width in bytes. */
@@ -190,12 +190,12 @@ mmioemu_status capstone_arm64_decode(const uint8_t *code, size_t len, mmioemu_in
         return MMIOEMU_ERR_INVALID;
     out->id = (uint16_t)in->id;
     const cs_a64_row *row = cs_a64_find(in->id);
-    if (!row || row->kind == NO)
+    if (!row)
         return MMIOEMU_ERR_NO_MEMORY_OPERAND;
     const cs_arm64 *a = &in->detail->arm64;
     out->kind = row->kind;
     out->flags = row->flags;
-    if (row->kind == OT) { /* exclusives / structures: only the base matters */
+    if (row->kind == OT || row->kind == FL) { /* only the address matters */
         cs_a64_mem(a, 0, out);
         out->size = row->size;
         return MMIOEMU_OK;
