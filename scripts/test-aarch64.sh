@@ -18,6 +18,12 @@ cmake -S "$SRC" -B "$BUILD" -DCMAKE_TOOLCHAIN_FILE="$SRC/cmake/aarch64-linux-gnu
     { cat "$BUILD.configure.log"; exit 1; }
 grep -E "ZYDIS|CAPSTONE|UNICORN" "$BUILD/CMakeCache.txt" | grep -E "_FOUND:|WITH_" | sed 's/^/test-aarch64: /' || true
 cmake --build "$BUILD" -j"$JOBS"
-file "$BUILD/libmmioemu.so.0" 2>/dev/null | sed 's/^/test-aarch64: /' || true
+# The objects must really be arm64 (not host libraries picked up by mistake).
+machine=$(readelf -h "$BUILD/libmmioemu.so.0" | awk -F: '/Machine/ {gsub(/^ +/, "", $2); print $2}')
+echo "test-aarch64: libmmioemu.so.0 machine: $machine"
+[ "$machine" = "AArch64" ] || { echo "test-aarch64: not an AArch64 build"; exit 1; }
+if readelf -d "$BUILD/libmmioemu.so.0" | grep -qiE 'zydis|capstone|unicorn|criterion'; then
+    echo "test-aarch64: the arm64 library links a host-only library"; exit 1
+fi
 cd "$BUILD"
 ctest --output-on-failure -j"$JOBS"
