@@ -227,12 +227,21 @@ static mmioemu_status h_cmpxchg(xc *c)
     if (in->flags & MMIOEMU_F_LOCK) {
         if (!can_lock(c))
             return MMIOEMU_ERR_UNSUPPORTED;
+        /* Guess "memory == accumulator"; when cmpxchg says otherwise it hands
+         * back the value, and the next try writes that value back unchanged -
+         * the locked write a failing CMPXCHG still performs. */
         mm_store_le(cur, acc, size);
-        mm_store_le(nb, src_value(c), size);
-        int rc = c->pc->ops->cmpxchg(c->pc->ctx, c->l->a[0].pa, cur, nb, size);
-        if (rc != 0 && rc != 1)
-            return MMIOEMU_ERR_CALLBACK;
-        m = rc == 0 ? acc : mm_load_le(cur, size);
+        for (unsigned t = 0;; t++) {
+            if (t == LOCK_TRIES)
+                return MMIOEMU_ERR_RETRY;
+            m = mm_load_le(cur, size);
+            mm_store_le(nb, m == acc ? src_value(c) : m, size);
+            int rc = c->pc->ops->cmpxchg(c->pc->ctx, c->l->a[0].pa, cur, nb, size);
+            if (rc == 0)
+                break;
+            if (rc != 1)
+                return MMIOEMU_ERR_CALLBACK;
+        }
     } else {
         s = rd(c, cur);
         if (s != MMIOEMU_OK)
@@ -264,11 +273,19 @@ static mmioemu_status h_cmpxchg_wide(xc *c)
     if (c->in->flags & MMIOEMU_F_LOCK) {
         if (!can_lock(c))
             return MMIOEMU_ERR_UNSUPPORTED;
-        mm_copy(cur, cmp, size);
-        int rc = c->pc->ops->cmpxchg(c->pc->ctx, c->l->a[0].pa, cur, nb, size);
-        if (rc != 0 && rc != 1)
-            return MMIOEMU_ERR_CALLBACK;
-        eq = rc == 0;
+        mm_copy(cur, cmp, size); /* same guess-then-write-back scheme as h_cmpxchg */
+        for (unsigned t = 0;; t++) {
+            if (t == LOCK_TRIES)
+                return MMIOEMU_ERR_RETRY;
+            eq = mm_equal(cur, cmp, size);
+            uint8_t wb[16];
+            mm_copy(wb, eq ? nb : cur, size);
+            int rc = c->pc->ops->cmpxchg(c->pc->ctx, c->l->a[0].pa, cur, wb, size);
+            if (rc == 0)
+                break;
+            if (rc != 1)
+                return MMIOEMU_ERR_CALLBACK;
+        }
     } else {
         mmioemu_status s = rd(c, cur);
         if (s != MMIOEMU_OK)

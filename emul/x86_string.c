@@ -136,6 +136,23 @@ static bool cond_stop(const mmioemu_insn *insn, uint64_t rflags)
     return (insn->flags & MMIOEMU_F_REPNE) ? zf : !zf;
 }
 
+/* REP with ECX = 0 under a 32-bit address size in 64-bit mode: Intel CPUs
+ * still clear bits 63:32 of RCX, and for MOVS of RSI/RDI, for STOS of RDI
+ * (KVM emulate.c string_registers_quirk(): "Intel CPUs mask the counter and
+ * pointers in quite strange manner when ECX is zero"; our oracle is KVM on
+ * an Intel Xeon). */
+static void zero_count_quirk(const mmioemu_insn *insn, mmioemu_cpu *cpu)
+{
+    mmioemu_x86_state *x = &cpu->u.x86;
+    if (cpu->mode != MMIOEMU_X86_64 || asize(insn) != 4)
+        return;
+    x->gpr[MMIOEMU_REG_RCX] = 0;
+    if (insn->kind == MMIOEMU_KIND_MOVS)
+        x->gpr[MMIOEMU_REG_RSI] &= 0xffffffffu;
+    if (insn->kind == MMIOEMU_KIND_MOVS || insn->kind == MMIOEMU_KIND_STOS)
+        x->gpr[MMIOEMU_REG_RDI] &= 0xffffffffu;
+}
+
 mmioemu_status x86_string_execute(const plan_ctx *pc, const mmioemu_insn *insn,
                                   const mmioemu_access_list *plan, mmioemu_cpu *cpu,
                                   mmioemu_result *res)
@@ -181,6 +198,8 @@ mmioemu_status x86_string_execute(const plan_ctx *pc, const mmioemu_insn *insn,
     }
     if (res)
         res->iterations = done;
+    if (s == MMIOEMU_OK && done == 0 && is_rep(insn))
+        zero_count_quirk(insn, cpu);
     if (s == MMIOEMU_OK)
         x->rip = x86_next_rip(cpu, insn->length);
     return s;
