@@ -54,5 +54,7 @@ void kvm_guest_close(kvm_guest *g);
 int kvm_guest_run(kvm_guest *g, kvmg_run *r);
 /* Average cost of one KVM exit round trip (OUT to a port in a loop), ns. */
 double kvm_guest_exit_ns(kvm_guest *g, unsigned iterations);
+/* Same for an MMIO read exit (ring-0 load from the window in a loop), ns. */
+double kvm_guest_mmio_exit_ns(kvm_guest *g, unsigned iterations);
 
 #endif
