@@ -43,3 +43,7 @@ if(Python3_Interpreter_FOUND)
   add_test(NAME a64_tables_fresh
     COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tools/gen_a64_tables.py --check)
 endif()
+if(Python3_Interpreter_FOUND)
+  add_test(NAME x86_tables_fresh
+    COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tools/gen_x86_tables.py --check)
+endif()
