@@ -114,7 +114,9 @@ static mmioemu_status a64_address(const plan_ctx *pc, const mmioemu_insn *insn,
             return MMIOEMU_ERR_ARG;
         return MMIOEMU_OK;
     }
-    if (m->base == MMIOEMU_REG_RIP) { /* literal: PC of this instruction + offset */
+    /* Literal: PC of this instruction + offset. The flag, not the base number,
+     * says so: MMIOEMU_REG_RIP (20) is also X20. */
+    if (insn->flags & MMIOEMU_F_LITERAL) {
         *addr = s->pc + (uint64_t)m->disp;
         return MMIOEMU_OK;
     }

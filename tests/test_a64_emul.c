@@ -423,3 +423,15 @@ Test(a64_emul, str_h_register_offset_scaled)
     cr_assert_eq(env.log[0].addr, M(0x106));
     cr_assert(memcmp(&env.mmio[0x106], "\x34\x12", 2) == 0);
 }
+
+/* X20 as a base is X20: MMIOEMU_REG_RIP shares the number 20, so only
+ * MMIOEMU_F_LITERAL may make an address PC-relative (found by the Unicorn oracle). */
+Test(a64_emul, x20_base_is_not_pc_relative)
+{
+    setup();
+    memcpy(&env.mmio[0x30], "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
+    cpu.u.arm64.x[20] = M(0x30);
+    cr_assert_eq(a64core_run(&env, &cpu, 0xf9400280, M(0x30)), MMIOEMU_OK); /* ldr x0, [x20] */
+    cr_assert_eq(env.log[0].addr, M(0x30));
+    cr_assert_eq(cpu.u.arm64.x[0], 0x0807060504030201ull);
+}

@@ -63,7 +63,7 @@ static void address(struct out *o, const mmioemu_insn *in)
         put(o, "[far]");
         return;
     }
-    if (m->base == MMIOEMU_REG_RIP) {
+    if (in->flags & MMIOEMU_F_LITERAL) { /* base RIP (20) would also be X20 */
         put(o, "pc%+lld", (long long)m->disp);
         return;
     }
@@ -111,7 +111,7 @@ static void operands(struct out *o, const mmioemu_insn *in, const a64_form *f, c
     }
     unsigned w = other ? (in->size >= 8 ? 8 : 4) : data_width(in, in->reg);
     /* Rs (exclusives' status, CAS's compare value, LSE's operand) comes first. */
-    bool rs_first = f && (f->rc >> 4) == A64_R2_RS && in->reg2 != MMIOEMU_REG_NONE;
+    bool rs_first = f && (f->rc & A64_RC_RS) && in->reg2 != MMIOEMU_REG_NONE;
     if (rs_first)
         put(o, "%s, ", reg(in->reg2, name[0] == 's' && name[1] == 't' ? 4 : w));
     if (in->reg != MMIOEMU_REG_NONE)
