@@ -35,8 +35,8 @@ static size_t pass_native(const uint8_t *buf, size_t n)
     uint64_t acc = 0;
     mmioemu_insn in;
     while (off < n) {
-        mmioemu_status st = mmioemu_decode(MMIOEMU_BACKEND_NATIVE, MMIOEMU_X86_64, buf + off,
-                                           n - off, &in);
+        mmioemu_status st =
+            mmioemu_decode(MMIOEMU_BACKEND_NATIVE, MMIOEMU_X86_64, buf + off, n - off, &in);
         unsigned len = (st == MMIOEMU_OK || st == MMIOEMU_ERR_NO_MEMORY_OPERAND) ? in.length : 1;
         acc += (unsigned)st + (st == MMIOEMU_OK ? in.kind : 0);
         off += len;
@@ -266,7 +266,8 @@ static void stack_depth(const uint8_t *buf, size_t n)
            with > base ? with - base : 0);
     printf("  (painted 64 KiB stack, run via makecontext; deepest byte written by\n"
            "   pass_native -> mmioemu_decode -> x86_decode, minus the same frame without\n"
-           "   the decoder: %zu - %zu; includes the pass loop's own frame)\n", with, base);
+           "   the decoder: %zu - %zu; includes the pass loop's own frame)\n",
+           with, base);
 }
 
 static void usage(void)
@@ -312,8 +313,9 @@ int main(int argc, char **argv)
     if (!mmio)
         return 1;
     size_t mn = corpus_x86_stream(seed, MMIOEMU_X86_64, mmio, cap, count, NULL);
-    printf("MMIO stream: %zu random MMIO-form instructions from %u SDM templates, %.2f bytes each\n",
-           count, corpus_x86_template_count(), (double)mn / (double)count);
+    printf(
+        "MMIO stream: %zu random MMIO-form instructions from %u SDM templates, %.2f bytes each\n",
+        count, corpus_x86_template_count(), (double)mn / (double)count);
     struct result r1 = run_corpus("(1) random MMIO-form stream", mmio, mn, repeats), r2 = {0, 0};
 
     size_t tn;

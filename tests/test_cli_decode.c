@@ -40,7 +40,9 @@ static int run(const char *args, char *out, size_t cap)
     (void)args, (void)out, (void)cap;
     return -1;
 }
-static void need_cli(void) {}
+static void need_cli(void)
+{
+}
 #endif
 
 static char out[1 << 16];
@@ -64,7 +66,8 @@ Test(cli_decode, json_fields_follow_the_sdm_for_rex_imm16_and_imm32_sign_extensi
     cr_assert(strstr(out, "\"bytes\":\"408a2e\"") && strstr(out, "\"reg\":\"bpl\""), "%s", out);
     /* 66 C7 /0 iw: length 5, imm16 (SDM MOV) */
     cr_assert(strstr(out, "\"bytes\":\"66c7073412\",\"mode\":\"x86-64\",\"backend\":\"native\","
-                          "\"length\":5"), "%s", out);
+                          "\"length\":5"),
+              "%s", out);
     cr_assert(strstr(out, "\"imm\":\"0x1234\""), "%s", out);
     /* REX.W C7 /0 id: imm32 sign-extended to 64 bits (SDM MOV) */
     cr_assert(strstr(out, "\"imm\":\"0xffffffffffffffff\""), "%s", out);
@@ -81,7 +84,8 @@ Test(cli_decode, moffs_and_rip_relative_addresses)
               out);
     /* mod 00 rm 101 in 64-bit mode: RIP + disp32 (SDM Vol. 2A 2.2.1.6) */
     cr_assert(strstr(out, "\"base\":\"rip\"") && strstr(out, "\"rip_relative\":true") &&
-                  strstr(out, "\"disp\":305419896"), "%s", out);
+                  strstr(out, "\"disp\":305419896"),
+              "%s", out);
 }
 
 Test(cli_decode, sixteen_bit_modrm_and_string_prefixes)
@@ -173,7 +177,8 @@ Test(cli_decode, arm64_words_and_syndromes)
     /* Arm ARM C6.2 LDP (signed offset): a9400440 = ldp x0, x1, [x2] */
     cr_assert_eq(run("decode --json --mode arm64 a9400440", out, sizeof(out)), 0);
     cr_assert(strstr(out, "\"kind\":\"load_pair\"") && strstr(out, "\"reg\":\"x0\"") &&
-                  strstr(out, "\"reg2\":\"x1\""), "%s", out);
+                  strstr(out, "\"reg2\":\"x1\""),
+              "%s", out);
     /* ESR 0x93c08006: EC 0x24, ISV=1, SAS=11 (8 bytes), SRT=0, SF=1, WnR=0
      * (Arm ARM D17.2.40 ESR_ELx, ISS encoding for a data abort) */
     cr_assert_eq(run("decode --esr 0x93c08006", out, sizeof(out)), 0);

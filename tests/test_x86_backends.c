@@ -13,15 +13,30 @@
 
 #include "bench/common/corpus_x86.h"
 
-enum { D_STATUS, D_LEN, D_KIND, D_SIZE, D_REG, D_REG2, D_DST, D_EXT, D_MEM, D_SEG, D_IMM,
-       D_OP, D_FLAGS, D_COUNT };
-static const char *const dname[D_COUNT] = {"status", "length", "kind", "size", "reg", "reg2",
-                                           "dst_size", "ext", "mem", "seg", "imm", "op", "flags"};
+enum {
+    D_STATUS,
+    D_LEN,
+    D_KIND,
+    D_SIZE,
+    D_REG,
+    D_REG2,
+    D_DST,
+    D_EXT,
+    D_MEM,
+    D_SEG,
+    D_IMM,
+    D_OP,
+    D_FLAGS,
+    D_COUNT
+};
+static const char *const dname[D_COUNT] = {"status", "length",   "kind", "size", "reg",
+                                           "reg2",   "dst_size", "ext",  "mem",  "seg",
+                                           "imm",    "op",       "flags"};
 
 /* Flags that are facts of the encoding (all backends must agree). */
-#define CMP_FLAGS                                                                                 \
+#define CMP_FLAGS                                                                                  \
     (MMIOEMU_F_LOCK | MMIOEMU_F_REP | MMIOEMU_F_REPNE | MMIOEMU_F_IMM | MMIOEMU_F_MEM_SRC |        \
-     MMIOEMU_F_BSWAP | MMIOEMU_F_NT | MMIOEMU_F_ALIGNED | MMIOEMU_F_VEX | MMIOEMU_F_EVEX |          \
+     MMIOEMU_F_BSWAP | MMIOEMU_F_NT | MMIOEMU_F_ALIGNED | MMIOEMU_F_VEX | MMIOEMU_F_EVEX |         \
      MMIOEMU_F_DIRECT)
 
 typedef struct res {
@@ -156,8 +171,8 @@ static int capstone_movdir(mmioemu_mode mode, const uint8_t *c, unsigned n)
 
 /* Opcode byte after the escapes, and which legacy prefixes precede it. */
 struct pfx {
-    int at;            /* offset of the opcode byte, -1 if none */
-    unsigned map;      /* 0 one-byte, 1 0F, 2 0F38, 3 0F3A */
+    int at;       /* offset of the opcode byte, -1 if none */
+    unsigned map; /* 0 one-byte, 1 0F, 2 0F38, 3 0F3A */
     int p66, pf2, pf3, p66_before_rep;
 };
 
@@ -172,9 +187,8 @@ static struct pfx scan(mmioemu_mode mode, const uint8_t *c, unsigned n)
         else if (b == 0xf2 || b == 0xf3) {
             p.p66_before_rep |= p.p66;
             p.pf2 |= b == 0xf2, p.pf3 |= b == 0xf3;
-        } else if (!(b == 0x67 || b == 0xf0 || b == 0x26 || b == 0x2e || b == 0x36 ||
-                     b == 0x3e || b == 0x64 || b == 0x65 ||
-                     (mode == MMIOEMU_X86_64 && (b & 0xf0) == 0x40)))
+        } else if (!(b == 0x67 || b == 0xf0 || b == 0x26 || b == 0x2e || b == 0x36 || b == 0x3e ||
+                     b == 0x64 || b == 0x65 || (mode == MMIOEMU_X86_64 && (b & 0xf0) == 0x40)))
             break;
     }
     if (i < n && c[i] == 0x0f) {
@@ -193,8 +207,8 @@ static struct pfx scan(mmioemu_mode mode, const uint8_t *c, unsigned n)
  * mode. Opcodes: the SSE moves of the corpus and CLWB/CLFLUSHOPT (66 0F AE). */
 static int capstone_16bit_sse(mmioemu_mode mode, const uint8_t *c, unsigned n)
 {
-    static const uint8_t op0f[] = {0x10, 0x11, 0x28, 0x29, 0x2b, 0x6e, 0x6f, 0x7e, 0x7f,
-                                   0xd6, 0xe7, 0xae};
+    static const uint8_t op0f[] = {0x10, 0x11, 0x28, 0x29, 0x2b, 0x6e,
+                                   0x6f, 0x7e, 0x7f, 0xd6, 0xe7, 0xae};
     struct pfx p = scan(mode, c, n);
     if (mode != MMIOEMU_X86_16 || p.at < 0 || !(p.p66 || p.pf2 || p.pf3))
         return 0;
@@ -216,7 +230,7 @@ static int capstone_66_rep(mmioemu_mode mode, const uint8_t *c, unsigned n)
 enum { B_NATIVE, B_ZYDIS, B_CAPSTONE };
 typedef struct known_bug {
     const char *id;
-    int backend;   /* which backend is wrong */
+    int backend; /* which backend is wrong */
     int (*match)(mmioemu_mode, const uint8_t *, unsigned);
 } known_bug;
 static const known_bug known[] = {
@@ -256,8 +270,8 @@ static void describe(char *buf, size_t len, mmioemu_mode mode, const res *r)
              (long long)in->mem.disp, in->mem.addr_size);
 }
 
-static void log_diff(const char *what, mmioemu_mode mode, const uint8_t *c, unsigned n,
-                     unsigned d, const res *a, const res *b)
+static void log_diff(const char *what, mmioemu_mode mode, const uint8_t *c, unsigned n, unsigned d,
+                     const res *a, const res *b)
 {
     char hex[64] = "", da[200], db[200], fields[128] = "";
     for (unsigned i = 0; i < n && i < 15; i++)
@@ -339,8 +353,8 @@ static void report(const char *what, const struct tally *t)
     char fields[256] = "";
     for (unsigned f = 0; f < D_COUNT; f++)
         if (t->fields[f])
-            snprintf(fields + strlen(fields), sizeof(fields) - strlen(fields), " %s=%lu",
-                     dname[f], t->fields[f]);
+            snprintf(fields + strlen(fields), sizeof(fields) - strlen(fields), " %s=%lu", dname[f],
+                     t->fields[f]);
     char kn[256] = "";
     for (unsigned k = 0; k < NKNOWN; k++)
         snprintf(kn + strlen(kn), sizeof(kn) - strlen(kn), " %s=%lu", known[k].id, t->known[k]);
@@ -408,8 +422,8 @@ Test(x86_backends, all_backends_agree_on_the_memory_operands_of_libc)
     while (off < n) {
         mmioemu_insn in;
         size_t left = n - off < 15 ? n - off : 15;
-        mmioemu_status st = mmioemu_decode(MMIOEMU_BACKEND_ZYDIS, MMIOEMU_X86_64, text + off,
-                                           left, &in);
+        mmioemu_status st =
+            mmioemu_decode(MMIOEMU_BACKEND_ZYDIS, MMIOEMU_X86_64, text + off, left, &in);
         if (st == MMIOEMU_OK && in.kind != MMIOEMU_KIND_OTHER)
             check_one(&t, MMIOEMU_X86_64, text + off, (unsigned)left, 0, 1);
         off += (st == MMIOEMU_OK || st == MMIOEMU_ERR_NO_MEMORY_OPERAND) ? in.length : 1;
@@ -433,8 +447,8 @@ typedef struct vec {
 
 static const vec vectors[] = {
     /* SDM Vol. 2B MOV 8A /r, Vol. 2A 3.1.1.1 / Table 3-1: no REX -> CH */
-    {MMIOEMU_X86_64, "8a2e", MMIOEMU_OK, 2, MMIOEMU_KIND_READ, 1, MMIOEMU_REG_CH,
-     MMIOEMU_EXT_MERGE, MMIOEMU_REG_RSI, 8, 0, 0},
+    {MMIOEMU_X86_64, "8a2e", MMIOEMU_OK, 2, MMIOEMU_KIND_READ, 1, MMIOEMU_REG_CH, MMIOEMU_EXT_MERGE,
+     MMIOEMU_REG_RSI, 8, 0, 0},
     /* SDM Vol. 2A 2.2.1.2: any REX -> BPL */
     {MMIOEMU_X86_64, "408a2e", MMIOEMU_OK, 3, MMIOEMU_KIND_READ, 1, MMIOEMU_REG_RBP,
      MMIOEMU_EXT_MERGE, MMIOEMU_REG_RSI, 8, 0, 0},
@@ -442,11 +456,11 @@ static const vec vectors[] = {
     {MMIOEMU_X86_64, "66c7073412", MMIOEMU_OK, 5, MMIOEMU_KIND_WRITE_IMM, 2, MMIOEMU_REG_NONE,
      MMIOEMU_EXT_NONE, MMIOEMU_REG_RDI, 8, 0, 0x1234},
     /* SDM MOV REX.W C7 /0 id: imm32 sign-extended to 64 bits */
-    {MMIOEMU_X86_64, "48c707ffffffff", MMIOEMU_OK, 7, MMIOEMU_KIND_WRITE_IMM, 8,
-     MMIOEMU_REG_NONE, MMIOEMU_EXT_NONE, MMIOEMU_REG_RDI, 8, 0, 0xffffffffffffffffull},
+    {MMIOEMU_X86_64, "48c707ffffffff", MMIOEMU_OK, 7, MMIOEMU_KIND_WRITE_IMM, 8, MMIOEMU_REG_NONE,
+     MMIOEMU_EXT_NONE, MMIOEMU_REG_RDI, 8, 0, 0xffffffffffffffffull},
     /* SDM MOV A1: moffs64 in 64-bit mode (8-byte offset), EAX zero-extends */
-    {MMIOEMU_X86_64, "a11122334455667788", MMIOEMU_OK, 9, MMIOEMU_KIND_READ, 4,
-     MMIOEMU_REG_RAX, MMIOEMU_EXT_ZERO, MMIOEMU_REG_NONE, 8, (int64_t)0x8877665544332211ull, 0},
+    {MMIOEMU_X86_64, "a11122334455667788", MMIOEMU_OK, 9, MMIOEMU_KIND_READ, 4, MMIOEMU_REG_RAX,
+     MMIOEMU_EXT_ZERO, MMIOEMU_REG_NONE, 8, (int64_t)0x8877665544332211ull, 0},
     /* SDM MOVS with 67: ESI/EDI, 32-bit addresses */
     {MMIOEMU_X86_64, "67a5", MMIOEMU_OK, 2, MMIOEMU_KIND_MOVS, 4, MMIOEMU_REG_NONE,
      MMIOEMU_EXT_NONE, MMIOEMU_REG_RSI, 4, 0, 0},

@@ -11,23 +11,23 @@
 
 enum { IMM_NONE, IMM_B, IMM_Z, IMM_MOFFS };
 enum {
-    T_V = 1u << 0,       /* operand size v: 66 and REX.W may change it */
-    T_LOCK = 1u << 1,    /* LOCK allowed (SDM Vol. 2A LOCK: memory destination forms) */
-    T_LOCK_NO7 = 1u << 2,/* ... except /7 (CMP) or /4 (BT) as selected below */
-    T_REP = 1u << 3,     /* F3 allowed (string instructions) */
+    T_V = 1u << 0,        /* operand size v: 66 and REX.W may change it */
+    T_LOCK = 1u << 1,     /* LOCK allowed (SDM Vol. 2A LOCK: memory destination forms) */
+    T_LOCK_NO7 = 1u << 2, /* ... except /7 (CMP) or /4 (BT) as selected below */
+    T_REP = 1u << 3,      /* F3 allowed (string instructions) */
     T_NOMODRM = 1u << 4,
-    T_64 = 1u << 5,      /* 64-bit mode only */
-    T_W = 1u << 6,       /* REX.W required (MOVSXD) */
-    T_WOK = 1u << 7,     /* REX.W allowed, 66 not (MOVNTI, MOVDIRI, CMPXCHG8B/16B, MOVD/Q) */
-    T_ALU = 1u << 8,     /* opcode | (random 0..7) << 3: ADD..CMP rows; LOCK unless CMP */
-    T_VEX = 1u << 9,     /* two-byte VEX (C5), map 0F, L random */
+    T_64 = 1u << 5,  /* 64-bit mode only */
+    T_W = 1u << 6,   /* REX.W required (MOVSXD) */
+    T_WOK = 1u << 7, /* REX.W allowed, 66 not (MOVNTI, MOVDIRI, CMPXCHG8B/16B, MOVD/Q) */
+    T_ALU = 1u << 8, /* opcode | (random 0..7) << 3: ADD..CMP rows; LOCK unless CMP */
+    T_VEX = 1u << 9, /* two-byte VEX (C5), map 0F, L random */
 };
 
 typedef struct tmpl {
     const char *name;
-    uint8_t map;    /* 0 one-byte, 1 0F, 2 0F 38 */
+    uint8_t map; /* 0 one-byte, 1 0F, 2 0F 38 */
     uint8_t op;
-    uint8_t mpfx;   /* mandatory prefix (66/F2/F3) or VEX.pp source, 0 none */
+    uint8_t mpfx;           /* mandatory prefix (66/F2/F3) or VEX.pp source, 0 none */
     uint8_t regmin, regmax; /* ModRM.reg range (/n fixed: min == max) */
     uint8_t imm;
     uint16_t fl;
@@ -219,7 +219,8 @@ unsigned corpus_x86_one(corpus_rng *r, mmioemu_mode mode, uint8_t out[15], unsig
     uint8_t op = t->op;
     if (t->fl & T_ALU)
         op = (uint8_t)(op | rnd(r, 8) << 3);
-    int cmp_like = ((t->fl & T_ALU) && (op >> 3) == 7) || ((t->fl & T_LOCK_NO7) && reg == (t->op == 0xba ? 4 : 7));
+    int cmp_like = ((t->fl & T_ALU) && (op >> 3) == 7) ||
+                   ((t->fl & T_LOCK_NO7) && reg == (t->op == 0xba ? 4 : 7));
 
     /* legacy prefixes: segment, 67, 66, LOCK, REP, then the mandatory one */
     if (!rnd(r, 8))

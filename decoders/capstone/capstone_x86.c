@@ -12,27 +12,29 @@
 
 #define CS_ROW(name, cls, op, fl) [X86_INS_##name] = {cls, op, fl},
 static const hx_row cs_rows[X86_INS_ENDING] = {
-    HX_COMMON_ROWS(CS_ROW)
-    CS_ROW(MOVABS, HX_MOV, MMIOEMU_OP_NONE, 0) /* A0..A3 moffs forms */
+    HX_COMMON_ROWS(CS_ROW) CS_ROW(MOVABS, HX_MOV, MMIOEMU_OP_NONE, 0) /* A0..A3 moffs forms */
 };
 static const hx_row cs_movsd_string = HX_ROW_MOVSD_STRING;
 static const hx_row cs_cmpsd_string = HX_ROW_CMPSD_STRING;
 static const hx_row cs_movsd_sse = HX_ROW_MOVSD_SSE;
 
 /* Capstone register -> mmioemu register number + 1 (0: not nameable). */
-#define CS_GPR(n, b, w, d, q) \
-    [X86_REG_##b] = (n) + 1, [X86_REG_##w] = (n) + 1, [X86_REG_##d] = (n) + 1, [X86_REG_##q] = (n) + 1,
+#define CS_GPR(n, b, w, d, q)                                                                      \
+    [X86_REG_##b] = (n) + 1, [X86_REG_##w] = (n) + 1, [X86_REG_##d] = (n) + 1,                     \
+    [X86_REG_##q] = (n) + 1,
 static const uint8_t cs_regmap[X86_REG_ENDING] = {
     CS_GPR(0, AL, AX, EAX, RAX) CS_GPR(1, CL, CX, ECX, RCX) CS_GPR(2, DL, DX, EDX, RDX)
-    CS_GPR(3, BL, BX, EBX, RBX) CS_GPR(4, SPL, SP, ESP, RSP) CS_GPR(5, BPL, BP, EBP, RBP)
-    CS_GPR(6, SIL, SI, ESI, RSI) CS_GPR(7, DIL, DI, EDI, RDI) CS_GPR(8, R8B, R8W, R8D, R8)
-    CS_GPR(9, R9B, R9W, R9D, R9) CS_GPR(10, R10B, R10W, R10D, R10)
-    CS_GPR(11, R11B, R11W, R11D, R11) CS_GPR(12, R12B, R12W, R12D, R12)
-    CS_GPR(13, R13B, R13W, R13D, R13) CS_GPR(14, R14B, R14W, R14D, R14)
-    CS_GPR(15, R15B, R15W, R15D, R15)
-    [X86_REG_AH] = MMIOEMU_REG_AH + 1, [X86_REG_CH] = MMIOEMU_REG_CH + 1,
-    [X86_REG_DH] = MMIOEMU_REG_DH + 1, [X86_REG_BH] = MMIOEMU_REG_BH + 1,
-    [X86_REG_RIP] = MMIOEMU_REG_RIP + 1, [X86_REG_EIP] = MMIOEMU_REG_RIP + 1,
+        CS_GPR(3, BL, BX, EBX, RBX) CS_GPR(4, SPL, SP, ESP, RSP) CS_GPR(5, BPL, BP, EBP, RBP)
+            CS_GPR(6, SIL, SI, ESI, RSI) CS_GPR(7, DIL, DI, EDI, RDI) CS_GPR(8, R8B, R8W, R8D, R8)
+                CS_GPR(9, R9B, R9W, R9D, R9) CS_GPR(10, R10B, R10W, R10D, R10)
+                    CS_GPR(11, R11B, R11W, R11D, R11) CS_GPR(12, R12B, R12W, R12D, R12)
+                        CS_GPR(13, R13B, R13W, R13D, R13) CS_GPR(14, R14B, R14W, R14D, R14)
+                            CS_GPR(15, R15B, R15W, R15D, R15)[X86_REG_AH] = MMIOEMU_REG_AH + 1,
+    [X86_REG_CH] = MMIOEMU_REG_CH + 1,
+    [X86_REG_DH] = MMIOEMU_REG_DH + 1,
+    [X86_REG_BH] = MMIOEMU_REG_BH + 1,
+    [X86_REG_RIP] = MMIOEMU_REG_RIP + 1,
+    [X86_REG_EIP] = MMIOEMU_REG_RIP + 1,
 };
 
 static const uint8_t cs_segmap[X86_REG_ENDING] = {
@@ -146,8 +148,7 @@ static const hx_row *cs_row(const cs_insn *in)
     return in->id < X86_INS_ENDING ? &cs_rows[in->id] : &cs_rows[0];
 }
 
-static mmioemu_status cs_fail(struct cs_slot *s, const uint8_t *code, size_t len,
-                              mmioemu_insn *out)
+static mmioemu_status cs_fail(struct cs_slot *s, const uint8_t *code, size_t len, mmioemu_insn *out)
 {
     /* Capstone does not tell "truncated" from "invalid". If some
      * continuation (zeros) makes a longer valid instruction, the bytes given
@@ -199,8 +200,10 @@ mmioemu_status capstone_x86_decode(mmioemu_mode mode, const uint8_t *code, size_
             d->type = HX_T_IMM;
             d->imm = co->imm;
         } else if (co->type == X86_OP_MEM) {
-            cs_mem(x, co, co->mem.base && cs_reg(co->mem.base) == MMIOEMU_REG_RDI &&
-                              row->cls >= HX_MOVS && row->cls <= HX_SCAS, d);
+            cs_mem(x, co,
+                   co->mem.base && cs_reg(co->mem.base) == MMIOEMU_REG_RDI && row->cls >= HX_MOVS &&
+                       row->cls <= HX_SCAS,
+                   d);
             if (mi == ~0u)
                 mi = cnt;
         } else {

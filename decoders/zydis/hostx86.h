@@ -46,114 +46,123 @@ enum {
  * flags) rows; each adapter expands them into a table indexed by its own
  * mnemonic enum (designated initialisers), then adds the names only it has.
  * Sources: SDM Vol. 2 instruction pages (direction, alignment, NT hints). */
-#define HX_COMMON_ROWS(X)                                                     \
-    X(MOV, HX_MOV, MMIOEMU_OP_NONE, 0)                                        \
-    X(MOVZX, HX_MOV, MMIOEMU_OP_NONE, HX_ZX)                                  \
-    X(MOVSX, HX_MOV, MMIOEMU_OP_NONE, HX_SX)                                  \
-    X(MOVSXD, HX_MOV, MMIOEMU_OP_NONE, HX_SX)                                 \
-    X(MOVBE, HX_MOV, MMIOEMU_OP_NONE, HX_BSWAP)                               \
-    X(MOVNTI, HX_MOV, MMIOEMU_OP_NONE, HX_NT)                                 \
-    X(MOVAPS, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED)                            \
-    X(MOVAPD, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED)                            \
-    X(MOVDQA, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED)                            \
-    X(MOVUPS, HX_MOV, MMIOEMU_OP_NONE, 0)                                     \
-    X(MOVUPD, HX_MOV, MMIOEMU_OP_NONE, 0)                                     \
-    X(MOVDQU, HX_MOV, MMIOEMU_OP_NONE, 0)                                     \
-    X(LDDQU, HX_MOV, MMIOEMU_OP_NONE, 0)                                      \
-    X(MOVNTDQ, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED | HX_NT)                   \
-    X(MOVNTPS, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED | HX_NT)                   \
-    X(MOVNTPD, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED | HX_NT)                   \
-    X(MOVNTDQA, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED | HX_NT)                  \
-    X(MOVD, HX_MOV, MMIOEMU_OP_NONE, 0)                                       \
-    X(MOVQ, HX_MOV, MMIOEMU_OP_NONE, 0)                                       \
-    X(MOVSS, HX_MOV, MMIOEMU_OP_NONE, 0)                                      \
-    X(MOVLPS, HX_MOV, MMIOEMU_OP_NONE, HX_LOWHALF)                            \
-    X(MOVLPD, HX_MOV, MMIOEMU_OP_NONE, HX_LOWHALF)                            \
-    X(VMOVAPS, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED)                           \
-    X(VMOVAPD, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED)                           \
-    X(VMOVDQA, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED)                           \
-    X(VMOVDQA32, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED)                         \
-    X(VMOVDQA64, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED)                         \
-    X(VMOVUPS, HX_MOV, MMIOEMU_OP_NONE, 0)                                    \
-    X(VMOVUPD, HX_MOV, MMIOEMU_OP_NONE, 0)                                    \
-    X(VMOVDQU, HX_MOV, MMIOEMU_OP_NONE, 0)                                    \
-    X(VMOVDQU8, HX_MOV, MMIOEMU_OP_NONE, 0)                                   \
-    X(VMOVDQU16, HX_MOV, MMIOEMU_OP_NONE, 0)                                  \
-    X(VMOVDQU32, HX_MOV, MMIOEMU_OP_NONE, 0)                                  \
-    X(VMOVDQU64, HX_MOV, MMIOEMU_OP_NONE, 0)                                  \
-    X(VLDDQU, HX_MOV, MMIOEMU_OP_NONE, 0)                                     \
-    X(VMOVNTDQ, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED | HX_NT)                  \
-    X(VMOVNTPS, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED | HX_NT)                  \
-    X(VMOVNTPD, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED | HX_NT)                  \
-    X(VMOVNTDQA, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED | HX_NT)                 \
-    X(VMOVD, HX_MOV, MMIOEMU_OP_NONE, 0)                                      \
-    X(VMOVQ, HX_MOV, MMIOEMU_OP_NONE, 0)                                      \
-    X(VMOVSS, HX_MOV, MMIOEMU_OP_NONE, 0)                                     \
-    X(VMOVSD, HX_MOV, MMIOEMU_OP_NONE, 0)                                     \
-    X(VMOVLPS, HX_MOV, MMIOEMU_OP_NONE, 0)                                    \
-    X(VMOVLPD, HX_MOV, MMIOEMU_OP_NONE, 0)                                    \
-    X(ADD, HX_ALU, MMIOEMU_OP_ADD, 0)                                         \
-    X(OR, HX_ALU, MMIOEMU_OP_OR, 0)                                           \
-    X(ADC, HX_ALU, MMIOEMU_OP_ADC, 0)                                         \
-    X(SBB, HX_ALU, MMIOEMU_OP_SBB, 0)                                         \
-    X(AND, HX_ALU, MMIOEMU_OP_AND, 0)                                         \
-    X(SUB, HX_ALU, MMIOEMU_OP_SUB, 0)                                         \
-    X(XOR, HX_ALU, MMIOEMU_OP_XOR, 0)                                         \
-    X(CMP, HX_ALU, MMIOEMU_OP_CMP, 0)                                         \
-    X(TEST, HX_ALU, MMIOEMU_OP_TEST, 0)                                       \
-    X(INC, HX_UNARY, MMIOEMU_OP_INC, 0)                                       \
-    X(DEC, HX_UNARY, MMIOEMU_OP_DEC, 0)                                       \
-    X(NOT, HX_UNARY, MMIOEMU_OP_NOT, 0)                                       \
-    X(NEG, HX_UNARY, MMIOEMU_OP_NEG, 0)                                       \
-    X(XCHG, HX_XCHG, MMIOEMU_OP_NONE, 0)                                      \
-    X(CMPXCHG, HX_CMPXCHG, MMIOEMU_OP_NONE, 0)                                \
-    X(CMPXCHG8B, HX_CMPXCHG_WIDE, MMIOEMU_OP_NONE, 0)                         \
-    X(CMPXCHG16B, HX_CMPXCHG_WIDE, MMIOEMU_OP_NONE, HX_ALIGNED)               \
-    X(XADD, HX_XADD, MMIOEMU_OP_NONE, 0)                                      \
-    X(BT, HX_BT, MMIOEMU_OP_BT, 0)                                            \
-    X(BTS, HX_BT, MMIOEMU_OP_BTS, 0)                                          \
-    X(BTR, HX_BT, MMIOEMU_OP_BTR, 0)                                          \
-    X(BTC, HX_BT, MMIOEMU_OP_BTC, 0)                                          \
-    X(MOVSB, HX_MOVS, MMIOEMU_OP_NONE, 0)                                     \
-    X(MOVSW, HX_MOVS, MMIOEMU_OP_NONE, 0)                                     \
-    X(MOVSQ, HX_MOVS, MMIOEMU_OP_NONE, 0)                                     \
-    X(STOSB, HX_STOS, MMIOEMU_OP_NONE, 0)                                     \
-    X(STOSW, HX_STOS, MMIOEMU_OP_NONE, 0)                                     \
-    X(STOSD, HX_STOS, MMIOEMU_OP_NONE, 0)                                     \
-    X(STOSQ, HX_STOS, MMIOEMU_OP_NONE, 0)                                     \
-    X(LODSB, HX_LODS, MMIOEMU_OP_NONE, 0)                                     \
-    X(LODSW, HX_LODS, MMIOEMU_OP_NONE, 0)                                     \
-    X(LODSD, HX_LODS, MMIOEMU_OP_NONE, 0)                                     \
-    X(LODSQ, HX_LODS, MMIOEMU_OP_NONE, 0)                                     \
-    X(CMPSB, HX_CMPS, MMIOEMU_OP_NONE, 0)                                     \
-    X(CMPSW, HX_CMPS, MMIOEMU_OP_NONE, 0)                                     \
-    X(CMPSQ, HX_CMPS, MMIOEMU_OP_NONE, 0)                                     \
-    X(SCASB, HX_SCAS, MMIOEMU_OP_NONE, 0)                                     \
-    X(SCASW, HX_SCAS, MMIOEMU_OP_NONE, 0)                                     \
-    X(SCASD, HX_SCAS, MMIOEMU_OP_NONE, 0)                                     \
-    X(SCASQ, HX_SCAS, MMIOEMU_OP_NONE, 0)                                     \
-    X(CLFLUSH, HX_FLUSH, MMIOEMU_OP_NONE, 0)                                  \
-    X(CLFLUSHOPT, HX_FLUSH, MMIOEMU_OP_NONE, 0)                               \
-    X(CLWB, HX_FLUSH, MMIOEMU_OP_NONE, 0)                                     \
-    X(NOP, HX_NOMEM, MMIOEMU_OP_NONE, 0)                                      \
-    X(PREFETCH, HX_NOMEM, MMIOEMU_OP_NONE, 0)                                 \
-    X(PREFETCHNTA, HX_NOMEM, MMIOEMU_OP_NONE, 0)                              \
-    X(PREFETCHT0, HX_NOMEM, MMIOEMU_OP_NONE, 0)                               \
-    X(PREFETCHT1, HX_NOMEM, MMIOEMU_OP_NONE, 0)                               \
-    X(PREFETCHT2, HX_NOMEM, MMIOEMU_OP_NONE, 0)                               \
-    X(PREFETCHW, HX_NOMEM, MMIOEMU_OP_NONE, 0)                                \
+#define HX_COMMON_ROWS(X)                                                                          \
+    X(MOV, HX_MOV, MMIOEMU_OP_NONE, 0)                                                             \
+    X(MOVZX, HX_MOV, MMIOEMU_OP_NONE, HX_ZX)                                                       \
+    X(MOVSX, HX_MOV, MMIOEMU_OP_NONE, HX_SX)                                                       \
+    X(MOVSXD, HX_MOV, MMIOEMU_OP_NONE, HX_SX)                                                      \
+    X(MOVBE, HX_MOV, MMIOEMU_OP_NONE, HX_BSWAP)                                                    \
+    X(MOVNTI, HX_MOV, MMIOEMU_OP_NONE, HX_NT)                                                      \
+    X(MOVAPS, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED)                                                 \
+    X(MOVAPD, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED)                                                 \
+    X(MOVDQA, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED)                                                 \
+    X(MOVUPS, HX_MOV, MMIOEMU_OP_NONE, 0)                                                          \
+    X(MOVUPD, HX_MOV, MMIOEMU_OP_NONE, 0)                                                          \
+    X(MOVDQU, HX_MOV, MMIOEMU_OP_NONE, 0)                                                          \
+    X(LDDQU, HX_MOV, MMIOEMU_OP_NONE, 0)                                                           \
+    X(MOVNTDQ, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED | HX_NT)                                        \
+    X(MOVNTPS, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED | HX_NT)                                        \
+    X(MOVNTPD, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED | HX_NT)                                        \
+    X(MOVNTDQA, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED | HX_NT)                                       \
+    X(MOVD, HX_MOV, MMIOEMU_OP_NONE, 0)                                                            \
+    X(MOVQ, HX_MOV, MMIOEMU_OP_NONE, 0)                                                            \
+    X(MOVSS, HX_MOV, MMIOEMU_OP_NONE, 0)                                                           \
+    X(MOVLPS, HX_MOV, MMIOEMU_OP_NONE, HX_LOWHALF)                                                 \
+    X(MOVLPD, HX_MOV, MMIOEMU_OP_NONE, HX_LOWHALF)                                                 \
+    X(VMOVAPS, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED)                                                \
+    X(VMOVAPD, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED)                                                \
+    X(VMOVDQA, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED)                                                \
+    X(VMOVDQA32, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED)                                              \
+    X(VMOVDQA64, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED)                                              \
+    X(VMOVUPS, HX_MOV, MMIOEMU_OP_NONE, 0)                                                         \
+    X(VMOVUPD, HX_MOV, MMIOEMU_OP_NONE, 0)                                                         \
+    X(VMOVDQU, HX_MOV, MMIOEMU_OP_NONE, 0)                                                         \
+    X(VMOVDQU8, HX_MOV, MMIOEMU_OP_NONE, 0)                                                        \
+    X(VMOVDQU16, HX_MOV, MMIOEMU_OP_NONE, 0)                                                       \
+    X(VMOVDQU32, HX_MOV, MMIOEMU_OP_NONE, 0)                                                       \
+    X(VMOVDQU64, HX_MOV, MMIOEMU_OP_NONE, 0)                                                       \
+    X(VLDDQU, HX_MOV, MMIOEMU_OP_NONE, 0)                                                          \
+    X(VMOVNTDQ, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED | HX_NT)                                       \
+    X(VMOVNTPS, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED | HX_NT)                                       \
+    X(VMOVNTPD, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED | HX_NT)                                       \
+    X(VMOVNTDQA, HX_MOV, MMIOEMU_OP_NONE, HX_ALIGNED | HX_NT)                                      \
+    X(VMOVD, HX_MOV, MMIOEMU_OP_NONE, 0)                                                           \
+    X(VMOVQ, HX_MOV, MMIOEMU_OP_NONE, 0)                                                           \
+    X(VMOVSS, HX_MOV, MMIOEMU_OP_NONE, 0)                                                          \
+    X(VMOVSD, HX_MOV, MMIOEMU_OP_NONE, 0)                                                          \
+    X(VMOVLPS, HX_MOV, MMIOEMU_OP_NONE, 0)                                                         \
+    X(VMOVLPD, HX_MOV, MMIOEMU_OP_NONE, 0)                                                         \
+    X(ADD, HX_ALU, MMIOEMU_OP_ADD, 0)                                                              \
+    X(OR, HX_ALU, MMIOEMU_OP_OR, 0)                                                                \
+    X(ADC, HX_ALU, MMIOEMU_OP_ADC, 0)                                                              \
+    X(SBB, HX_ALU, MMIOEMU_OP_SBB, 0)                                                              \
+    X(AND, HX_ALU, MMIOEMU_OP_AND, 0)                                                              \
+    X(SUB, HX_ALU, MMIOEMU_OP_SUB, 0)                                                              \
+    X(XOR, HX_ALU, MMIOEMU_OP_XOR, 0)                                                              \
+    X(CMP, HX_ALU, MMIOEMU_OP_CMP, 0)                                                              \
+    X(TEST, HX_ALU, MMIOEMU_OP_TEST, 0)                                                            \
+    X(INC, HX_UNARY, MMIOEMU_OP_INC, 0)                                                            \
+    X(DEC, HX_UNARY, MMIOEMU_OP_DEC, 0)                                                            \
+    X(NOT, HX_UNARY, MMIOEMU_OP_NOT, 0)                                                            \
+    X(NEG, HX_UNARY, MMIOEMU_OP_NEG, 0)                                                            \
+    X(XCHG, HX_XCHG, MMIOEMU_OP_NONE, 0)                                                           \
+    X(CMPXCHG, HX_CMPXCHG, MMIOEMU_OP_NONE, 0)                                                     \
+    X(CMPXCHG8B, HX_CMPXCHG_WIDE, MMIOEMU_OP_NONE, 0)                                              \
+    X(CMPXCHG16B, HX_CMPXCHG_WIDE, MMIOEMU_OP_NONE, HX_ALIGNED)                                    \
+    X(XADD, HX_XADD, MMIOEMU_OP_NONE, 0)                                                           \
+    X(BT, HX_BT, MMIOEMU_OP_BT, 0)                                                                 \
+    X(BTS, HX_BT, MMIOEMU_OP_BTS, 0)                                                               \
+    X(BTR, HX_BT, MMIOEMU_OP_BTR, 0)                                                               \
+    X(BTC, HX_BT, MMIOEMU_OP_BTC, 0)                                                               \
+    X(MOVSB, HX_MOVS, MMIOEMU_OP_NONE, 0)                                                          \
+    X(MOVSW, HX_MOVS, MMIOEMU_OP_NONE, 0)                                                          \
+    X(MOVSQ, HX_MOVS, MMIOEMU_OP_NONE, 0)                                                          \
+    X(STOSB, HX_STOS, MMIOEMU_OP_NONE, 0)                                                          \
+    X(STOSW, HX_STOS, MMIOEMU_OP_NONE, 0)                                                          \
+    X(STOSD, HX_STOS, MMIOEMU_OP_NONE, 0)                                                          \
+    X(STOSQ, HX_STOS, MMIOEMU_OP_NONE, 0)                                                          \
+    X(LODSB, HX_LODS, MMIOEMU_OP_NONE, 0)                                                          \
+    X(LODSW, HX_LODS, MMIOEMU_OP_NONE, 0)                                                          \
+    X(LODSD, HX_LODS, MMIOEMU_OP_NONE, 0)                                                          \
+    X(LODSQ, HX_LODS, MMIOEMU_OP_NONE, 0)                                                          \
+    X(CMPSB, HX_CMPS, MMIOEMU_OP_NONE, 0)                                                          \
+    X(CMPSW, HX_CMPS, MMIOEMU_OP_NONE, 0)                                                          \
+    X(CMPSQ, HX_CMPS, MMIOEMU_OP_NONE, 0)                                                          \
+    X(SCASB, HX_SCAS, MMIOEMU_OP_NONE, 0)                                                          \
+    X(SCASW, HX_SCAS, MMIOEMU_OP_NONE, 0)                                                          \
+    X(SCASD, HX_SCAS, MMIOEMU_OP_NONE, 0)                                                          \
+    X(SCASQ, HX_SCAS, MMIOEMU_OP_NONE, 0)                                                          \
+    X(CLFLUSH, HX_FLUSH, MMIOEMU_OP_NONE, 0)                                                       \
+    X(CLFLUSHOPT, HX_FLUSH, MMIOEMU_OP_NONE, 0)                                                    \
+    X(CLWB, HX_FLUSH, MMIOEMU_OP_NONE, 0)                                                          \
+    X(NOP, HX_NOMEM, MMIOEMU_OP_NONE, 0)                                                           \
+    X(PREFETCH, HX_NOMEM, MMIOEMU_OP_NONE, 0)                                                      \
+    X(PREFETCHNTA, HX_NOMEM, MMIOEMU_OP_NONE, 0)                                                   \
+    X(PREFETCHT0, HX_NOMEM, MMIOEMU_OP_NONE, 0)                                                    \
+    X(PREFETCHT1, HX_NOMEM, MMIOEMU_OP_NONE, 0)                                                    \
+    X(PREFETCHT2, HX_NOMEM, MMIOEMU_OP_NONE, 0)                                                    \
+    X(PREFETCHW, HX_NOMEM, MMIOEMU_OP_NONE, 0)                                                     \
     X(LEA, HX_NOMEM, MMIOEMU_OP_NONE, 0)
 
 /* MOVSD and CMPSD name both a string instruction (A5, A7) and an SSE2
  * instruction (F2 0F 10/11, F2 0F C2); the adapters pick one of these rows
  * by opcode map. */
-#define HX_ROW_MOVSD_STRING {HX_MOVS, MMIOEMU_OP_NONE, 0}
-#define HX_ROW_CMPSD_STRING {HX_CMPS, MMIOEMU_OP_NONE, 0}
-#define HX_ROW_MOVSD_SSE {HX_MOV, MMIOEMU_OP_NONE, 0}
+#define HX_ROW_MOVSD_STRING                                                                        \
+    {                                                                                              \
+        HX_MOVS, MMIOEMU_OP_NONE, 0                                                                \
+    }
+#define HX_ROW_CMPSD_STRING                                                                        \
+    {                                                                                              \
+        HX_CMPS, MMIOEMU_OP_NONE, 0                                                                \
+    }
+#define HX_ROW_MOVSD_SSE                                                                           \
+    {                                                                                              \
+        HX_MOV, MMIOEMU_OP_NONE, 0                                                                 \
+    }
 
 typedef struct hx_row {
-    uint8_t cls;   /* enum hx_class */
-    uint8_t op;    /* mmioemu_op for HX_ALU / HX_UNARY / HX_BT */
+    uint8_t cls; /* enum hx_class */
+    uint8_t op;  /* mmioemu_op for HX_ALU / HX_UNARY / HX_BT */
     uint16_t flags;
 } hx_row;
 
@@ -162,9 +171,9 @@ enum { HX_T_NONE = 0, HX_T_REG, HX_T_MEM, HX_T_IMM };
 /* One explicit operand, normalised. A register operand the descriptor cannot
  * name (segment, MMX, mask, control...) has reg == MMIOEMU_REG_NONE. */
 typedef struct hx_op {
-    int64_t imm;      /* HX_T_IMM: value as the library gives it */
-    mmioemu_mem mem;  /* HX_T_MEM: address expression */
-    uint16_t size;    /* bytes (register width or access size) */
+    int64_t imm;     /* HX_T_IMM: value as the library gives it */
+    mmioemu_mem mem; /* HX_T_MEM: address expression */
+    uint16_t size;   /* bytes (register width or access size) */
     uint8_t type;
     uint8_t reg;
 } hx_op;
@@ -303,13 +312,13 @@ static inline mmioemu_status hx_fill_alu(const hx_row *row, const hx_op *o, unsi
 }
 
 /* XCHG/CMPXCHG/XADD/BT/unary: the memory operand plus at most one source. */
-static inline mmioemu_status hx_fill_rmw(const hx_row *row, const hx_op *o, unsigned n,
-                                         unsigned mi, mmioemu_insn *out)
+static inline mmioemu_status hx_fill_rmw(const hx_row *row, const hx_op *o, unsigned n, unsigned mi,
+                                         mmioemu_insn *out)
 {
     static const uint8_t kind[] = {
-        [HX_UNARY] = MMIOEMU_KIND_ALU_RMW, [HX_XCHG] = MMIOEMU_KIND_XCHG,
+        [HX_UNARY] = MMIOEMU_KIND_ALU_RMW,   [HX_XCHG] = MMIOEMU_KIND_XCHG,
         [HX_CMPXCHG] = MMIOEMU_KIND_CMPXCHG, [HX_CMPXCHG_WIDE] = MMIOEMU_KIND_CMPXCHG_WIDE,
-        [HX_XADD] = MMIOEMU_KIND_XADD, [HX_BT] = MMIOEMU_KIND_BT,
+        [HX_XADD] = MMIOEMU_KIND_XADD,       [HX_BT] = MMIOEMU_KIND_BT,
     };
     out->kind = kind[row->cls];
     out->mem = o[mi].mem;
@@ -341,9 +350,8 @@ static inline void hx_fill_string(const hx_row *row, const mmioemu_mem *mem, uns
                                   const hx_prefix *p, mmioemu_insn *out)
 {
     static const uint8_t kind[] = {
-        [HX_MOVS] = MMIOEMU_KIND_MOVS, [HX_STOS] = MMIOEMU_KIND_STOS,
-        [HX_LODS] = MMIOEMU_KIND_LODS, [HX_CMPS] = MMIOEMU_KIND_CMPS,
-        [HX_SCAS] = MMIOEMU_KIND_SCAS,
+        [HX_MOVS] = MMIOEMU_KIND_MOVS, [HX_STOS] = MMIOEMU_KIND_STOS, [HX_LODS] = MMIOEMU_KIND_LODS,
+        [HX_CMPS] = MMIOEMU_KIND_CMPS, [HX_SCAS] = MMIOEMU_KIND_SCAS,
     };
     out->kind = kind[row->cls];
     out->mem = *mem;
@@ -380,8 +388,7 @@ static inline void hx_init(mmioemu_insn *out, mmioemu_mode mode, unsigned length
  * CMPS, [ES:rDI] for STOS and SCAS (insn.h). -1 if the library gave none. */
 static inline int hx_string_mem(const hx_row *row, const hx_op *o, unsigned n)
 {
-    uint8_t want = (row->cls == HX_STOS || row->cls == HX_SCAS) ? MMIOEMU_REG_RDI
-                                                                 : MMIOEMU_REG_RSI;
+    uint8_t want = (row->cls == HX_STOS || row->cls == HX_SCAS) ? MMIOEMU_REG_RDI : MMIOEMU_REG_RSI;
     for (unsigned i = 0; i < n; i++)
         if (o[i].type == HX_T_MEM && o[i].mem.base == want)
             return (int)i;
@@ -404,10 +411,17 @@ static inline mmioemu_status hx_fill(const hx_row *row, const hx_op *o, unsigned
     switch (row->cls) { /* dispatch on the class, not on opcodes */
     case HX_MOV: st = hx_fill_mov(row, o, n, p, out); break;
     case HX_ALU: st = hx_fill_alu(row, o, n, out); break;
-    case HX_UNARY: case HX_XCHG: case HX_CMPXCHG: case HX_CMPXCHG_WIDE: case HX_XADD: case HX_BT:
-        st = hx_fill_rmw(row, o, n, mi, out);
-        break;
-    case HX_MOVS: case HX_STOS: case HX_LODS: case HX_CMPS: case HX_SCAS:
+    case HX_UNARY:
+    case HX_XCHG:
+    case HX_CMPXCHG:
+    case HX_CMPXCHG_WIDE:
+    case HX_XADD:
+    case HX_BT: st = hx_fill_rmw(row, o, n, mi, out); break;
+    case HX_MOVS:
+    case HX_STOS:
+    case HX_LODS:
+    case HX_CMPS:
+    case HX_SCAS:
         si = hx_string_mem(row, o, n);
         if (si >= 0) {
             hx_fill_string(row, &o[si].mem, o[si].size, p, out);

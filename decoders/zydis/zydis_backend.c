@@ -12,12 +12,10 @@
 
 #define ZY_ROW(name, cls, op, fl) [ZYDIS_MNEMONIC_##name] = {cls, op, fl},
 static const hx_row zy_rows[ZYDIS_MNEMONIC_MAX_VALUE + 1] = {
-    HX_COMMON_ROWS(ZY_ROW)
-    ZY_ROW(MOVDIRI, HX_MOV, MMIOEMU_OP_NONE, HX_DIRECT)
-    ZY_ROW(MOVDIR64B, HX_MOVDIR64B, MMIOEMU_OP_NONE, 0)
-    ZY_ROW(PREFETCHWT1, HX_NOMEM, MMIOEMU_OP_NONE, 0)
-    ZY_ROW(CLDEMOTE, HX_NOMEM, MMIOEMU_OP_NONE, 0)
-};
+    HX_COMMON_ROWS(ZY_ROW) ZY_ROW(MOVDIRI, HX_MOV, MMIOEMU_OP_NONE, HX_DIRECT)
+        ZY_ROW(MOVDIR64B, HX_MOVDIR64B, MMIOEMU_OP_NONE, 0)
+            ZY_ROW(PREFETCHWT1, HX_NOMEM, MMIOEMU_OP_NONE, 0)
+                ZY_ROW(CLDEMOTE, HX_NOMEM, MMIOEMU_OP_NONE, 0)};
 static const hx_row zy_movsd_string = HX_ROW_MOVSD_STRING;
 static const hx_row zy_cmpsd_string = HX_ROW_CMPSD_STRING;
 static const hx_row zy_movsd_sse = HX_ROW_MOVSD_SSE;
@@ -36,14 +34,14 @@ static uint8_t zy_reg(ZydisRegister r)
         if (id >= 4 && id < 8)
             return (uint8_t)(MMIOEMU_REG_AH + id - 4);
         return (uint8_t)(id < 4 ? id : id - 4);
-    case ZYDIS_REGCLASS_GPR16: case ZYDIS_REGCLASS_GPR32: case ZYDIS_REGCLASS_GPR64:
-        return (uint8_t)id;
-    case ZYDIS_REGCLASS_XMM: case ZYDIS_REGCLASS_YMM: case ZYDIS_REGCLASS_ZMM:
-        return (uint8_t)(MMIOEMU_REG_V0 + id);
-    case ZYDIS_REGCLASS_IP:
-        return MMIOEMU_REG_RIP;
-    default:
-        return MMIOEMU_REG_NONE;
+    case ZYDIS_REGCLASS_GPR16:
+    case ZYDIS_REGCLASS_GPR32:
+    case ZYDIS_REGCLASS_GPR64: return (uint8_t)id;
+    case ZYDIS_REGCLASS_XMM:
+    case ZYDIS_REGCLASS_YMM:
+    case ZYDIS_REGCLASS_ZMM: return (uint8_t)(MMIOEMU_REG_V0 + id);
+    case ZYDIS_REGCLASS_IP: return MMIOEMU_REG_RIP;
+    default: return MMIOEMU_REG_NONE;
     }
 }
 
@@ -56,8 +54,9 @@ static void zy_mem(const ZydisDecodedInstruction *in, const ZydisDecodedOperand 
     o->mem.base = z->mem.base == ZYDIS_REGISTER_NONE ? MMIOEMU_REG_NONE : zy_reg(z->mem.base);
     o->mem.index = z->mem.index == ZYDIS_REGISTER_NONE ? MMIOEMU_REG_NONE : zy_reg(z->mem.index);
     o->mem.shift = z->mem.scale <= 8 ? shift[z->mem.scale] : 0;
-    o->mem.seg = z->mem.segment == ZYDIS_REGISTER_NONE ? MMIOEMU_SEG_NONE
-                                                        : (uint8_t)ZydisRegisterGetId(z->mem.segment);
+    o->mem.seg = z->mem.segment == ZYDIS_REGISTER_NONE
+                     ? MMIOEMU_SEG_NONE
+                     : (uint8_t)ZydisRegisterGetId(z->mem.segment);
     o->mem.addr_size = (uint8_t)(in->address_width / 8);
     o->mem.index_ext = MMIOEMU_IDX_LSL;
     o->mem.reserved[0] = o->mem.reserved[1] = 0;
@@ -152,8 +151,8 @@ mmioemu_status zydis_backend_decode(mmioemu_mode mode, const uint8_t *code, size
     p.repne = !!(in.attributes & ZYDIS_ATTRIB_HAS_REPNE);
     p.vex = !!(in.attributes & (ZYDIS_ATTRIB_HAS_VEX | ZYDIS_ATTRIB_HAS_XOP));
     p.evex = !!(in.attributes & ZYDIS_ATTRIB_HAS_EVEX);
-    p.masked = p.evex && in.avx.mask.reg != ZYDIS_REGISTER_NONE &&
-               in.avx.mask.reg != ZYDIS_REGISTER_K0;
+    p.masked =
+        p.evex && in.avx.mask.reg != ZYDIS_REGISTER_NONE && in.avx.mask.reg != ZYDIS_REGISTER_K0;
     return hx_fill(row, o, n, mi, &p, out);
 }
 
@@ -167,8 +166,8 @@ int zydis_backend_format(mmioemu_mode mode, const uint8_t *code, size_t len, cha
     if (n == 0 || !zy_decode(mode, code, len, &in, zo, &st) || !ZYAN_SUCCESS(st))
         return -1;
     ZydisFormatterInit(&f, ZYDIS_FORMATTER_STYLE_INTEL);
-    if (!ZYAN_SUCCESS(ZydisFormatterFormatInstruction(&f, &in, zo, in.operand_count_visible, buf,
-                                                      n, ZYDIS_RUNTIME_ADDRESS_NONE, NULL)))
+    if (!ZYAN_SUCCESS(ZydisFormatterFormatInstruction(&f, &in, zo, in.operand_count_visible, buf, n,
+                                                      ZYDIS_RUNTIME_ADDRESS_NONE, NULL)))
         return -1;
     return (int)strlen(buf);
 }

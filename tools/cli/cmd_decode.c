@@ -27,7 +27,8 @@ static const char *const backend_names[] = {"native", "zydis", "capstone"};
 
 static void usage(FILE *f)
 {
-    fprintf(f,
+    fprintf(
+        f,
         "usage: mmioemu decode [--mode x86-16|x86-32|x86-64|arm64]\n"
         "                      [--backend native|zydis|capstone] [--json]\n"
         "                      [--file F | --raw [--file F]] [--esr VALUE]... [HEX...]\n\n"
@@ -109,8 +110,8 @@ static const char *reg_str(const mmioemu_insn *in, uint8_t r)
 }
 
 static const char *const flag_names[] = {
-    "lock", "rep", "repne", "imm", "mem_src", "bswap", "nt", "aligned", "wb_pre", "wb_post",
-    "acquire", "release", "vex", "evex", "direct", "seg_ovr", "unpriv", "literal"};
+    "lock",    "rep",     "repne",   "imm", "mem_src", "bswap",  "nt",      "aligned", "wb_pre",
+    "wb_post", "acquire", "release", "vex", "evex",    "direct", "seg_ovr", "unpriv",  "literal"};
 static const char *const seg_names[] = {"es", "cs", "ss", "ds", "fs", "gs"};
 
 static uint64_t imm_value(const mmioemu_insn *in)
@@ -142,11 +143,14 @@ static void json_mem(const mmioemu_insn *in)
     if (m->index == MMIOEMU_REG_NONE)
         printf("null");
     else
-        printf("\"%s\"", mmioemu_reg_name(mode, m->index, mode == MMIOEMU_ARM64 ? 8 : m->addr_size));
+        printf("\"%s\"",
+               mmioemu_reg_name(mode, m->index, mode == MMIOEMU_ARM64 ? 8 : m->addr_size));
     printf(",\"scale\":%u", 1u << m->shift);
     /* an absolute address (moffs) prints unsigned at the address size */
-    if (m->base == MMIOEMU_REG_NONE && m->index == MMIOEMU_REG_NONE && m->addr_size && m->addr_size < 8)
-        printf(",\"disp\":%" PRIu64, (uint64_t)((uint64_t)m->disp & ((1ull << (8 * m->addr_size)) - 1)));
+    if (m->base == MMIOEMU_REG_NONE && m->index == MMIOEMU_REG_NONE && m->addr_size &&
+        m->addr_size < 8)
+        printf(",\"disp\":%" PRIu64,
+               (uint64_t)((uint64_t)m->disp & ((1ull << (8 * m->addr_size)) - 1)));
     else if (m->base == MMIOEMU_REG_NONE && m->index == MMIOEMU_REG_NONE)
         printf(",\"disp\":%" PRIu64, (uint64_t)m->disp);
     else
@@ -168,7 +172,8 @@ static void print_json(const struct opts *o, const uint8_t *code, size_t n, long
     printf("\",\"mode\":\"%s\",\"backend\":\"%s\"", mode_names[o->mode], backend_names[o->backend]);
     printf(",\"length\":%u,\"status\":\"%s\"",
            (st == MMIOEMU_OK || st == MMIOEMU_ERR_NO_MEMORY_OPERAND || st == MMIOEMU_ERR_TRUNCATED)
-               ? in->length : 0,
+               ? in->length
+               : 0,
            mmioemu_status_name(st));
     if (st == MMIOEMU_OK || st == MMIOEMU_ERR_NO_MEMORY_OPERAND)
         printf(",\"text\":\"%s\"", text);
@@ -179,9 +184,15 @@ static void print_json(const struct opts *o, const uint8_t *code, size_t n, long
     }
     printf(",\"size\":%u,\"dst_size\":%u", in->size, in->dst_size);
     printf(",\"reg\":");
-    if (in->reg == MMIOEMU_REG_NONE) printf("null"); else printf("\"%s\"", reg_str(in, in->reg));
+    if (in->reg == MMIOEMU_REG_NONE)
+        printf("null");
+    else
+        printf("\"%s\"", reg_str(in, in->reg));
     printf(",\"reg2\":");
-    if (in->reg2 == MMIOEMU_REG_NONE) printf("null"); else printf("\"%s\"", reg_str(in, in->reg2));
+    if (in->reg2 == MMIOEMU_REG_NONE)
+        printf("null");
+    else
+        printf("\"%s\"", reg_str(in, in->reg2));
     printf(",\"ext\":\"%s\"", mmioemu_ext_name((mmioemu_ext)in->ext));
     if (has_imm(in))
         printf(",\"imm\":\"0x%" PRIx64 "\"", imm_value(in));
@@ -193,7 +204,8 @@ static void print_json(const struct opts *o, const uint8_t *code, size_t n, long
         printf(",\"op\":\"%s\"", mmioemu_op_name((mmioemu_op)in->op));
     json_mem(in);
     printf(",\"rep\":%s,\"repne\":%s,\"lock\":%s,\"flags\":[",
-           in->flags & MMIOEMU_F_REP ? "true" : "false", in->flags & MMIOEMU_F_REPNE ? "true" : "false",
+           in->flags & MMIOEMU_F_REP ? "true" : "false",
+           in->flags & MMIOEMU_F_REPNE ? "true" : "false",
            in->flags & MMIOEMU_F_LOCK ? "true" : "false");
     for (unsigned i = 0, first = 1; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
         if (in->flags & (1u << i)) {
@@ -238,8 +250,8 @@ static size_t decode_one(struct opts *o, const uint8_t *code, size_t n, long off
             in.kind = MMIOEMU_KIND_NONE;
         if (o->mode == MMIOEMU_ARM64)
             cli_format_arm64(text, sizeof(text), &in,
-                             (uint32_t)code[0] | (uint32_t)code[1] << 8 |
-                                 (uint32_t)code[2] << 16 | (uint32_t)code[3] << 24);
+                             (uint32_t)code[0] | (uint32_t)code[1] << 8 | (uint32_t)code[2] << 16 |
+                                 (uint32_t)code[3] << 24);
         else
             cli_format_x86(text, sizeof(text), &in, code);
         used = in.length ? in.length : 1;
@@ -247,7 +259,8 @@ static size_t decode_one(struct opts *o, const uint8_t *code, size_t n, long off
         o->errors++;
         used = o->mode == MMIOEMU_ARM64 ? 4 : 1;
     }
-    size_t shown = o->raw ? (st == MMIOEMU_OK || st == MMIOEMU_ERR_NO_MEMORY_OPERAND ? used : 1) : n;
+    size_t shown =
+        o->raw ? (st == MMIOEMU_OK || st == MMIOEMU_ERR_NO_MEMORY_OPERAND ? used : 1) : n;
     if (shown > n)
         shown = n;
     if (o->json) {
@@ -278,7 +291,8 @@ static int decode_text(struct opts *o, const char *s)
 {
     uint8_t buf[64];
     size_t n;
-    int bad = o->mode == MMIOEMU_ARM64 ? parse_word(s, buf, &n) : parse_bytes(s, buf, sizeof(buf), &n);
+    int bad =
+        o->mode == MMIOEMU_ARM64 ? parse_word(s, buf, &n) : parse_bytes(s, buf, sizeof(buf), &n);
     if (bad) {
         fprintf(stderr, "mmioemu decode: not %s: '%s'\n",
                 o->mode == MMIOEMU_ARM64 ? "a 32-bit hex word" : "hex bytes", s);
@@ -306,7 +320,10 @@ static int decode_esr(struct opts *o, const char *s)
         if (st == MMIOEMU_OK) {
             printf(",\"kind\":\"%s\",\"size\":%u,\"dst_size\":%u,\"reg\":",
                    mmioemu_kind_name((mmioemu_kind)in.kind), in.size, in.dst_size);
-            if (in.reg == MMIOEMU_REG_NONE) printf("null"); else printf("\"%s\"", reg_str(&in, in.reg));
+            if (in.reg == MMIOEMU_REG_NONE)
+                printf("null");
+            else
+                printf("\"%s\"", reg_str(&in, in.reg));
             printf(",\"ext\":\"%s\",\"acquire\":%s,\"release\":%s",
                    mmioemu_ext_name((mmioemu_ext)in.ext),
                    in.flags & MMIOEMU_F_ACQUIRE ? "true" : "false",

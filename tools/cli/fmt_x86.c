@@ -113,7 +113,8 @@ static int put_operands(struct sbuf *b, const mmioemu_insn *in)
     int src_imm = (in->flags & MMIOEMU_F_IMM) != 0;
 
     switch (in->kind) {
-    case MMIOEMU_KIND_READ: case MMIOEMU_KIND_ALU_READ:
+    case MMIOEMU_KIND_READ:
+    case MMIOEMU_KIND_ALU_READ:
         put(b, " %s, ", reg(in, in->reg, in->dst_size ? in->dst_size : sz));
         put_mem(b, in, m, sz, seg);
         return 1;
@@ -124,8 +125,12 @@ static int put_operands(struct sbuf *b, const mmioemu_insn *in)
             return 1;
         }
         __attribute__((fallthrough)); /* CMP with memory first */
-    case MMIOEMU_KIND_WRITE: case MMIOEMU_KIND_WRITE_IMM: case MMIOEMU_KIND_ALU_RMW:
-    case MMIOEMU_KIND_XCHG: case MMIOEMU_KIND_CMPXCHG: case MMIOEMU_KIND_XADD:
+    case MMIOEMU_KIND_WRITE:
+    case MMIOEMU_KIND_WRITE_IMM:
+    case MMIOEMU_KIND_ALU_RMW:
+    case MMIOEMU_KIND_XCHG:
+    case MMIOEMU_KIND_CMPXCHG:
+    case MMIOEMU_KIND_XADD:
     case MMIOEMU_KIND_BT:
         put(b, " ");
         put_mem(b, in, m, sz, seg);
@@ -134,7 +139,8 @@ static int put_operands(struct sbuf *b, const mmioemu_insn *in)
         else if (in->reg != MMIOEMU_REG_NONE)
             put(b, ", %s", reg(in, in->reg, sz));
         return 1;
-    case MMIOEMU_KIND_CMPXCHG_WIDE: case MMIOEMU_KIND_FLUSH:
+    case MMIOEMU_KIND_CMPXCHG_WIDE:
+    case MMIOEMU_KIND_FLUSH:
         put(b, " ");
         put_mem(b, in, m, in->kind == MMIOEMU_KIND_FLUSH ? 0 : sz, seg);
         return 1;
@@ -142,7 +148,8 @@ static int put_operands(struct sbuf *b, const mmioemu_insn *in)
         put(b, " %s, ", reg(in, in->reg, m->addr_size));
         put_mem(b, in, m, 64, seg);
         return 1;
-    case MMIOEMU_KIND_MOVS: case MMIOEMU_KIND_CMPS:
+    case MMIOEMU_KIND_MOVS:
+    case MMIOEMU_KIND_CMPS:
         put(b, " ");
         put_mem(b, in, in->kind == MMIOEMU_KIND_MOVS ? &di : m, sz,
                 in->kind == MMIOEMU_KIND_MOVS ? 0 : seg);
@@ -155,12 +162,12 @@ static int put_operands(struct sbuf *b, const mmioemu_insn *in)
         put_mem(b, in, m, sz, 0);
         put(b, ", %s", reg(in, MMIOEMU_REG_RAX, sz));
         return 1;
-    case MMIOEMU_KIND_LODS: case MMIOEMU_KIND_SCAS:
+    case MMIOEMU_KIND_LODS:
+    case MMIOEMU_KIND_SCAS:
         put(b, " %s, ", reg(in, MMIOEMU_REG_RAX, sz));
         put_mem(b, in, m, sz, in->kind == MMIOEMU_KIND_LODS ? seg : 0);
         return 1;
-    default:
-        return 0;
+    default: return 0;
     }
 }
 
