@@ -5,11 +5,14 @@ if(NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
   message(FATAL_ERROR "MMIOEMU_FUZZ needs clang (libFuzzer): configure with CC=clang-14")
 endif()
 set(MMIOEMU_FUZZ_SAN address,undefined)
+# -Wno-error: warnings are enforced by the gcc build; a clang-only warning
+# (e.g. an unused static inline) must not stop the fuzzers from running.
 target_compile_options(mmioemu_obj PRIVATE -fsanitize=fuzzer-no-link,${MMIOEMU_FUZZ_SAN}
-  -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g)
+  -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g -Wno-error)
 # Everything else that links the instrumented objects needs the runtimes.
 foreach(t mmioemu mmioemu_cli)
   if(TARGET ${t})
+    target_compile_options(${t} PRIVATE -Wno-error)
     target_link_options(${t} PRIVATE -fsanitize=${MMIOEMU_FUZZ_SAN})
   endif()
 endforeach()

@@ -2,6 +2,7 @@
  * syndrome decoder. Invariants from include/mmioemu/insn.h: length 4 on
  * success, never a read past len, fields in range. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,11 +10,14 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void check(int cond)
-{
-    if (!cond)
-        abort();
-}
+/* An invariant: on failure name it, then crash so libFuzzer keeps the input. */
+#define check(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond);           \
+            abort();                                                                               \
+        }                                                                                          \
+    } while (0)
 
 static void check_insn(const mmioemu_insn *in)
 {
@@ -59,8 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (s == MMIOEMU_OK)
             check_insn(&in);
         else
-            check(s == MMIOEMU_ERR_UNSUPPORTED || s == MMIOEMU_ERR_ARG ||
-                  s == MMIOEMU_ERR_DENIED || s == MMIOEMU_ERR_INVALID);
+            check(s == MMIOEMU_ERR_UNSUPPORTED || s == MMIOEMU_ERR_ARG || s == MMIOEMU_ERR_DENIED ||
+                  s == MMIOEMU_ERR_INVALID);
     }
     free(code);
     return 0;

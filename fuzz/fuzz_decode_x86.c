@@ -3,6 +3,7 @@
  * input is an exact-size heap buffer), lengths within 1..15 and <= len on
  * success, TRUNCATED asks for more than it was given, fields in range. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,11 +11,14 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void check(int cond)
-{
-    if (!cond)
-        abort();
-}
+/* An invariant: on failure name it, then crash so libFuzzer keeps the input. */
+#define check(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond);           \
+            abort();                                                                               \
+        }                                                                                          \
+    } while (0)
 
 static void check_insn(const mmioemu_insn *in, size_t len)
 {
@@ -54,17 +58,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case MMIOEMU_ERR_NO_MEMORY_OPERAND:
         check(in.length >= 1 && in.length <= 15 && in.length <= len);
         break;
-    case MMIOEMU_ERR_TRUNCATED:
-        check(in.length > len && in.length <= 15);
-        break;
+    case MMIOEMU_ERR_TRUNCATED: check(in.length > len && in.length <= 15); break;
     case MMIOEMU_ERR_INVALID:
-    case MMIOEMU_ERR_UNSUPPORTED:
-        break;
+    case MMIOEMU_ERR_UNSUPPORTED: break;
     case MMIOEMU_ERR_ARG:
         check(len == 0); /* NULL-free input: only an empty buffer may be refused */
         break;
-    default:
-        check(0);
+    default: check(0);
     }
     free(code);
     return 0;

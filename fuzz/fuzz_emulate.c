@@ -9,6 +9,7 @@
  *    arm64: PC + 4).
  * Input: [mode][seed x8][fail_at][policy][dfl][instruction bytes...]. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,11 +17,14 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void check(int cond)
-{
-    if (!cond)
-        abort();
-}
+/* An invariant: on failure name it, then crash so libFuzzer keeps the input. */
+#define check(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond);           \
+            abort();                                                                               \
+        }                                                                                          \
+    } while (0)
 
 struct fctx {
     mmioemu_access_list plan; /* pieces to respect (count 0: no range check) */
@@ -149,8 +153,8 @@ static uint64_t ip_of(const mmioemu_cpu *c)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static mmioemu_cpu cpu, before; /* 2 KiB each: keep them off the stack */
-    const mmioemu_ops ops = {f_mmio_read, f_mmio_write, f_ram_read, f_ram_write, NULL, NULL,
-                             f_is_mmio,   f_cmpxchg};
+    const mmioemu_ops ops = {f_mmio_read, f_mmio_write, f_ram_read, f_ram_write,
+                             NULL,        NULL,         f_is_mmio,  f_cmpxchg};
     struct fctx c;
     mmioemu_policy pol;
     mmioemu_fault fault;
@@ -168,8 +172,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     c.fail_at = data[9] & 7;
     c.ram_flip = data[9] >> 3 & 1;
     memset(&pol, 0, sizeof(pol));
-    pol.flags = MMIOEMU_POLICY_IDENTITY | (data[10] & (MMIOEMU_POLICY_NO_SPLIT |
-                MMIOEMU_POLICY_NO_RAM | MMIOEMU_POLICY_NO_STRING));
+    pol.flags =
+        MMIOEMU_POLICY_IDENTITY |
+        (data[10] & (MMIOEMU_POLICY_NO_SPLIT | MMIOEMU_POLICY_NO_RAM | MMIOEMU_POLICY_NO_STRING));
     pol.rep_budget = (data[10] >> 5) + 1;
     init_cpu(&cpu, mode, seed, data[11]);
     memcpy(&before, &cpu, sizeof(cpu));
@@ -191,7 +196,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         s = mmioemu_plan(&ops, &c, &in, &cpu, &fault, &pol, &c.plan, &res);
         check(memcmp(&cpu, &before, sizeof(cpu)) == 0); /* plan is pure */
         if (s == MMIOEMU_OK)
-            check(c.plan.count >= 1 && c.plan.count <= MMIOEMU_MAX_ACCESSES);
+            check(c.plan.count <= MMIOEMU_MAX_ACCESSES &&
+                  (c.plan.count >= 1 || in.kind == MMIOEMU_KIND_FLUSH));
         else
             c.plan.count = 0; /* emulate fails too; no range to check */
     }
