@@ -179,6 +179,11 @@ Test(cli_decode, arm64_words_and_syndromes)
     cr_assert(strstr(out, "\"kind\":\"load_pair\"") && strstr(out, "\"reg\":\"x0\"") &&
                   strstr(out, "\"reg2\":\"x1\""),
               "%s", out);
+    /* human lines start with the word as the Arm ARM writes it; C6.2 STR
+     * (immediate, post-index): b8004409 = str w9, [x0], #4 */
+    cr_assert_eq(run("decode --mode arm64 a9400440 b8004409", out, sizeof(out)), 0);
+    cr_assert(strstr(out, "a9400440  ") && strstr(out, "load_pair 8 -> x0, x1"), "%s", out);
+    cr_assert(strstr(out, "b8004409  ") && strstr(out, "write 4 <- w9 wb_post"), "%s", out);
     /* ESR 0x93c08006: EC 0x24, ISV=1, SAS=11 (8 bytes), SRT=0, SF=1, WnR=0
      * (Arm ARM D17.2.40 ESR_ELx, ISS encoding for a data abort) */
     cr_assert_eq(run("decode --esr 0x93c08006", out, sizeof(out)), 0);

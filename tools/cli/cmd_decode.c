@@ -97,6 +97,12 @@ static int parse_word(const char *s, uint8_t *buf, size_t *n)
     return 0;
 }
 
+/* arm64 instruction words are little-endian in memory (Arm ARM B2.6.2) */
+static uint32_t le32(const uint8_t *c)
+{
+    return (uint32_t)c[0] | (uint32_t)c[1] << 8 | (uint32_t)c[2] << 16 | (uint32_t)c[3] << 24;
+}
+
 static unsigned reg_width(const mmioemu_insn *in)
 {
     if (in->kind == MMIOEMU_KIND_MOVDIR64B)
@@ -169,7 +175,10 @@ static void print_json(const struct opts *o, const uint8_t *code, size_t n, long
     printf("\"bytes\":\"");
     for (size_t i = 0; i < n; i++)
         printf("%02x", code[i]);
-    printf("\",\"mode\":\"%s\",\"backend\":\"%s\"", mode_names[o->mode], backend_names[o->backend]);
+    printf("\"");
+    if (o->mode == MMIOEMU_ARM64 && n == 4)
+        printf(",\"word\":\"%08" PRIx32 "\"", le32(code));
+    printf(",\"mode\":\"%s\",\"backend\":\"%s\"", mode_names[o->mode], backend_names[o->backend]);
     printf(",\"length\":%u,\"status\":\"%s\"",
            (st == MMIOEMU_OK || st == MMIOEMU_ERR_NO_MEMORY_OPERAND || st == MMIOEMU_ERR_TRUNCATED)
                ? in->length
@@ -249,9 +258,7 @@ static size_t decode_one(struct opts *o, const uint8_t *code, size_t n, long off
         if (st != MMIOEMU_OK)
             in.kind = MMIOEMU_KIND_NONE;
         if (o->mode == MMIOEMU_ARM64)
-            cli_format_arm64(text, sizeof(text), &in,
-                             (uint32_t)code[0] | (uint32_t)code[1] << 8 | (uint32_t)code[2] << 16 |
-                                 (uint32_t)code[3] << 24);
+            cli_format_arm64(text, sizeof(text), &in, le32(code));
         else
             cli_format_x86(text, sizeof(text), &in, code);
         used = in.length ? in.length : 1;
@@ -269,8 +276,11 @@ static size_t decode_one(struct opts *o, const uint8_t *code, size_t n, long off
     }
     if (off >= 0)
         printf("%08lx  ", (unsigned long)off);
-    for (size_t i = 0; i < shown; i++)
-        printf("%s%02x", i ? " " : "", code[i]);
+    if (o->mode == MMIOEMU_ARM64 && shown == 4) /* the word, as the Arm ARM writes it */
+        printf("%08" PRIx32, le32(code));
+    else
+        for (size_t i = 0; i < shown; i++)
+            printf("%s%02x", i ? " " : "", code[i]);
     if (st == MMIOEMU_OK) {
         printf("  %s  ", text);
         print_summary(&in);
