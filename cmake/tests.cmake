@@ -47,3 +47,12 @@ if(Python3_Interpreter_FOUND)
   add_test(NAME x86_tables_fresh
     COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tools/gen_x86_tables.py --check)
 endif()
+
+# The runner's own test: the outcome line must match exactly (see selftest.c).
+add_executable(minicrit_selftest ${PROJECT_SOURCE_DIR}/tests/minicrit/selftest.c
+  ${PROJECT_SOURCE_DIR}/tests/minicrit/minicrit.c)
+target_include_directories(minicrit_selftest PRIVATE ${PROJECT_SOURCE_DIR}/tests/minicrit)
+target_compile_options(minicrit_selftest PRIVATE -Wall -Wextra -Werror)
+add_test(NAME minicrit_selftest COMMAND minicrit_selftest)
+set_tests_properties(minicrit_selftest PROPERTIES PASS_REGULAR_EXPRESSION
+  "Skipped: 1\n\\[====\\] Synthesis: Tested: 6 \\| Passing: 2 \\| Failing: 4 \\| Crashing: 1")
