@@ -49,7 +49,7 @@ typedef struct corpus {
     const char *name;
     const uint8_t *bytes; /* little-endian words */
     size_t words;
-    a64gen_case *cases;   /* random corpus only: register state for emulate */
+    a64gen_case *cases; /* random corpus only: register state for emulate */
 } corpus;
 
 static void pass_native(const corpus *c)
@@ -57,8 +57,9 @@ static void pass_native(const corpus *c)
     uint64_t acc = 0;
     mmioemu_insn in;
     for (size_t i = 0; i < c->words; i++)
-        acc += (uint64_t)mmioemu_decode(MMIOEMU_BACKEND_NATIVE, MMIOEMU_ARM64, c->bytes + 4 * i,
-                                        4, &in) + in.kind;
+        acc += (uint64_t)mmioemu_decode(MMIOEMU_BACKEND_NATIVE, MMIOEMU_ARM64, c->bytes + 4 * i, 4,
+                                        &in) +
+               in.kind;
     sink += acc;
 }
 
@@ -86,8 +87,8 @@ static int dev_is_mmio(void *ctx, uint64_t pa, bool *mmio, uint64_t *span)
     return 0;
 }
 
-static const mmioemu_ops dev_ops = {.mmio_read = dev_rd, .mmio_write = dev_wr,
-                                    .is_mmio = dev_is_mmio};
+static const mmioemu_ops dev_ops = {
+    .mmio_read = dev_rd, .mmio_write = dev_wr, .is_mmio = dev_is_mmio};
 static mmioemu_cpu emu_cpu;
 static unsigned emu_failed;
 
@@ -104,8 +105,8 @@ static void pass_emulate(const corpus *c)
         memcpy(emu_cpu.u.arm64.x, k->x, sizeof emu_cpu.u.arm64.x);
         emu_cpu.u.arm64.sp = k->x[31];
         emu_cpu.u.arm64.pc = CODE;
-        mmioemu_fault f = {.gla = k->addr, .insn = c->bytes + 4 * i, .insn_len = 4,
-                           .flags = MMIOEMU_FAULT_GLA};
+        mmioemu_fault f = {
+            .gla = k->addr, .insn = c->bytes + 4 * i, .insn_len = 4, .flags = MMIOEMU_FAULT_GLA};
         failed += mmioemu_emulate(&dev_ops, NULL, &emu_cpu, &f, &pol, NULL) != MMIOEMU_OK;
     }
     emu_failed = failed;
@@ -177,8 +178,9 @@ static void bench_corpus(const corpus *c, unsigned repeats)
         printf("  %-46s %10.2f %11.1fx\n", runs[b].name, med[b], med[b] / med[0]);
     }
     if (c->cases)
-        printf("  (emulate: %u of %zu words not emulated - refused or mis-emulated; timed anyway)\n",
-               emu_failed, c->words);
+        printf(
+            "  (emulate: %u of %zu words not emulated - refused or mis-emulated; timed anyway)\n",
+            emu_failed, c->words);
     free(t);
 }
 

@@ -118,9 +118,9 @@ static uint32_t wb_of(const mmioemu_insn *in)
 static bool fields_agree(const mmioemu_insn *n, const mmioemu_insn *c, char *msg, size_t len)
 {
 #define CMP_(field, fmt)                                                                           \
-    if (n->field != c->field) {                                                                   \
-        snprintf(msg, len, #field ": native " fmt " capstone " fmt, n->field, c->field);         \
-        return false;                                                                             \
+    if (n->field != c->field) {                                                                    \
+        snprintf(msg, len, #field ": native " fmt " capstone " fmt, n->field, c->field);           \
+        return false;                                                                              \
     }
     CMP_(reg, "%u")
     CMP_(reg2, "%u")
@@ -203,8 +203,8 @@ Test(a64_capstone, random_load_store_group_words_agree_with_capstone)
     cr_log_info("%u words: %u with a data access compared field by field; excluded: %u "
                 "post-v8.0 (Capstone 4 lacks), %u CONSTRAINED UNPREDICTABLE, %u Capstone bug; "
                 "%u disagree",
-                st.words, st.both_valid, st.why[WHY_MISSING], st.why[WHY_UNPRED],
-                st.why[WHY_BUG], st.bad);
+                st.words, st.both_valid, st.why[WHY_MISSING], st.why[WHY_UNPRED], st.why[WHY_BUG],
+                st.bad);
     cr_assert_eq(st.bad, 0, "%u of %u words disagree with Capstone", st.bad, st.words);
     cr_assert_gt(st.both_valid, WORDS / 4, "too few comparable words: generator broken?");
 }

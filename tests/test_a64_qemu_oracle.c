@@ -19,15 +19,15 @@
 #include <ucontext.h>
 
 #define CASES_PER_CLASS 7200 /* x 14 classes = 100,800 words */
-#define CODE_SIZE 0x10000u  /* slots of [word][ret], right below the window */
-#define WIN_SIZE 0x3000u    /* three pages: crossings at two boundaries */
+#define CODE_SIZE 0x10000u   /* slots of [word][ret], right below the window */
+#define WIN_SIZE 0x3000u     /* three pages: crossings at two boundaries */
 
 /* The register file the trampoline loads and saves; offsets used in asm. */
 typedef struct q_state {
-    uint64_t x[31];    /* 0: X0..X28 loaded/saved; X29/X30 belong to the harness */
-    uint64_t sp;       /* 248 */
-    uint64_t nzcv;     /* 256 */
-    uint64_t host_sp;  /* 264 */
+    uint64_t x[31];   /* 0: X0..X28 loaded/saved; X29/X30 belong to the harness */
+    uint64_t sp;      /* 248 */
+    uint64_t nzcv;    /* 256 */
+    uint64_t host_sp; /* 264 */
     uint64_t pad[2];
     uint8_t v[32][16]; /* 288 */
 } __attribute__((aligned(16))) q_state;
@@ -82,15 +82,15 @@ __asm__(".text\n.global a64q_run\n.type a64q_run, %function\na64q_run:\n"
  * time in one process, so plain statics carry state into the handler. */
 static struct {
     uint8_t *code, *win, *shadow, *pattern;
-    uint32_t *slot;           /* the word being run */
+    uint32_t *slot; /* the word being run */
     a64gen_dev dev;
-    mmioemu_status status;    /* of the last mmioemu_emulate */
-    uint64_t emul_pc;         /* PC mmioemu committed */
-    uint64_t far;             /* the fault address the kernel (QEMU) reported */
-    unsigned faults;          /* SIGSEGVs taken in the current run */
-    int bad_sig;              /* a signal the harness did not expect */
-    bool trapping;            /* the window is PROT_NONE: SIGSEGV means emulate */
-    sigjmp_buf escape;        /* valid during q_exec() only */
+    mmioemu_status status; /* of the last mmioemu_emulate */
+    uint64_t emul_pc;      /* PC mmioemu committed */
+    uint64_t far;          /* the fault address the kernel (QEMU) reported */
+    unsigned faults;       /* SIGSEGVs taken in the current run */
+    int bad_sig;           /* a signal the harness did not expect */
+    bool trapping;         /* the window is PROT_NONE: SIGSEGV means emulate */
+    sigjmp_buf escape;     /* valid during q_exec() only */
 } q;
 
 static const int q_sigs[3] = {SIGSEGV, SIGBUS, SIGILL};
@@ -174,7 +174,9 @@ static void q_on_segv(int sig, siginfo_t *si, void *uctx)
     memcpy(s->v, fp->vregs, sizeof s->v);
     uint8_t bytes[4];
     memcpy(bytes, q.slot, 4);
-    mmioemu_fault f = {.gla = (uint64_t)(uintptr_t)si->si_addr, .insn = bytes, .insn_len = 4,
+    mmioemu_fault f = {.gla = (uint64_t)(uintptr_t)si->si_addr,
+                       .insn = bytes,
+                       .insn_len = 4,
                        .flags = MMIOEMU_FAULT_GLA};
     mmioemu_policy pol = {.flags = MMIOEMU_POLICY_ALLOW_USER | MMIOEMU_POLICY_IDENTITY};
     q.far = f.gla;
@@ -244,8 +246,8 @@ static bool q_compare(const a64gen_case *c, char *msg, size_t len)
         return false;
     }
     if (q.emul_pc != (uint64_t)(uintptr_t)q.slot + 4) {
-        snprintf(msg, len, "pc: mmioemu committed %llx, want %p + 4",
-                 (unsigned long long)q.emul_pc, (void *)q.slot);
+        snprintf(msg, len, "pc: mmioemu committed %llx, want %p + 4", (unsigned long long)q.emul_pc,
+                 (void *)q.slot);
         return false;
     }
     for (unsigned i = 0; i < WIN_SIZE; i++)
@@ -282,8 +284,8 @@ static bool q_compare(const a64gen_case *c, char *msg, size_t len)
 static bool q_setup(struct sigaction old[3], stack_t *old_ss, void **altstack)
 {
     size_t total = CODE_SIZE + 3 * WIN_SIZE;
-    uint8_t *m = mmap(NULL, total, PROT_READ | PROT_WRITE | PROT_EXEC,
-                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    uint8_t *m =
+        mmap(NULL, total, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED)
         return false;
     memset(&q, 0, sizeof q);
@@ -328,8 +330,10 @@ static unsigned q_campaign(int cls, unsigned n, uint64_t seed)
     void *alt = NULL;
     cr_assert(q_setup(old, &old_ss, &alt), "oracle set-up (mmap/sigaction) failed");
     a64gen_rng rng = {seed};
-    a64gen_cfg cfg = {.win = (uint64_t)(uintptr_t)q.win, .win_size = WIN_SIZE,
-                      .avoid = 1u << 29 | 1u << 30, .classes = 1u << cls};
+    a64gen_cfg cfg = {.win = (uint64_t)(uintptr_t)q.win,
+                      .win_size = WIN_SIZE,
+                      .avoid = 1u << 29 | 1u << 30,
+                      .classes = 1u << cls};
     unsigned bad = 0, cross = 0;
     char msg[300];
     for (unsigned i = 0; i < n; i++) {
@@ -341,20 +345,19 @@ static unsigned q_campaign(int cls, unsigned n, uint64_t seed)
             continue;
         if (++bad <= (getenv("A64O_ALL") ? 100000u : 8u))
             cr_log_warn("%08x %s (%s)%s: %s", q_case.word, a64gen_form_name(&q_case),
-                        a64gen_class_name(q_case.cls), q_case.crosses ? " page-crossing" : "",
-                        msg);
+                        a64gen_class_name(q_case.cls), q_case.crosses ? " page-crossing" : "", msg);
     }
     q_teardown(old, &old_ss, alt);
-    cr_log_info("class %s: %u words, %u page-crossing, %u disagree", a64gen_class_name((unsigned)cls),
-                n, cross, bad);
+    cr_log_info("class %s: %u words, %u page-crossing, %u disagree",
+                a64gen_class_name((unsigned)cls), n, cross, bad);
     return bad;
 }
 
-#define Q_CLASS_TEST(name, cls)                                                                   \
-    Test(a64_qemu_oracle, name)                                                                   \
-    {                                                                                             \
-        unsigned bad = q_campaign(cls, CASES_PER_CLASS, 0x9e3u + (cls));                         \
-        cr_assert_eq(bad, 0, "%u of %u words disagree with the CPU", bad, CASES_PER_CLASS);      \
+#define Q_CLASS_TEST(name, cls)                                                                    \
+    Test(a64_qemu_oracle, name)                                                                    \
+    {                                                                                              \
+        unsigned bad = q_campaign(cls, CASES_PER_CLASS, 0x9e3u + (cls));                           \
+        cr_assert_eq(bad, 0, "%u of %u words disagree with the CPU", bad, CASES_PER_CLASS);        \
     }
 
 /* Harness self-check against the Arm ARM alone: the native path runs
@@ -385,11 +388,11 @@ Test(a64_qemu_oracle, harness_runs_str_post_index_natively)
 
 #else
 
-#define Q_CLASS_TEST(name, cls)                                                                   \
-    Test(a64_qemu_oracle, name)                                                                   \
-    {                                                                                             \
-        cr_skip_test("needs an aarch64 Linux host: runs in the aarch64 pass "                     \
-                     "(scripts/test-aarch64.sh, qemu-aarch64); Unicorn covers x86-64 hosts");     \
+#define Q_CLASS_TEST(name, cls)                                                                    \
+    Test(a64_qemu_oracle, name)                                                                    \
+    {                                                                                              \
+        cr_skip_test("needs an aarch64 Linux host: runs in the aarch64 pass "                      \
+                     "(scripts/test-aarch64.sh, qemu-aarch64); Unicorn covers x86-64 hosts");      \
     }
 
 #endif

@@ -14,8 +14,8 @@
 #include <unicorn/unicorn.h>
 
 #define WIN 0x40000000ull
-#define WIN_SIZE 0x3000ull   /* three pages: page-crossing cases at two boundaries */
-#define CODE 0x3fff0000ull   /* 64 KiB below the window: LDR literal reaches it */
+#define WIN_SIZE 0x3000ull /* three pages: page-crossing cases at two boundaries */
+#define CODE 0x3fff0000ull /* 64 KiB below the window: LDR literal reaches it */
 #define CODE_SIZE 0x10000ull
 #define CASES_PER_CLASS 8000 /* x 14 classes = 112,000 words */
 
@@ -213,8 +213,7 @@ static unsigned uc_campaign(int cls, unsigned n, uint64_t seed)
     uc_oracle o;
     cr_assert(uc_setup(&o), "unicorn set-up failed");
     a64gen_rng rng = {seed};
-    a64gen_cfg cfg = {.win = WIN, .win_size = WIN_SIZE,
-                      .classes = cls < 0 ? 0 : 1u << cls};
+    a64gen_cfg cfg = {.win = WIN, .win_size = WIN_SIZE, .classes = cls < 0 ? 0 : 1u << cls};
     unsigned bad = 0, cross = 0;
     char msg[1200];
     for (unsigned i = 0; i < n; i++) {
@@ -236,11 +235,11 @@ static unsigned uc_campaign(int cls, unsigned n, uint64_t seed)
     return bad;
 }
 
-#define UC_CLASS_TEST(name, cls)                                                                  \
-    Test(a64_unicorn_oracle, name)                                                                \
-    {                                                                                             \
-        unsigned bad = uc_campaign(cls, CASES_PER_CLASS, 0xa64000u + (cls));                     \
-        cr_assert_eq(bad, 0, "%u of %u words disagree with Unicorn", bad, CASES_PER_CLASS);      \
+#define UC_CLASS_TEST(name, cls)                                                                   \
+    Test(a64_unicorn_oracle, name)                                                                 \
+    {                                                                                              \
+        unsigned bad = uc_campaign(cls, CASES_PER_CLASS, 0xa64000u + (cls));                       \
+        cr_assert_eq(bad, 0, "%u of %u words disagree with Unicorn", bad, CASES_PER_CLASS);        \
     }
 
 /* Harness self-checks against the Arm ARM alone (no mmioemu involved). */
@@ -293,11 +292,11 @@ Test(a64_unicorn_oracle, harness_sees_ldp_w_read_two_words_from_the_device)
 
 #else /* !MMIOEMU_HAVE_UNICORN */
 
-#define UC_CLASS_TEST(name, cls)                                                                  \
-    Test(a64_unicorn_oracle, name)                                                                \
-    {                                                                                             \
-        cr_skip_test("Unicorn not built in (libunicorn-dev not found: MMIOEMU_HAVE_UNICORN "      \
-                     "unset); the QEMU oracle covers aarch64 hosts");                             \
+#define UC_CLASS_TEST(name, cls)                                                                   \
+    Test(a64_unicorn_oracle, name)                                                                 \
+    {                                                                                              \
+        cr_skip_test("Unicorn not built in (libunicorn-dev not found: MMIOEMU_HAVE_UNICORN "       \
+                     "unset); the QEMU oracle covers aarch64 hosts");                              \
     }
 
 #endif

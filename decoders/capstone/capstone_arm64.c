@@ -26,56 +26,99 @@ typedef struct cs_a64_row {
 
 static const cs_a64_row cs_a64_rows[] = {
     /* Arm ARM C3.3.x single register, immediate / register / unscaled / unprivileged */
-    {ARM64_INS_LDR, R_, 0, 0, 0},      {ARM64_INS_STR, W_, 0, 0, 0},
-    {ARM64_INS_LDRB, R_, 1, 0, 0},     {ARM64_INS_STRB, W_, 1, 0, 0},
-    {ARM64_INS_LDRH, R_, 2, 0, 0},     {ARM64_INS_STRH, W_, 2, 0, 0},
-    {ARM64_INS_LDRSB, R_, 1, 1, 0},    {ARM64_INS_LDRSH, R_, 2, 1, 0},
+    {ARM64_INS_LDR, R_, 0, 0, 0},
+    {ARM64_INS_STR, W_, 0, 0, 0},
+    {ARM64_INS_LDRB, R_, 1, 0, 0},
+    {ARM64_INS_STRB, W_, 1, 0, 0},
+    {ARM64_INS_LDRH, R_, 2, 0, 0},
+    {ARM64_INS_STRH, W_, 2, 0, 0},
+    {ARM64_INS_LDRSB, R_, 1, 1, 0},
+    {ARM64_INS_LDRSH, R_, 2, 1, 0},
     {ARM64_INS_LDRSW, R_, 4, 1, 0},
-    {ARM64_INS_LDUR, R_, 0, 0, 0},     {ARM64_INS_STUR, W_, 0, 0, 0},
-    {ARM64_INS_LDURB, R_, 1, 0, 0},    {ARM64_INS_STURB, W_, 1, 0, 0},
-    {ARM64_INS_LDURH, R_, 2, 0, 0},    {ARM64_INS_STURH, W_, 2, 0, 0},
-    {ARM64_INS_LDURSB, R_, 1, 1, 0},   {ARM64_INS_LDURSH, R_, 2, 1, 0},
+    {ARM64_INS_LDUR, R_, 0, 0, 0},
+    {ARM64_INS_STUR, W_, 0, 0, 0},
+    {ARM64_INS_LDURB, R_, 1, 0, 0},
+    {ARM64_INS_STURB, W_, 1, 0, 0},
+    {ARM64_INS_LDURH, R_, 2, 0, 0},
+    {ARM64_INS_STURH, W_, 2, 0, 0},
+    {ARM64_INS_LDURSB, R_, 1, 1, 0},
+    {ARM64_INS_LDURSH, R_, 2, 1, 0},
     {ARM64_INS_LDURSW, R_, 4, 1, 0},
-    {ARM64_INS_LDTR, R_, 0, 0, MMIOEMU_F_UNPRIV},   {ARM64_INS_STTR, W_, 0, 0, MMIOEMU_F_UNPRIV},
-    {ARM64_INS_LDTRB, R_, 1, 0, MMIOEMU_F_UNPRIV},  {ARM64_INS_STTRB, W_, 1, 0, MMIOEMU_F_UNPRIV},
-    {ARM64_INS_LDTRH, R_, 2, 0, MMIOEMU_F_UNPRIV},  {ARM64_INS_STTRH, W_, 2, 0, MMIOEMU_F_UNPRIV},
-    {ARM64_INS_LDTRSB, R_, 1, 1, MMIOEMU_F_UNPRIV}, {ARM64_INS_LDTRSH, R_, 2, 1, MMIOEMU_F_UNPRIV},
+    {ARM64_INS_LDTR, R_, 0, 0, MMIOEMU_F_UNPRIV},
+    {ARM64_INS_STTR, W_, 0, 0, MMIOEMU_F_UNPRIV},
+    {ARM64_INS_LDTRB, R_, 1, 0, MMIOEMU_F_UNPRIV},
+    {ARM64_INS_STTRB, W_, 1, 0, MMIOEMU_F_UNPRIV},
+    {ARM64_INS_LDTRH, R_, 2, 0, MMIOEMU_F_UNPRIV},
+    {ARM64_INS_STTRH, W_, 2, 0, MMIOEMU_F_UNPRIV},
+    {ARM64_INS_LDTRSB, R_, 1, 1, MMIOEMU_F_UNPRIV},
+    {ARM64_INS_LDTRSH, R_, 2, 1, MMIOEMU_F_UNPRIV},
     {ARM64_INS_LDTRSW, R_, 4, 1, MMIOEMU_F_UNPRIV},
     /* C3.3.14 pairs */
-    {ARM64_INS_LDP, LP, 0, 0, 0},      {ARM64_INS_STP, SP_, 0, 0, 0},
-    {ARM64_INS_LDNP, LP, 0, 0, MMIOEMU_F_NT}, {ARM64_INS_STNP, SP_, 0, 0, MMIOEMU_F_NT},
+    {ARM64_INS_LDP, LP, 0, 0, 0},
+    {ARM64_INS_STP, SP_, 0, 0, 0},
+    {ARM64_INS_LDNP, LP, 0, 0, MMIOEMU_F_NT},
+    {ARM64_INS_STNP, SP_, 0, 0, MMIOEMU_F_NT},
     {ARM64_INS_LDPSW, LP, 4, 1, 0},
     /* C3.3.6 load-acquire / store-release */
-    {ARM64_INS_LDAR, R_, 0, 0, MMIOEMU_F_ACQUIRE},  {ARM64_INS_STLR, W_, 0, 0, MMIOEMU_F_RELEASE},
-    {ARM64_INS_LDARB, R_, 1, 0, MMIOEMU_F_ACQUIRE}, {ARM64_INS_STLRB, W_, 1, 0, MMIOEMU_F_RELEASE},
-    {ARM64_INS_LDARH, R_, 2, 0, MMIOEMU_F_ACQUIRE}, {ARM64_INS_STLRH, W_, 2, 0, MMIOEMU_F_RELEASE},
+    {ARM64_INS_LDAR, R_, 0, 0, MMIOEMU_F_ACQUIRE},
+    {ARM64_INS_STLR, W_, 0, 0, MMIOEMU_F_RELEASE},
+    {ARM64_INS_LDARB, R_, 1, 0, MMIOEMU_F_ACQUIRE},
+    {ARM64_INS_STLRB, W_, 1, 0, MMIOEMU_F_RELEASE},
+    {ARM64_INS_LDARH, R_, 2, 0, MMIOEMU_F_ACQUIRE},
+    {ARM64_INS_STLRH, W_, 2, 0, MMIOEMU_F_RELEASE},
     /* exclusives and structure loads/stores: valid, not emulated */
-    {ARM64_INS_LDXR, OT, 0, 0, 0},  {ARM64_INS_LDXRB, OT, 1, 0, 0},  {ARM64_INS_LDXRH, OT, 2, 0, 0},
-    {ARM64_INS_LDAXR, OT, 0, 0, 0}, {ARM64_INS_LDAXRB, OT, 1, 0, 0}, {ARM64_INS_LDAXRH, OT, 2, 0, 0},
-    {ARM64_INS_STXR, OT, 0, 0, 0},  {ARM64_INS_STXRB, OT, 1, 0, 0},  {ARM64_INS_STXRH, OT, 2, 0, 0},
-    {ARM64_INS_STLXR, OT, 0, 0, 0}, {ARM64_INS_STLXRB, OT, 1, 0, 0}, {ARM64_INS_STLXRH, OT, 2, 0, 0},
-    {ARM64_INS_LDXP, OT, 0, 0, 0},  {ARM64_INS_LDAXP, OT, 0, 0, 0},
-    {ARM64_INS_STXP, OT, 0, 0, 0},  {ARM64_INS_STLXP, OT, 0, 0, 0},
-    {ARM64_INS_LD1, OT, 0, 0, 0},   {ARM64_INS_LD2, OT, 0, 0, 0},
-    {ARM64_INS_LD3, OT, 0, 0, 0},   {ARM64_INS_LD4, OT, 0, 0, 0},
-    {ARM64_INS_LD1R, OT, 0, 0, 0},  {ARM64_INS_LD2R, OT, 0, 0, 0},
-    {ARM64_INS_LD3R, OT, 0, 0, 0},  {ARM64_INS_LD4R, OT, 0, 0, 0},
-    {ARM64_INS_ST1, OT, 0, 0, 0},   {ARM64_INS_ST2, OT, 0, 0, 0},
-    {ARM64_INS_ST3, OT, 0, 0, 0},   {ARM64_INS_ST4, OT, 0, 0, 0},
+    {ARM64_INS_LDXR, OT, 0, 0, 0},
+    {ARM64_INS_LDXRB, OT, 1, 0, 0},
+    {ARM64_INS_LDXRH, OT, 2, 0, 0},
+    {ARM64_INS_LDAXR, OT, 0, 0, 0},
+    {ARM64_INS_LDAXRB, OT, 1, 0, 0},
+    {ARM64_INS_LDAXRH, OT, 2, 0, 0},
+    {ARM64_INS_STXR, OT, 0, 0, 0},
+    {ARM64_INS_STXRB, OT, 1, 0, 0},
+    {ARM64_INS_STXRH, OT, 2, 0, 0},
+    {ARM64_INS_STLXR, OT, 0, 0, 0},
+    {ARM64_INS_STLXRB, OT, 1, 0, 0},
+    {ARM64_INS_STLXRH, OT, 2, 0, 0},
+    {ARM64_INS_LDXP, OT, 0, 0, 0},
+    {ARM64_INS_LDAXP, OT, 0, 0, 0},
+    {ARM64_INS_STXP, OT, 0, 0, 0},
+    {ARM64_INS_STLXP, OT, 0, 0, 0},
+    {ARM64_INS_LD1, OT, 0, 0, 0},
+    {ARM64_INS_LD2, OT, 0, 0, 0},
+    {ARM64_INS_LD3, OT, 0, 0, 0},
+    {ARM64_INS_LD4, OT, 0, 0, 0},
+    {ARM64_INS_LD1R, OT, 0, 0, 0},
+    {ARM64_INS_LD2R, OT, 0, 0, 0},
+    {ARM64_INS_LD3R, OT, 0, 0, 0},
+    {ARM64_INS_LD4R, OT, 0, 0, 0},
+    {ARM64_INS_ST1, OT, 0, 0, 0},
+    {ARM64_INS_ST2, OT, 0, 0, 0},
+    {ARM64_INS_ST3, OT, 0, 0, 0},
+    {ARM64_INS_ST4, OT, 0, 0, 0},
     /* prefetch: valid, no data access (KIND_FLUSH with the address, as the native decoder) */
-    {ARM64_INS_PRFM, FL, 0, 0, 0},  {ARM64_INS_PRFUM, FL, 0, 0, 0},
+    {ARM64_INS_PRFM, FL, 0, 0, 0},
+    {ARM64_INS_PRFUM, FL, 0, 0, 0},
 };
 
 /* Capstone's arm64_reg -> our register number and width in bytes. */
 static uint8_t cs_a64_reg(unsigned r, unsigned *width)
 {
-    static const struct { uint16_t first, count; uint8_t base, width; } spans[] = {
-        {ARM64_REG_W0, 31, MMIOEMU_REG_X0, 4}, {ARM64_REG_X0, 29, MMIOEMU_REG_X0, 8},
-        {ARM64_REG_X29, 2, 29, 8},             {ARM64_REG_B0, 32, MMIOEMU_REG_V0, 1},
-        {ARM64_REG_H0, 32, MMIOEMU_REG_V0, 2}, {ARM64_REG_S0, 32, MMIOEMU_REG_V0, 4},
-        {ARM64_REG_D0, 32, MMIOEMU_REG_V0, 8}, {ARM64_REG_Q0, 32, MMIOEMU_REG_V0, 16},
-        {ARM64_REG_V0, 32, MMIOEMU_REG_V0, 16}, {ARM64_REG_WZR, 1, MMIOEMU_REG_ZR, 4},
-        {ARM64_REG_XZR, 1, MMIOEMU_REG_ZR, 8}, {ARM64_REG_WSP, 1, MMIOEMU_REG_SP, 4},
+    static const struct {
+        uint16_t first, count;
+        uint8_t base, width;
+    } spans[] = {
+        {ARM64_REG_W0, 31, MMIOEMU_REG_X0, 4},
+        {ARM64_REG_X0, 29, MMIOEMU_REG_X0, 8},
+        {ARM64_REG_X29, 2, 29, 8},
+        {ARM64_REG_B0, 32, MMIOEMU_REG_V0, 1},
+        {ARM64_REG_H0, 32, MMIOEMU_REG_V0, 2},
+        {ARM64_REG_S0, 32, MMIOEMU_REG_V0, 4},
+        {ARM64_REG_D0, 32, MMIOEMU_REG_V0, 8},
+        {ARM64_REG_Q0, 32, MMIOEMU_REG_V0, 16},
+        {ARM64_REG_V0, 32, MMIOEMU_REG_V0, 16},
+        {ARM64_REG_WZR, 1, MMIOEMU_REG_ZR, 4},
+        {ARM64_REG_XZR, 1, MMIOEMU_REG_ZR, 8},
+        {ARM64_REG_WSP, 1, MMIOEMU_REG_SP, 4},
         {ARM64_REG_SP, 1, MMIOEMU_REG_SP, 8},
     };
     for (size_t i = 0; i < sizeof spans / sizeof spans[0]; i++) {
@@ -153,7 +196,7 @@ static void cs_a64_mem(const cs_arm64 *a, unsigned first, mmioemu_insn *out)
     }
     if (a->writeback)
         out->flags |= (a->operands[a->op_count - 1].type == ARM64_OP_IMM) ? MMIOEMU_F_WB_POST
-                                                                         : MMIOEMU_F_WB_PRE;
+                                                                          : MMIOEMU_F_WB_PRE;
 }
 
 static void cs_a64_regs(const cs_arm64 *a, const cs_a64_row *row, mmioemu_insn *out)

@@ -130,13 +130,13 @@ void a64gen_cpu_from_case(const a64gen_case *c, uint64_t pc, unsigned el, mmioem
     memcpy(s->v, c->v, sizeof s->v);
 }
 
-bool a64gen_regs_equal(const mmioemu_arm64_state *want, const mmioemu_arm64_state *got,
-                       char *msg, size_t len)
+bool a64gen_regs_equal(const mmioemu_arm64_state *want, const mmioemu_arm64_state *got, char *msg,
+                       size_t len)
 {
     for (unsigned i = 0; i < 31; i++)
         if (want->x[i] != got->x[i]) {
-            snprintf(msg, len, "x%u: want %016llx got %016llx", i,
-                     (unsigned long long)want->x[i], (unsigned long long)got->x[i]);
+            snprintf(msg, len, "x%u: want %016llx got %016llx", i, (unsigned long long)want->x[i],
+                     (unsigned long long)got->x[i]);
             return false;
         }
     if (want->sp != got->sp || want->pc != got->pc) {

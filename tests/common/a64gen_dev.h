@@ -21,7 +21,7 @@ typedef struct a64gen_byte {
 
 typedef struct a64gen_trace {
     unsigned n;
-    unsigned calls;    /* callback invocations (accesses as the oracle split them) */
+    unsigned calls; /* callback invocations (accesses as the oracle split them) */
     bool overflow;
     a64gen_byte b[A64GEN_TRACE_MAX];
 } a64gen_trace;
@@ -52,7 +52,7 @@ void a64gen_cpu_from_case(const a64gen_case *c, uint64_t pc, unsigned el, mmioem
 
 /* Compare two arm64 register files (X0..X30, SP, PC, V0..V31); writes the
  * first difference into msg. Returns true when equal. */
-bool a64gen_regs_equal(const mmioemu_arm64_state *want, const mmioemu_arm64_state *got,
-                       char *msg, size_t len);
+bool a64gen_regs_equal(const mmioemu_arm64_state *want, const mmioemu_arm64_state *got, char *msg,
+                       size_t len);
 
 #endif

@@ -30,14 +30,14 @@ typedef struct gen_form {
 
 /* C4.1.66 "Load/store register (*)": size(31:30) V(26) opc(23:22). */
 static const gen_form single_forms[] = {
-    {0, 0, 0, 1, 1, 0, "strb"},   {0, 0, 1, 1, 0, 0, "ldrb"},   {0, 0, 2, 1, 0, 0, "ldrsb x"},
-    {0, 0, 3, 1, 0, 0, "ldrsb w"}, {1, 0, 0, 2, 1, 0, "strh"},  {1, 0, 1, 2, 0, 0, "ldrh"},
+    {0, 0, 0, 1, 1, 0, "strb"},    {0, 0, 1, 1, 0, 0, "ldrb"},    {0, 0, 2, 1, 0, 0, "ldrsb x"},
+    {0, 0, 3, 1, 0, 0, "ldrsb w"}, {1, 0, 0, 2, 1, 0, "strh"},    {1, 0, 1, 2, 0, 0, "ldrh"},
     {1, 0, 2, 2, 0, 0, "ldrsh x"}, {1, 0, 3, 2, 0, 0, "ldrsh w"}, {2, 0, 0, 4, 1, 0, "str w"},
-    {2, 0, 1, 4, 0, 0, "ldr w"},  {2, 0, 2, 4, 0, 0, "ldrsw"},  {3, 0, 0, 8, 1, 0, "str x"},
-    {3, 0, 1, 8, 0, 0, "ldr x"},  {0, 1, 0, 1, 1, 1, "str b"},  {0, 1, 1, 1, 0, 1, "ldr b"},
-    {0, 1, 2, 16, 1, 1, "str q"}, {0, 1, 3, 16, 0, 1, "ldr q"}, {1, 1, 0, 2, 1, 1, "str h"},
-    {1, 1, 1, 2, 0, 1, "ldr h"},  {2, 1, 0, 4, 1, 1, "str s"},  {2, 1, 1, 4, 0, 1, "ldr s"},
-    {3, 1, 0, 8, 1, 1, "str d"},  {3, 1, 1, 8, 0, 1, "ldr d"},
+    {2, 0, 1, 4, 0, 0, "ldr w"},   {2, 0, 2, 4, 0, 0, "ldrsw"},   {3, 0, 0, 8, 1, 0, "str x"},
+    {3, 0, 1, 8, 0, 0, "ldr x"},   {0, 1, 0, 1, 1, 1, "str b"},   {0, 1, 1, 1, 0, 1, "ldr b"},
+    {0, 1, 2, 16, 1, 1, "str q"},  {0, 1, 3, 16, 0, 1, "ldr q"},  {1, 1, 0, 2, 1, 1, "str h"},
+    {1, 1, 1, 2, 0, 1, "ldr h"},   {2, 1, 0, 4, 1, 1, "str s"},   {2, 1, 1, 4, 0, 1, "ldr s"},
+    {3, 1, 0, 8, 1, 1, "str d"},   {3, 1, 1, 8, 0, 1, "ldr d"},
 };
 
 /* C4.1.66 "Load register (literal)": opc(31:30) V(26). */
@@ -57,26 +57,30 @@ static const gen_form pair_forms[] = {
 
 /* C4.1.66 "Load/store ordered": size(31:30) L(22) o0(15); Rs = Rt2 = 11111. */
 static const gen_form ordered_forms[] = {
-    {0, 1, 1, 1, 0, 0, "ldarb"},  {1, 1, 1, 2, 0, 0, "ldarh"},  {2, 1, 1, 4, 0, 0, "ldar w"},
-    {3, 1, 1, 8, 0, 0, "ldar x"}, {0, 0, 1, 1, 1, 0, "stlrb"},  {1, 0, 1, 2, 1, 0, "stlrh"},
-    {2, 0, 1, 4, 1, 0, "stlr w"}, {3, 0, 1, 8, 1, 0, "stlr x"}, {0, 1, 0, 1, 0, 0, "ldlarb"},
-    {1, 1, 0, 2, 0, 0, "ldlarh"}, {2, 1, 0, 4, 0, 0, "ldlar w"}, {3, 1, 0, 8, 0, 0, "ldlar x"},
-    {0, 0, 0, 1, 1, 0, "stllrb"}, {1, 0, 0, 2, 1, 0, "stllrh"}, {2, 0, 0, 4, 1, 0, "stllr w"},
+    {0, 1, 1, 1, 0, 0, "ldarb"},   {1, 1, 1, 2, 0, 0, "ldarh"},   {2, 1, 1, 4, 0, 0, "ldar w"},
+    {3, 1, 1, 8, 0, 0, "ldar x"},  {0, 0, 1, 1, 1, 0, "stlrb"},   {1, 0, 1, 2, 1, 0, "stlrh"},
+    {2, 0, 1, 4, 1, 0, "stlr w"},  {3, 0, 1, 8, 1, 0, "stlr x"},  {0, 1, 0, 1, 0, 0, "ldlarb"},
+    {1, 1, 0, 2, 0, 0, "ldlarh"},  {2, 1, 0, 4, 0, 0, "ldlar w"}, {3, 1, 0, 8, 0, 0, "ldlar x"},
+    {0, 0, 0, 1, 1, 0, "stllrb"},  {1, 0, 0, 2, 1, 0, "stllrh"},  {2, 0, 0, 4, 1, 0, "stllr w"},
     {3, 0, 0, 8, 1, 0, "stllr x"},
 };
 
 /* C4.1.66 "Atomic memory operations", LDAPR row: size(31:30). */
 static const gen_form ldapr_forms[] = {
-    {0, 0, 0, 1, 0, 0, "ldaprb"}, {1, 0, 0, 2, 0, 0, "ldaprh"},
-    {2, 0, 0, 4, 0, 0, "ldapr w"}, {3, 0, 0, 8, 0, 0, "ldapr x"},
+    {0, 0, 0, 1, 0, 0, "ldaprb"},
+    {1, 0, 0, 2, 0, 0, "ldaprh"},
+    {2, 0, 0, 4, 0, 0, "ldapr w"},
+    {3, 0, 0, 8, 0, 0, "ldapr x"},
 };
 
 /* C4.1.66 "LDAPR/STLR (unscaled immediate)": size(31:30) opc(23:22). */
 static const gen_form rcpc2_forms[] = {
-    {0, 0, 0, 1, 1, 0, "stlurb"},    {0, 1, 0, 1, 0, 0, "ldapurb"},  {0, 2, 0, 1, 0, 0, "ldapursb x"},
-    {0, 3, 0, 1, 0, 0, "ldapursb w"}, {1, 0, 0, 2, 1, 0, "stlurh"},  {1, 1, 0, 2, 0, 0, "ldapurh"},
-    {1, 2, 0, 2, 0, 0, "ldapursh x"}, {1, 3, 0, 2, 0, 0, "ldapursh w"}, {2, 0, 0, 4, 1, 0, "stlur w"},
-    {2, 1, 0, 4, 0, 0, "ldapur w"},  {2, 2, 0, 4, 0, 0, "ldapursw"},  {3, 0, 0, 8, 1, 0, "stlur x"},
+    {0, 0, 0, 1, 1, 0, "stlurb"},     {0, 1, 0, 1, 0, 0, "ldapurb"},
+    {0, 2, 0, 1, 0, 0, "ldapursb x"}, {0, 3, 0, 1, 0, 0, "ldapursb w"},
+    {1, 0, 0, 2, 1, 0, "stlurh"},     {1, 1, 0, 2, 0, 0, "ldapurh"},
+    {1, 2, 0, 2, 0, 0, "ldapursh x"}, {1, 3, 0, 2, 0, 0, "ldapursh w"},
+    {2, 0, 0, 4, 1, 0, "stlur w"},    {2, 1, 0, 4, 0, 0, "ldapur w"},
+    {2, 2, 0, 4, 0, 0, "ldapursw"},   {3, 0, 0, 8, 1, 0, "stlur x"},
     {3, 1, 0, 8, 0, 0, "ldapur x"},
 };
 
@@ -202,9 +206,11 @@ static uint64_t pick_index(a64gen_rng *r, unsigned option, unsigned shift, unsig
     case 6: /* SXTW */
         *offset = (uint64_t)sext((uint32_t)k, 32) << shift;
         return (a64gen_rand(r) << 32) | (uint32_t)k;
-    default: /* 3 = LSL (UXTX), 7 = SXTX */
+    default: {
+        /* 3 = LSL (UXTX), 7 = SXTX: the whole register */
         *offset = k << shift;
         return k;
+    }
     }
 }
 
@@ -260,9 +266,12 @@ static uint32_t build(a64gen_rng *r, const a64gen_cfg *cfg, a64gen_case *c, cons
             (uint32_t)f->f3 << 22 | imm12 << 10;
         break;
     }
-    case A64GEN_UNSCALED: case A64GEN_POST: case A64GEN_PRE: case A64GEN_UNPRIV: {
-        static const uint8_t type[] = {[A64GEN_UNSCALED] = 0, [A64GEN_POST] = 1,
-                                       [A64GEN_UNPRIV] = 2, [A64GEN_PRE] = 3};
+    case A64GEN_UNSCALED:
+    case A64GEN_POST:
+    case A64GEN_PRE:
+    case A64GEN_UNPRIV: {
+        static const uint8_t type[] = {
+            [A64GEN_UNSCALED] = 0, [A64GEN_POST] = 1, [A64GEN_UNPRIV] = 2, [A64GEN_PRE] = 3};
         int64_t imm9 = sext(a64gen_rand(r), 9);
         off = c->cls == A64GEN_POST ? 0 : imm9;
         a = fix_sp(cfg, rn, pick_addr(r, cfg, c->bytes, 1), off);
@@ -295,9 +304,14 @@ static uint32_t build(a64gen_rng *r, const a64gen_cfg *cfg, a64gen_case *c, cons
         c->addr = a;
         return w;
     }
-    case A64GEN_PAIR_OFF: case A64GEN_PAIR_PRE: case A64GEN_PAIR_POST: case A64GEN_PAIR_NT: {
-        static const uint8_t type[] = {[A64GEN_PAIR_NT] = 0, [A64GEN_PAIR_POST] = 1,
-                                       [A64GEN_PAIR_OFF] = 2, [A64GEN_PAIR_PRE] = 3};
+    case A64GEN_PAIR_OFF:
+    case A64GEN_PAIR_PRE:
+    case A64GEN_PAIR_POST:
+    case A64GEN_PAIR_NT: {
+        static const uint8_t type[] = {[A64GEN_PAIR_NT] = 0,
+                                       [A64GEN_PAIR_POST] = 1,
+                                       [A64GEN_PAIR_OFF] = 2,
+                                       [A64GEN_PAIR_PRE] = 3};
         int64_t imm7 = sext(a64gen_rand(r), 7);
         off = c->cls == A64GEN_PAIR_POST ? 0 : imm7 * c->elem;
         a = fix_sp(cfg, rn, pick_addr(r, cfg, c->bytes, 1), off);

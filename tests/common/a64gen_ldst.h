@@ -10,20 +10,20 @@
 
 /* Addressing classes (bit n of a64gen_cfg.classes enables class n). */
 enum {
-    A64GEN_UIMM = 0,   /* LDR/STR (immediate), unsigned offset          C6.2.x */
-    A64GEN_UNSCALED,   /* LDUR/STUR                                      */
-    A64GEN_POST,       /* LDR/STR (immediate), post-index                */
-    A64GEN_PRE,        /* LDR/STR (immediate), pre-index                 */
-    A64GEN_UNPRIV,     /* LDTR/STTR (GPR only)                           */
-    A64GEN_REGOFF,     /* LDR/STR (register), UXTW/LSL/SXTW/SXTX, S=0/1  */
-    A64GEN_LITERAL,    /* LDR/LDRSW (literal), GPR and SIMD&FP           */
-    A64GEN_PAIR_OFF,   /* LDP/STP/LDPSW signed offset                    */
-    A64GEN_PAIR_PRE,   /* LDP/STP/LDPSW pre-index                        */
-    A64GEN_PAIR_POST,  /* LDP/STP/LDPSW post-index                       */
-    A64GEN_PAIR_NT,    /* LDNP/STNP                                      */
-    A64GEN_ORDERED,    /* LDAR/STLR/LDLAR/STLLR (B/H/W/X)                */
-    A64GEN_LDAPR,      /* LDAPR (FEAT_LRCPC)                             */
-    A64GEN_RCPC2,      /* LDAPUR/LDAPURS/STLUR (FEAT_LRCPC2)             */
+    A64GEN_UIMM = 0,  /* LDR/STR (immediate), unsigned offset          C6.2.x */
+    A64GEN_UNSCALED,  /* LDUR/STUR                                      */
+    A64GEN_POST,      /* LDR/STR (immediate), post-index                */
+    A64GEN_PRE,       /* LDR/STR (immediate), pre-index                 */
+    A64GEN_UNPRIV,    /* LDTR/STTR (GPR only)                           */
+    A64GEN_REGOFF,    /* LDR/STR (register), UXTW/LSL/SXTW/SXTX, S=0/1  */
+    A64GEN_LITERAL,   /* LDR/LDRSW (literal), GPR and SIMD&FP           */
+    A64GEN_PAIR_OFF,  /* LDP/STP/LDPSW signed offset                    */
+    A64GEN_PAIR_PRE,  /* LDP/STP/LDPSW pre-index                        */
+    A64GEN_PAIR_POST, /* LDP/STP/LDPSW post-index                       */
+    A64GEN_PAIR_NT,   /* LDNP/STNP                                      */
+    A64GEN_ORDERED,   /* LDAR/STLR/LDLAR/STLLR (B/H/W/X)                */
+    A64GEN_LDAPR,     /* LDAPR (FEAT_LRCPC)                             */
+    A64GEN_RCPC2,     /* LDAPUR/LDAPURS/STLUR (FEAT_LRCPC2)             */
     A64GEN_CLASS_COUNT
 };
 
@@ -31,29 +31,29 @@ enum {
 #define A64GEN_NONE 0xff
 
 typedef struct a64gen_cfg {
-    uint64_t win;       /* trapping window base, 4 KiB aligned */
-    uint64_t win_size;  /* bytes, multiple of 4096; >= 8192 for page-crossing cases */
-    uint64_t pc;        /* where the word will execute (LDR literal); within 1 MiB of the window */
-    uint32_t avoid;     /* X registers the harness needs: bit n = Xn, never used by the word */
-    uint32_t classes;   /* A64GEN_* bits; 0 = all */
-    bool no_sp_base;    /* never use SP as the base register */
+    uint64_t win;      /* trapping window base, 4 KiB aligned */
+    uint64_t win_size; /* bytes, multiple of 4096; >= 8192 for page-crossing cases */
+    uint64_t pc;       /* where the word will execute (LDR literal); within 1 MiB of the window */
+    uint32_t avoid;    /* X registers the harness needs: bit n = Xn, never used by the word */
+    uint32_t classes;  /* A64GEN_* bits; 0 = all */
+    bool no_sp_base;   /* never use SP as the base register */
 } a64gen_cfg;
 
 typedef struct a64gen_case {
-    uint32_t word;       /* the instruction */
-    uint8_t cls;         /* A64GEN_* addressing class */
-    uint8_t form;        /* row of that class's data table (see a64gen_name) */
-    uint8_t rt, rt2;     /* data registers as encoded (0..31), rt2 = A64GEN_NONE unless pair */
-    uint8_t rn, rm;      /* base (31 = SP), index (31 = XZR); A64GEN_NONE when absent */
-    uint8_t simd;        /* data registers are V registers */
-    uint8_t store;       /* 1 = store, 0 = load */
-    uint8_t writeback;   /* pre/post-index */
-    uint8_t crosses;     /* the access crosses a 4 KiB page */
-    uint16_t elem;       /* bytes per register */
-    uint16_t bytes;      /* total bytes accessed (2 * elem for pairs) */
-    uint64_t addr;       /* lowest byte accessed (the generator's own model) */
-    uint64_t x[32];      /* initial X0..X30 and, at [31], SP */
-    uint8_t v[32][16];   /* initial V0..V31, lowest byte first */
+    uint32_t word;     /* the instruction */
+    uint8_t cls;       /* A64GEN_* addressing class */
+    uint8_t form;      /* row of that class's data table (see a64gen_name) */
+    uint8_t rt, rt2;   /* data registers as encoded (0..31), rt2 = A64GEN_NONE unless pair */
+    uint8_t rn, rm;    /* base (31 = SP), index (31 = XZR); A64GEN_NONE when absent */
+    uint8_t simd;      /* data registers are V registers */
+    uint8_t store;     /* 1 = store, 0 = load */
+    uint8_t writeback; /* pre/post-index */
+    uint8_t crosses;   /* the access crosses a 4 KiB page */
+    uint16_t elem;     /* bytes per register */
+    uint16_t bytes;    /* total bytes accessed (2 * elem for pairs) */
+    uint64_t addr;     /* lowest byte accessed (the generator's own model) */
+    uint64_t x[32];    /* initial X0..X30 and, at [31], SP */
+    uint8_t v[32][16]; /* initial V0..V31, lowest byte first */
 } a64gen_case;
 
 typedef struct a64gen_rng {
