@@ -73,6 +73,7 @@ static const char *const kind_name[MMIOEMU_KIND_COUNT_] = {
     [MMIOEMU_KIND_MOVDIR64B] = "movdir64b",
     [MMIOEMU_KIND_FLUSH] = "flush",
     [MMIOEMU_KIND_OTHER] = "other",
+    [MMIOEMU_KIND_ATOMIC] = "atomic",
 };
 
 const char *mmioemu_kind_name(mmioemu_kind k)
@@ -83,6 +84,7 @@ const char *mmioemu_kind_name(mmioemu_kind k)
 static const char *const op_name[] = {
     "add", "or", "adc", "sbb", "and", "sub", "xor", "cmp", "test",
     "inc", "dec", "not", "neg", "bt", "bts", "btr", "btc",
+    "andn", "smax", "smin", "umax", "umin", "swp", "cas",
 };
 
 const char *mmioemu_op_name(mmioemu_op op)

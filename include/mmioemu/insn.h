@@ -78,6 +78,8 @@ typedef enum mmioemu_kind {
     MMIOEMU_KIND_MOVDIR64B,  /* 64 bytes from [.mem] (RAM) to [ES:.reg] as one write */
     MMIOEMU_KIND_FLUSH,      /* CLFLUSH/CLFLUSHOPT/CLWB, arm64 DC by VA: no data access */
     MMIOEMU_KIND_OTHER,      /* valid, touches memory, not emulated: .size / .mem still valid when known */
+    MMIOEMU_KIND_ATOMIC,     /* arm64 LSE single-copy atomic, .op: LD<op>/SWP: mem = mem OP .reg2 (Rs),
+                                .reg (Rt) = old value; CAS: if mem == .reg2 then mem = .reg; .reg2 = old */
     MMIOEMU_KIND_COUNT_
 } mmioemu_kind;
 
@@ -96,6 +98,11 @@ typedef enum mmioemu_op {
     MMIOEMU_OP_AND, MMIOEMU_OP_SUB, MMIOEMU_OP_XOR, MMIOEMU_OP_CMP,
     MMIOEMU_OP_TEST, MMIOEMU_OP_INC, MMIOEMU_OP_DEC, MMIOEMU_OP_NOT, MMIOEMU_OP_NEG,
     MMIOEMU_OP_BT, MMIOEMU_OP_BTS, MMIOEMU_OP_BTR, MMIOEMU_OP_BTC,
+    /* arm64 MMIOEMU_KIND_ATOMIC (with ADD, XOR = LDEOR, OR = LDSET above) */
+    MMIOEMU_OP_ANDN,   /* LDCLR: mem & ~src */
+    MMIOEMU_OP_SMAX, MMIOEMU_OP_SMIN, MMIOEMU_OP_UMAX, MMIOEMU_OP_UMIN,
+    MMIOEMU_OP_SWP,    /* mem = src */
+    MMIOEMU_OP_CAS,    /* compare and swap */
     MMIOEMU_OP_NONE = 0xff
 } mmioemu_op;
 
