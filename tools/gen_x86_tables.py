@@ -27,7 +27,7 @@ OUT_H = os.path.join(ROOT, "decoders", "x86", "x86_tables.gen.h")
 MAPS = ["1b", "0f", "38", "3a", "3dn", "v1", "v2", "v3", "e1", "e2", "e3", "e5", "e6",
         "x8", "x9", "xa"]
 SIZES = ["-", "b", "w", "d", "q", "t", "v", "z", "y", "dq", "qq", "o", "x", "xh", "xq",
-         "xo", "p", "s", "bnd", "cx", "env", "fs", "fx", "a", "dv", "vd", "xs"]
+         "xo", "p", "s", "bnd", "cx", "env", "fs", "fx", "a", "dv", "vd", "xs", "ws"]
 IMMS = ["-", "ib", "iw", "iz", "iv", "iwb", "ap", "mo", "jb", "jz", "ibz", "ibb", "id"]
 KINDS = ["-", "read", "write", "wimm", "ldp", "stp", "movs", "stos", "lods", "cmps", "scas",
          "rmw", "aread", "cmp", "xchg", "cmpxchg", "cx8", "xadd", "bt", "m64b", "flush", "other"]
@@ -37,7 +37,7 @@ REGS = ["-", "r", "v", "a"]
 EXTS = ["-", "z", "s", "m", "g"]
 # name -> bit; order is ABI of the generated tables only
 FLAGS = ["modrm", "memonly", "regonly", "lock", "i64", "o64", "d64", "f64", "imm", "memsrc",
-         "bswap", "nt", "al", "dir", "rep", "repne", "m66", "l0", "l1", "nv", "vsib", "grpop",
+         "bswap", "nt", "al", "dir", "rep", "notrack", "m66", "l0", "l1", "nv", "vsib", "grpop",
          "bc", "er", "nz", "mask", "nomask", "cr", "dr", "modreg", "mpx", "kr"]
 PFX = {"np": 0, "66": 1, "f3": 2, "f2": 3}
 
@@ -183,7 +183,7 @@ def main():
     gforms = []
     gcache = {}
     for (mp, op), rs in sorted(by_op.items(), key=lambda kv: (MAPS.index(kv[0][0]), kv[0][1])):
-        use_mode = any("i64" in r.flags for r in rs) and any("o64" in r.flags for r in rs)
+        use_mode = len(rs) > 1 and any("i64" in r.flags or "o64" in r.flags for r in rs)
         use_w = any(r.w is not None for r in rs)
         use_p = any(r.pf != set(range(4)) for r in rs)
         use_mod = len({r.m.mod for r in rs}) > 1

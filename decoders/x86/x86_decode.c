@@ -46,7 +46,7 @@ static const uint16_t x86_fixed_size[X86_SZ_XS + 1] = {
 };
 
 static inline unsigned x86_size(unsigned rule, unsigned osz, unsigned asz, unsigned vl,
-                                unsigned is64)
+                                unsigned is64, unsigned w)
 {
     switch (rule) {
     case X86_SZ_V: return osz;
@@ -64,6 +64,7 @@ static inline unsigned x86_size(unsigned rule, unsigned osz, unsigned asz, unsig
     case X86_SZ_ENV: return osz == 2 ? 14 : 28;
     case X86_SZ_FS: return osz == 2 ? 94 : 108;
     case X86_SZ_A: return asz;
+    case X86_SZ_WS: return w ? 8 : 4; /* scalar single/double by VEX/EVEX.W */
     default: return x86_fixed_size[rule];
     }
 }
@@ -215,8 +216,10 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
         }
         rex = 0;
         i++;
-        if (c & P_SEG)
-            seg = c & 7; /* the last segment override wins */
+        /* The last segment override wins; in 64-bit mode ES/CS/SS/DS
+         * overrides are ignored altogether (SDM Vol. 1 3.3.7.1). */
+        if ((c & P_SEG) && !(is64 && (c & 7) < MMIOEMU_SEG_FS))
+            seg = c & 7;
         p66 |= c & P_66;
         p67 |= c & P_67;
         lock |= c & P_LOCK;
@@ -276,6 +279,8 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
             if (p66 | rep | lock | rex)
                 return MMIOEMU_ERR_INVALID;
             if (!is64) {
+                if (vx.evex && (vx.vvvv & 16))
+                    return MMIOEMU_ERR_INVALID; /* EVEX.V' = 0: no v16-v31 outside 64-bit mode */
                 vx.rex &= 8; /* R/X/B are ignored outside 64-bit mode */
                 vx.rr = 0;
                 vx.vvvv &= 7;
@@ -451,8 +456,8 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
     if (map >= X86_MAP_V1)
         flags |= vx.evex ? MMIOEMU_F_VEX | MMIOEMU_F_EVEX : MMIOEMU_F_VEX;
 
-    unsigned size = x86_size(f->size, osz, asz, vl, is64);
-    unsigned dst = f->dst ? x86_size(f->dst, osz, asz, vl, is64) : size;
+    unsigned size = x86_size(f->size, osz, asz, vl, is64, vexw & 1);
+    unsigned dst = f->dst ? x86_size(f->dst, osz, asz, vl, is64, vexw & 1) : size;
 
     /* Address expression. */
     out->mem.addr_size = (uint8_t)asz;
@@ -461,8 +466,16 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
         int64_t disp = 0;
         if (dlen)
             disp = (int64_t)mm_sext(mm_load_le(code + dpos, (unsigned)dlen), (unsigned)dlen);
-        if (vx.evex && dlen == 1)
-            disp *= (int64_t)(vx.b ? (vexw ? 8 : 4) : (size ? size : 1)); /* SDM 2.7.5 disp8*N */
+        if (vx.evex && dlen == 1) {
+            /* SDM 2.7.5 disp8*N: N is the memory operand size, or the element size
+             * with a broadcast (FP16 maps 5/6 and np map-3 forms: 2 bytes). */
+            unsigned elem = (map == X86_MAP_E5 || map == X86_MAP_E6 ||
+                             (map == X86_MAP_E3 && psel == 0)) ? 2 : (vexw ? 8 : 4);
+            disp *= (int64_t)(vx.b ? elem : (size ? size : 1));
+        }
+        if (vx.evex && vx.b)
+            size = (map == X86_MAP_E5 || map == X86_MAP_E6 || (map == X86_MAP_E3 && psel == 0))
+                       ? 2 : (vexw ? 8 : 4); /* a broadcast reads one element */
         out->mem.disp = disp;
         out->mem.base = (uint8_t)base;
         out->mem.index = (uint8_t)index;
@@ -485,11 +498,15 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
             seg = MMIOEMU_SEG_NONE;
             dseg = MMIOEMU_SEG_ES;
         }
-        if (ff & X86_FF_REP) {
-            if (rep)
-                flags |= (rep == 3 && (ff & X86_FF_REPNE)) ? MMIOEMU_F_REPNE : MMIOEMU_F_REP;
-        }
+        /* F2 repeats MOVS/STOS/LODS like F3; it means REPNE only for CMPS/SCAS. */
+        if ((ff & X86_FF_REP) && rep)
+            flags |= (rep == 3 && (kind == MMIOEMU_KIND_CMPS || kind == MMIOEMU_KIND_SCAS))
+                         ? MMIOEMU_F_REPNE
+                         : MMIOEMU_F_REP;
     }
+    /* CET: 3E on an indirect near CALL/JMP is NOTRACK, not a segment override. */
+    if ((ff & X86_FF_NOTRACK) && seg == MMIOEMU_SEG_DS)
+        seg = MMIOEMU_SEG_NONE;
     if (seg != MMIOEMU_SEG_NONE) {
         out->mem.seg = (uint8_t)seg;
         flags |= MMIOEMU_F_SEG_OVR;

@@ -32,6 +32,7 @@ enum { /* size rules */
     X86_SZ_DV = 24,
     X86_SZ_VD = 25,
     X86_SZ_XS = 26,
+    X86_SZ_WS = 27,
 };
 enum { /* imm rules */
     X86_IMM_NONE = 0,
@@ -101,7 +102,7 @@ enum { /* form flags */
     X86_FF_AL = 1u << 12,
     X86_FF_DIR = 1u << 13,
     X86_FF_REP = 1u << 14,
-    X86_FF_REPNE = 1u << 15,
+    X86_FF_NOTRACK = 1u << 15,
     X86_FF_M66 = 1u << 16,
     X86_FF_L0 = 1u << 17,
     X86_FF_L1 = 1u << 18,
@@ -163,13 +164,13 @@ typedef struct x86_group {
 } x86_group;
 
 #define X86_GROUP_BIT 0x8000u
-#define X86_FORM_COUNT 925
+#define X86_FORM_COUNT 996
 
 extern const uint16_t x86_maps[X86_MAP_COUNT][256];
-extern const x86_group x86_groups[462];
-extern const uint16_t x86_group_forms[3256];
+extern const x86_group x86_groups[518];
+extern const uint16_t x86_group_forms[3940];
 extern const x86_form x86_forms[X86_FORM_COUNT];
 extern const char x86_mnem_text[];
-extern const uint16_t x86_mnem_offs[647];
+extern const uint16_t x86_mnem_offs[712];
 
 #endif
