@@ -56,12 +56,19 @@ static void uc_mmio_wr(uc_engine *uc, uint64_t off, unsigned size, uint64_t valu
 typedef struct uc_oracle {
     uc_engine *uc;
     uc_side side;
+    bool big_endian; /* data endianness (SCTLR_EL1.EE); fetch stays little-endian */
 } uc_oracle;
 
-static bool uc_setup(uc_oracle *o)
+/* With UC_MODE_BIG_ENDIAN Unicorn keeps instruction fetch little-endian (as
+ * AArch64 always does) and makes data accesses big-endian; the MMIO callback
+ * values stay the little-endian composition of the bytes at offset..offset+n
+ * (checked by harness_sees_big_endian_ldrh_swap_bytes). */
+static bool uc_setup(uc_oracle *o, bool big_endian)
 {
     memset(o, 0, sizeof *o);
-    if (uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &o->uc) != UC_ERR_OK)
+    o->big_endian = big_endian;
+    if (uc_open(UC_ARCH_ARM64, UC_MODE_ARM | (big_endian ? UC_MODE_BIG_ENDIAN : 0), &o->uc) !=
+        UC_ERR_OK)
         return false;
     /* "max": FEAT_LRCPC/LRCPC2/LOR forms need a v8.4 CPU model */
     uc_ctl_set_cpu_model(o->uc, UC_CPU_ARM64_MAX);
@@ -177,6 +184,7 @@ static bool uc_compare(uc_oracle *o, const a64gen_case *c, uint64_t pc, char *ms
     }
     a64gen_dev dev = {.win = WIN, .win_size = WIN_SIZE};
     a64gen_cpu_from_case(c, pc, 1, &uc_cpu);
+    uc_cpu.u.arm64.big_endian = o->big_endian;
     uint8_t bytes[4] = {(uint8_t)c->word, (uint8_t)(c->word >> 8), (uint8_t)(c->word >> 16),
                         (uint8_t)(c->word >> 24)};
     /* FAR: the first operand byte Unicorn touched (its widened reads start
@@ -208,10 +216,10 @@ static bool uc_compare(uc_oracle *o, const a64gen_case *c, uint64_t pc, char *ms
 }
 
 /* N random words of one class (or all: cls < 0); returns disagreements. */
-static unsigned uc_campaign(int cls, unsigned n, uint64_t seed)
+static unsigned uc_campaign(int cls, unsigned n, uint64_t seed, bool big_endian)
 {
     uc_oracle o;
-    cr_assert(uc_setup(&o), "unicorn set-up failed");
+    cr_assert(uc_setup(&o, big_endian), "unicorn set-up failed");
     a64gen_rng rng = {seed};
     a64gen_cfg cfg = {.win = WIN, .win_size = WIN_SIZE, .classes = cls < 0 ? 0 : 1u << cls};
     unsigned bad = 0, cross = 0;
@@ -229,8 +237,9 @@ static unsigned uc_campaign(int cls, unsigned n, uint64_t seed)
                         a64gen_class_name(uc_case.cls), uc_case.crosses ? " page-crossing" : "",
                         msg);
     }
-    cr_log_info("class %s: %u words, %u page-crossing, %u disagree",
-                cls < 0 ? "all" : a64gen_class_name((unsigned)cls), n, cross, bad);
+    cr_log_info("class %s%s: %u words, %u page-crossing, %u disagree",
+                cls < 0 ? "all" : a64gen_class_name((unsigned)cls),
+                big_endian ? " (big-endian data)" : "", n, cross, bad);
     uc_close(o.uc);
     return bad;
 }
@@ -238,7 +247,7 @@ static unsigned uc_campaign(int cls, unsigned n, uint64_t seed)
 #define UC_CLASS_TEST(name, cls)                                                                   \
     Test(a64_unicorn_oracle, name)                                                                 \
     {                                                                                              \
-        unsigned bad = uc_campaign(cls, CASES_PER_CLASS, 0xa64000u + (cls));                       \
+        unsigned bad = uc_campaign(cls, CASES_PER_CLASS, 0xa64000u + (cls), false);                \
         cr_assert_eq(bad, 0, "%u of %u words disagree with Unicorn", bad, CASES_PER_CLASS);        \
     }
 
@@ -248,7 +257,7 @@ Test(a64_unicorn_oracle, harness_sees_str_post_index_store_then_base_update)
     /* b8004409 = str w9, [x0], #4 (C6.2.x STR (immediate), post-index):
      * stores W9 at X0 (4 bytes, little-endian), then X0 += 4. */
     uc_oracle o;
-    cr_assert(uc_setup(&o));
+    cr_assert(uc_setup(&o, false));
     memset(&uc_case, 0, sizeof uc_case);
     uc_case.word = 0xb8004409;
     uc_case.x[0] = WIN + 0x10;
@@ -272,7 +281,7 @@ Test(a64_unicorn_oracle, harness_sees_ldp_w_read_two_words_from_the_device)
     /* 29400440 = ldp w0, w1, [x2] (C6.2.x LDP): W0 <- [X2], W1 <- [X2+4];
      * the device byte at A is (A * 0x9d ^ 0x5a) & 0xff. */
     uc_oracle o;
-    cr_assert(uc_setup(&o));
+    cr_assert(uc_setup(&o, false));
     memset(&uc_case, 0, sizeof uc_case);
     uc_case.word = 0x29400440;
     uc_case.x[0] = uc_case.x[1] = ~0ull;
@@ -288,6 +297,31 @@ Test(a64_unicorn_oracle, harness_sees_ldp_w_read_two_words_from_the_device)
     cr_assert_eq(s.x[1], w1);
     cr_assert_eq(o.side.trace.n, 8);
     uc_close(o.uc);
+}
+
+Test(a64_unicorn_oracle, harness_sees_big_endian_ldrh_swap_bytes)
+{
+    /* 79400041 = ldrh w1, [x2] with big-endian data (Arm ARM: with
+     * SCTLR_EL1.EE = 1 the lowest-addressed byte is the most significant):
+     * W1 = byte[A] << 8 | byte[A+1]. */
+    uc_oracle o;
+    cr_assert(uc_setup(&o, true));
+    memset(&uc_case, 0, sizeof uc_case);
+    uc_case.word = 0x79400041;
+    uc_case.x[2] = WIN + 0x20;
+    mmioemu_arm64_state s;
+    cr_assert_eq(uc_run(&o, &uc_case, CODE, &s), UC_ERR_OK);
+    uint64_t want = (uint64_t)a64gen_dev_byte(WIN + 0x20) << 8 | a64gen_dev_byte(WIN + 0x21);
+    cr_assert_eq(s.x[1], want, "got %llx want %llx", (unsigned long long)s.x[1],
+                 (unsigned long long)want);
+    uc_close(o.uc);
+}
+
+Test(a64_unicorn_oracle, big_endian_data_every_class_agrees)
+{
+    /* mmioemu with cpu.big_endian = 1 vs Unicorn in big-endian data mode */
+    unsigned n = 28000, bad = uc_campaign(-1, n, 0xbe64, true);
+    cr_assert_eq(bad, 0, "%u of %u big-endian words disagree with Unicorn", bad, n);
 }
 
 #else /* !MMIOEMU_HAVE_UNICORN */
