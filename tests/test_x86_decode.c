@@ -775,3 +775,54 @@ Test(x86_decode, lengths_of_immediate_kinds)
         cr_assert_eq(st, MMIOEMU_ERR_INVALID);
     }
 }
+
+/* ---- the CPU as the oracle where Zydis and the SDM disagree ---- */
+
+#if defined(__x86_64__)
+#include <setjmp.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static sigjmp_buf x86dec_jb;
+static void x86dec_segv(int sig)
+{
+    (void)sig;
+    siglongjmp(x86dec_jb, 1);
+}
+#endif
+
+Test(x86_decode, movsxd_r16_reads_two_bytes_on_the_cpu)
+{
+    DEC(M64, "66 63 08"); /* SDM: MOVSXD r16, r/m16 (Zydis 4.0.0 says m32: known-backend-bugs.md) */
+    OK_LEN(3);
+    cr_assert_eq(in.size, 2);
+#if defined(__x86_64__)
+    /* The word ends right before a PROT_NONE page: a 4-byte read would fault. */
+    long pg = sysconf(_SC_PAGESIZE);
+    uint8_t *m = mmap(NULL, 2 * (size_t)pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                      -1, 0);
+    cr_assert_neq(m, MAP_FAILED);
+    cr_assert_eq(mprotect(m + pg, (size_t)pg, PROT_NONE), 0);
+    uint8_t *p = m + pg - 2;
+    p[0] = 0x34;
+    p[1] = 0x92;
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = x86dec_segv;
+    sigaction(SIGSEGV, &sa, &old);
+    volatile int faulted = 0;
+    unsigned long rcx = 0x1111111111111111ul;
+    if (sigsetjmp(x86dec_jb, 1))
+        faulted = 1;
+    else
+        __asm__ volatile(".byte 0x66, 0x63, 0x08" : "+c"(rcx) : "a"(p) : "memory");
+    sigaction(SIGSEGV, &old, NULL);
+    munmap(m, 2 * (size_t)pg);
+    cr_assert_not(faulted, "the CPU read past the word");
+    cr_assert_eq(rcx, 0x1111111111119234ul, "16-bit destination, upper bits kept");
+#else
+    cr_skip_test("not an x86-64 host: no CPU to ask");
+#endif
+}
