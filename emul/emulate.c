@@ -4,21 +4,17 @@
  * mmioemu_emulate must stay within 512 bytes of stack: big locals live in
  * separate non-inlined helpers so their frames never coexist. */
 #include "arch.h"
+#include "x86_emul.h"
 
 #include "../lib/bytes.h"
 
 #define X86_MAX_INSN 15u /* SDM Vol. 2A 2.3.11: instructions are at most 15 bytes */
-#define DEFAULT_REP_BUDGET 1024u
 
 static const mmioemu_ops no_ops;
 
-/* Copy the caller's policy (or the zeroed default) with the budget filled in. */
-static void policy_defaults(const mmioemu_policy *in, mmioemu_policy *out)
-{
-    out->flags = in ? in->flags : 0;
-    out->rep_budget = in && in->rep_budget ? in->rep_budget : DEFAULT_REP_BUDGET;
-    out->regions = in ? in->regions : 0;
-}
+/* NULL policy = the zeroed default (emulate.h); rep_budget 0 means 1024,
+ * applied where the budget is used (x86_string.c). No copy: stack matters. */
+static const mmioemu_policy default_policy;
 
 /* Results of a previous call must not leak into this one (insn excepted:
  * mmioemu_emulate overwrites it). */
@@ -75,18 +71,17 @@ mmioemu_status mmioemu_plan(const mmioemu_ops *ops, void *ctx, const mmioemu_ins
                             const mmioemu_policy *policy, mmioemu_access_list *out,
                             mmioemu_result *res)
 {
-    mmioemu_policy pol;
+    const mmioemu_policy *pol = policy ? policy : &default_policy;
     if (!out)
         return MMIOEMU_ERR_ARG;
     out->count = 0;
     if (!insn || !cpu || !mode_ok(cpu) || insn->mode != cpu->mode)
         return MMIOEMU_ERR_ARG;
     res_clear(res);
-    policy_defaults(policy, &pol);
-    mmioemu_status s = user_check(cpu, &pol);
+    mmioemu_status s = user_check(cpu, pol);
     if (s != MMIOEMU_OK)
         return s;
-    plan_ctx pc = {ops, ctx, fault, &pol, true};
+    plan_ctx pc = {ops, ctx, fault, pol, true};
     return arch_plan(&pc, insn, cpu, out, res);
 }
 
@@ -94,16 +89,15 @@ mmioemu_status mmioemu_execute(const mmioemu_ops *ops, void *ctx, const mmioemu_
                                const mmioemu_access_list *plan, mmioemu_cpu *cpu,
                                const mmioemu_policy *policy, mmioemu_result *res)
 {
-    mmioemu_policy pol;
+    const mmioemu_policy *pol = policy ? policy : &default_policy;
     if (!insn || !plan || !cpu || !mode_ok(cpu) || insn->mode != cpu->mode ||
         plan->count > MMIOEMU_MAX_ACCESSES)
         return MMIOEMU_ERR_ARG;
     res_clear(res);
-    policy_defaults(policy, &pol);
-    mmioemu_status s = user_check(cpu, &pol);
+    mmioemu_status s = user_check(cpu, pol);
     if (s != MMIOEMU_OK)
         return s;
-    plan_ctx pc = {ops ? ops : &no_ops, ctx, 0, &pol, false};
+    plan_ctx pc = {ops ? ops : &no_ops, ctx, 0, pol, false};
     return arch_execute(&pc, insn, plan, cpu, res);
 }
 
@@ -190,52 +184,35 @@ fetch_decode(const mmioemu_ops *ops, void *ctx, const mmioemu_cpu *cpu,
     return fetch_x86(ops, ctx, cpu, insn);
 }
 
-static bool is_string(const mmioemu_insn *insn)
-{
-    return insn->mode != MMIOEMU_ARM64 && insn->kind >= MMIOEMU_KIND_MOVS &&
-           insn->kind <= MMIOEMU_KIND_SCAS;
-}
-
-/* Plan and execute a non-string instruction. Out of line: the access list
- * lives only in this frame. */
-static __attribute__((noinline)) mmioemu_status
-plan_execute(const plan_ctx *pc, const mmioemu_insn *insn, mmioemu_cpu *cpu,
-             mmioemu_result *res)
-{
-    mmioemu_access_list list;
-    mmioemu_status s = arch_plan(pc, insn, cpu, &list, res);
-    if (s != MMIOEMU_OK)
-        return s;
-    return arch_execute(pc, insn, &list, cpu, res);
-}
-
 mmioemu_status mmioemu_emulate(const mmioemu_ops *ops, void *ctx, mmioemu_cpu *cpu,
                                const mmioemu_fault *fault, const mmioemu_policy *policy,
                                mmioemu_result *res)
 {
-    mmioemu_policy pol;
+    /* The one frame that holds the descriptor, the access list and the
+     * planning context; the fetch buffer lives in fetch_decode's frame,
+     * which is gone before planning starts. */
+    mmioemu_access_list list;
     mmioemu_insn local;
     mmioemu_insn *insn = res ? &res->insn : &local;
+    plan_ctx pc = {ops ? ops : &no_ops, ctx, fault, policy ? policy : &default_policy, true};
     if (!cpu || !mode_ok(cpu))
         return MMIOEMU_ERR_ARG;
-    if (!ops)
-        ops = &no_ops;
     res_clear(res);
-    policy_defaults(policy, &pol);
-    mmioemu_status s = user_check(cpu, &pol);
+    mmioemu_status s = user_check(cpu, pc.policy);
     if (s != MMIOEMU_OK)
         return s;
-    s = fetch_decode(ops, ctx, cpu, fault, insn);
+    s = fetch_decode(pc.ops, ctx, cpu, fault, insn);
     if (s == MMIOEMU_ERR_TRUNCATED && res)
         res->needed = insn->length;
     if (s != MMIOEMU_OK)
         return s;
     if (insn->mode != cpu->mode)
         return MMIOEMU_ERR_ARG;
-    plan_ctx pc = {ops, ctx, fault, &pol, true};
-    /* String instructions plan each element themselves (x86_execute with a
-     * NULL plan), so no access list is held here for them. */
-    if (is_string(insn))
-        return x86_execute(&pc, insn, 0, cpu, res);
-    return plan_execute(&pc, insn, cpu, res);
+    /* String instructions plan each element into the same list. */
+    if (cpu->mode != MMIOEMU_ARM64 && x86_is_string(insn))
+        return x86_string_execute(&pc, insn, NULL, &list, cpu, res);
+    s = arch_plan(&pc, insn, cpu, &list, res);
+    if (s != MMIOEMU_OK)
+        return s;
+    return arch_execute(&pc, insn, &list, cpu, res);
 }

@@ -63,9 +63,11 @@ bool x86_is_string(const mmioemu_insn *insn);
 mmioemu_status x86_string_plan(const plan_ctx *pc, const mmioemu_insn *insn,
                                const mmioemu_cpu *cpu, mmioemu_access_list *out,
                                mmioemu_result *res);
-/* Run a string instruction; `plan` (may be NULL) is the first element's. */
-mmioemu_status x86_string_execute(const plan_ctx *pc, const mmioemu_insn *insn,
-                                  const mmioemu_access_list *plan, mmioemu_cpu *cpu,
-                                  mmioemu_result *res);
+/* Run a string instruction. `plan` (may be NULL) is the first element's;
+ * every other element is planned into `scratch`. pc->check_fault is cleared
+ * after the first element (later elements move away from the fault). */
+mmioemu_status x86_string_execute(plan_ctx *pc, const mmioemu_insn *insn,
+                                  const mmioemu_access_list *plan, mmioemu_access_list *scratch,
+                                  mmioemu_cpu *cpu, mmioemu_result *res);
 
 #endif

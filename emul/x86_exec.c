@@ -330,12 +330,23 @@ static const x86_handler handlers[MMIOEMU_KIND_COUNT_] = {
     [MMIOEMU_KIND_FLUSH] = h_none,
 };
 
+/* Public-execute path for strings: the caller's plan is const, so later
+ * elements need our own list and a context whose fault check we may clear. */
+static __attribute__((noinline)) mmioemu_status
+string_execute(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_access_list *plan,
+               mmioemu_cpu *cpu, mmioemu_result *res)
+{
+    mmioemu_access_list scratch;
+    plan_ctx epc = *pc;
+    return x86_string_execute(&epc, insn, plan, &scratch, cpu, res);
+}
+
 mmioemu_status x86_execute(const plan_ctx *pc, const mmioemu_insn *insn,
                            const mmioemu_access_list *plan, mmioemu_cpu *cpu,
                            mmioemu_result *res)
 {
     if (x86_is_string(insn))
-        return x86_string_execute(pc, insn, plan, cpu, res);
+        return string_execute(pc, insn, plan, cpu, res);
     if (!plan)
         return MMIOEMU_ERR_ARG;
     if (!x86_kind_supported(insn) || !handlers[insn->kind])

@@ -86,19 +86,13 @@ static mmioemu_status movdir64b_dst(const mmioemu_insn *insn, const mmioemu_cpu 
     return MMIOEMU_OK;
 }
 
-mmioemu_status x86_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu,
-                        mmioemu_access_list *out, mmioemu_result *res)
+/* The operand(s) of a non-string instruction, CPU checks included. Out of
+ * line so its temporaries are off the stack while the pieces are planned.
+ * Returns the operand count in *n; *n = 0 with OK means "no data access". */
+static __attribute__((noinline)) mmioemu_status
+x86_operands(const mmioemu_insn *insn, const mmioemu_cpu *cpu, plan_operand *op, unsigned *n,
+             mmioemu_result *res)
 {
-    plan_operand op[2];
-    unsigned n = 1;
-    out->count = 0;
-    if (x86_is_string(insn)) {
-        if (pc->policy->flags & MMIOEMU_POLICY_NO_STRING)
-            return MMIOEMU_ERR_DENIED;
-        return x86_string_plan(pc, insn, cpu, out, res);
-    }
-    if (!x86_kind_supported(insn))
-        return MMIOEMU_ERR_UNSUPPORTED;
     unsigned mem = kind_mem[insn->kind];
     unsigned size = mem == MEM_NONE ? 1 : insn->size;
     bool w = mem == MEM_W || (mem == MEM_RW && insn->op != MMIOEMU_OP_BT);
@@ -113,21 +107,36 @@ mmioemu_status x86_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmio
         (op[0].la & (size - 1)))
         return raise_gp(res);
     op[0].size = size;
-    op[0].acc_flags = w && mem != MEM_RW ? MMIOEMU_ACC_WRITE : 0;
+    op[0].acc_flags = w ? MMIOEMU_ACC_WRITE : 0;
     op[0].rmw = w && mem == MEM_RW;
-    if (op[0].rmw)
-        op[0].acc_flags = MMIOEMU_ACC_WRITE;
+    *n = 1;
     if (mem == MEM_NONE) /* CLFLUSH & co.: must still name the fault's byte, either direction */
         op[0].rmw = true;
     if (insn->kind == MMIOEMU_KIND_MOVDIR64B) {
-        s = movdir64b_dst(insn, cpu, &op[1], res);
-        if (s != MMIOEMU_OK)
-            return s;
-        n = 2;
+        *n = 2;
+        return movdir64b_dst(insn, cpu, &op[1], res);
     }
-    s = plan_check_fault(pc, op, n);
-    if (s != MMIOEMU_OK || mem == MEM_NONE)
-        return s;
+    return MMIOEMU_OK;
+}
+
+mmioemu_status x86_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu,
+                        mmioemu_access_list *out, mmioemu_result *res)
+{
+    plan_operand op[2];
+    unsigned n = 0;
+    out->count = 0;
+    if (x86_is_string(insn)) {
+        if (pc->policy->flags & MMIOEMU_POLICY_NO_STRING)
+            return MMIOEMU_ERR_DENIED;
+        return x86_string_plan(pc, insn, cpu, out, res);
+    }
+    if (!x86_kind_supported(insn))
+        return MMIOEMU_ERR_UNSUPPORTED;
+    mmioemu_status s = x86_operands(insn, cpu, op, &n, res);
+    if (s == MMIOEMU_OK)
+        s = plan_check_fault(pc, op, n);
+    if (kind_mem[insn->kind] == MEM_NONE)
+        return s; /* checked, nothing to access */
     for (unsigned i = 0; s == MMIOEMU_OK && i < n; i++)
         s = plan_add_operand(pc, &op[i], out);
     return s;

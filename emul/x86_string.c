@@ -39,9 +39,10 @@ static bool uses_dst(unsigned kind)
     return kind != MMIOEMU_KIND_LODS;
 }
 
-mmioemu_status x86_string_plan(const plan_ctx *pc, const mmioemu_insn *insn,
-                               const mmioemu_cpu *cpu, mmioemu_access_list *out,
-                               mmioemu_result *res)
+/* Inlined into the element loop: one frame less on the deepest path. */
+static inline __attribute__((always_inline)) mmioemu_status
+string_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu,
+            mmioemu_access_list *out, mmioemu_result *res)
 {
     plan_operand op[2];
     unsigned n = 0, k = insn->kind;
@@ -76,6 +77,13 @@ mmioemu_status x86_string_plan(const plan_ctx *pc, const mmioemu_insn *insn,
     for (unsigned i = 0; s == MMIOEMU_OK && i < n; i++)
         s = plan_add_operand(pc, &op[i], out);
     return s;
+}
+
+mmioemu_status x86_string_plan(const plan_ctx *pc, const mmioemu_insn *insn,
+                               const mmioemu_cpu *cpu, mmioemu_access_list *out,
+                               mmioemu_result *res)
+{
+    return string_plan(pc, insn, cpu, out, res);
 }
 
 /* One element on the planned pieces: data callbacks, then the register
@@ -153,19 +161,17 @@ static void zero_count_quirk(const mmioemu_insn *insn, mmioemu_cpu *cpu)
         x->gpr[MMIOEMU_REG_RDI] &= 0xffffffffu;
 }
 
-mmioemu_status x86_string_execute(const plan_ctx *pc, const mmioemu_insn *insn,
-                                  const mmioemu_access_list *plan, mmioemu_cpu *cpu,
-                                  mmioemu_result *res)
+mmioemu_status x86_string_execute(plan_ctx *pc, const mmioemu_insn *insn,
+                                  const mmioemu_access_list *plan, mmioemu_access_list *scratch,
+                                  mmioemu_cpu *cpu, mmioemu_result *res)
 {
     mmioemu_x86_state *x = &cpu->u.x86;
-    mmioemu_access_list list;
-    plan_ctx epc = *pc;
     uint32_t done = 0, budget = pc->policy->rep_budget ? pc->policy->rep_budget : 1024;
     mmioemu_status s = MMIOEMU_OK;
     if (pc->policy->flags & MMIOEMU_POLICY_NO_STRING)
         return MMIOEMU_ERR_DENIED;
     if (!plan && is_rep(insn) && areg(cpu, insn, MMIOEMU_REG_RCX) == 0) {
-        s = x86_string_plan(&epc, insn, cpu, &list, res); /* the fault check still applies */
+        s = string_plan(pc, insn, cpu, scratch, res); /* the fault check still applies */
         if (s != MMIOEMU_OK)
             return s;
     }
@@ -178,16 +184,16 @@ mmioemu_status x86_string_execute(const plan_ctx *pc, const mmioemu_insn *insn,
         }
         const mmioemu_access_list *l = plan;
         if (done || !plan) {
-            s = x86_string_plan(&epc, insn, cpu, &list, res);
+            s = string_plan(pc, insn, cpu, scratch, res);
             if (s != MMIOEMU_OK)
                 break;
-            l = &list;
+            l = scratch;
         }
-        epc.check_fault = false; /* later elements move away from the fault */
+        pc->check_fault = false; /* later elements move away from the fault */
         x86_wb wb;
         uint64_t fl = x->rflags;
         wb.n = 0;
-        s = element(&epc, insn, l, cpu, &wb, &fl);
+        s = element(pc, insn, l, cpu, &wb, &fl);
         if (s != MMIOEMU_OK)
             break;
         x86_wb_commit(&wb, x);
