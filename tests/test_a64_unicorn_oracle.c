@@ -166,7 +166,8 @@ static a64gen_case uc_case; /* large: kept off the stack */
 static mmioemu_cpu uc_cpu;
 
 /* One case through both sides; on disagreement describe it in msg. */
-static bool uc_compare(uc_oracle *o, const a64gen_case *c, uint64_t pc, char *msg, size_t len)
+static bool uc_compare(uc_oracle *o, const a64gen_case *c, uint64_t pc, bool esr, char *msg,
+                       size_t len)
 {
     static mmioemu_arm64_state want;
     char ta[512], tb[512], rmsg[160];
@@ -193,6 +194,15 @@ static bool uc_compare(uc_oracle *o, const a64gen_case *c, uint64_t pc, char *ms
     if (far < c->addr || far >= c->addr + c->bytes)
         far = c->addr;
     mmioemu_fault f = {.gla = far, .insn = bytes, .insn_len = 4, .flags = MMIOEMU_FAULT_GLA};
+    if (esr) { /* the ISV=1 fast path: the syndrome instead of the instruction */
+        if (!a64gen_esr(c, &f.syndrome)) {
+            snprintf(msg, len, "harness: no ISV=1 syndrome for this form");
+            return false;
+        }
+        f.insn = NULL;
+        f.insn_len = 0;
+        f.flags |= MMIOEMU_FAULT_ESR;
+    }
     mmioemu_policy pol = {.flags = MMIOEMU_POLICY_IDENTITY};
     mmioemu_status st = mmioemu_emulate(&a64gen_dev_ops, &dev, &uc_cpu, &f, &pol, NULL);
     if (st != MMIOEMU_OK) {
@@ -216,8 +226,13 @@ static bool uc_compare(uc_oracle *o, const a64gen_case *c, uint64_t pc, char *ms
 }
 
 /* N random words of one class (or all: cls < 0); returns disagreements. */
-static unsigned uc_campaign(int cls, unsigned n, uint64_t seed, bool big_endian)
+/* campaign flags */
+#define UC_BE 1u  /* big-endian data */
+#define UC_ESR 2u /* fault carries an ISV=1 syndrome, no instruction bytes */
+
+static unsigned uc_campaign(int cls, unsigned n, uint64_t seed, unsigned how)
 {
+    bool big_endian = how & UC_BE;
     uc_oracle o;
     cr_assert(uc_setup(&o, big_endian), "unicorn set-up failed");
     a64gen_rng rng = {seed};
@@ -230,7 +245,7 @@ static unsigned uc_campaign(int cls, unsigned n, uint64_t seed, bool big_endian)
         cfg.pc = pc;
         a64gen_next(&rng, &cfg, &uc_case);
         cross += uc_case.crosses;
-        if (uc_compare(&o, &uc_case, pc, msg, sizeof msg))
+        if (uc_compare(&o, &uc_case, pc, how & UC_ESR, msg, sizeof msg))
             continue;
         if (++bad <= (getenv("A64O_ALL") ? n : 8u))
             cr_log_warn("%08x %s (%s)%s: %s", uc_case.word, a64gen_form_name(&uc_case),
@@ -247,7 +262,7 @@ static unsigned uc_campaign(int cls, unsigned n, uint64_t seed, bool big_endian)
 #define UC_CLASS_TEST(name, cls)                                                                   \
     Test(a64_unicorn_oracle, name)                                                                 \
     {                                                                                              \
-        unsigned bad = uc_campaign(cls, CASES_PER_CLASS, 0xa64000u + (cls), false);                \
+        unsigned bad = uc_campaign(cls, CASES_PER_CLASS, 0xa64000u + (cls), 0);                    \
         cr_assert_eq(bad, 0, "%u of %u words disagree with Unicorn", bad, CASES_PER_CLASS);        \
     }
 
@@ -320,8 +335,54 @@ Test(a64_unicorn_oracle, harness_sees_big_endian_ldrh_swap_bytes)
 Test(a64_unicorn_oracle, big_endian_data_every_class_agrees)
 {
     /* mmioemu with cpu.big_endian = 1 vs Unicorn in big-endian data mode */
-    unsigned n = 28000, bad = uc_campaign(-1, n, 0xbe64, true);
+    unsigned n = 28000, bad = uc_campaign(-1, n, 0xbe64, UC_BE);
     cr_assert_eq(bad, 0, "%u of %u big-endian words disagree with Unicorn", bad, n);
+}
+
+/* The syndrome path: only forms a CPU reports with ISV=1 (single GPR, no
+ * writeback), the address from the FAR, no instruction fetch at all. */
+#define UC_ISV_CLASSES                                                                             \
+    (1u << A64GEN_UIMM | 1u << A64GEN_UNSCALED | 1u << A64GEN_UNPRIV | 1u << A64GEN_REGOFF |       \
+     1u << A64GEN_LITERAL | 1u << A64GEN_ORDERED | 1u << A64GEN_LDAPR | 1u << A64GEN_RCPC2)
+
+static unsigned uc_esr_campaign(unsigned n, uint64_t seed, unsigned how, unsigned *done)
+{
+    uc_oracle o;
+    cr_assert(uc_setup(&o, how & UC_BE), "unicorn set-up failed");
+    a64gen_rng rng = {seed};
+    a64gen_cfg cfg = {.win = WIN, .win_size = WIN_SIZE, .classes = UC_ISV_CLASSES};
+    unsigned bad = 0;
+    uint64_t esr;
+    char msg[1200];
+    *done = 0;
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t pc = CODE + 4 * (i % (CODE_SIZE / 4));
+        cfg.pc = pc;
+        a64gen_next(&rng, &cfg, &uc_case);
+        if (!a64gen_esr(&uc_case, &esr))
+            continue; /* SIMD&FP forms: ISV = 0 on a real CPU */
+        ++*done;
+        if (!uc_compare(&o, &uc_case, pc, true, msg, sizeof msg) && ++bad <= 8)
+            cr_log_warn("%08x %s (%s) esr %llx: %s", uc_case.word, a64gen_form_name(&uc_case),
+                        a64gen_class_name(uc_case.cls), (unsigned long long)esr, msg);
+    }
+    uc_close(o.uc);
+    cr_log_info("ISV=1 syndrome path%s: %u words, %u disagree",
+                (how & UC_BE) ? " (big-endian data)" : "", *done, bad);
+    return bad;
+}
+
+Test(a64_unicorn_oracle, esr_syndrome_path_agrees_without_instruction_bytes)
+{
+    unsigned done, bad = uc_esr_campaign(16000, 0xe5a, UC_ESR, &done);
+    cr_assert_gt(done, 8000, "too few ISV=1 forms generated");
+    cr_assert_eq(bad, 0, "%u of %u syndrome-path words disagree with Unicorn", bad, done);
+}
+
+Test(a64_unicorn_oracle, esr_syndrome_path_big_endian_agrees)
+{
+    unsigned done, bad = uc_esr_campaign(8000, 0xbe5a, UC_ESR | UC_BE, &done);
+    cr_assert_eq(bad, 0, "%u of %u big-endian syndrome-path words disagree", bad, done);
 }
 
 #else /* !MMIOEMU_HAVE_UNICORN */

@@ -344,6 +344,49 @@ static uint32_t build(a64gen_rng *r, const a64gen_cfg *cfg, a64gen_case *c, cons
     return w | rn << 5 | rt;
 }
 
+/* sign / wide / acqrel from the form's encoding fields (C6.2 per form). */
+static void describe(a64gen_case *c, const gen_form *f)
+{
+    bool v = c->simd;
+    switch (c->cls) {
+    case A64GEN_LITERAL: /* opc: 00 W, 01 X, 10 LDRSW */
+        c->sign = !v && f->f1 == 2;
+        c->wide = !v && f->f1 >= 1;
+        break;
+    case A64GEN_PAIR_OFF:
+    case A64GEN_PAIR_PRE:
+    case A64GEN_PAIR_POST:
+    case A64GEN_PAIR_NT:
+        c->sign = !v && f->f1 == 1; /* LDPSW */
+        c->wide = !v && f->f1 >= 1;
+        break;
+    case A64GEN_ORDERED:
+    case A64GEN_LDAPR:
+        c->wide = f->f1 == 3;
+        c->acqrel = 1;
+        break;
+    case A64GEN_RCPC2: /* opc: 00 STLUR, 01 LDAPUR, 10 LDAPURS X, 11 LDAPURS W */
+        c->sign = f->f2 >= 2;
+        c->wide = f->f1 == 3 || f->f2 == 2;
+        c->acqrel = 1;
+        break;
+    default: /* single register: opc 1x on V=0 is LDRS* (10 into X, 11 into W) */
+        c->sign = !v && f->f3 >= 2;
+        c->wide = !v && (f->f1 == 3 || f->f3 == 2);
+        break;
+    }
+}
+
+bool a64gen_esr(const a64gen_case *c, uint64_t *esr)
+{
+    if (c->simd || c->writeback || c->rt2 != A64GEN_NONE)
+        return false;
+    *esr = 0x24ull << 26 | 1ull << 25 | 1ull << 24 | (uint64_t)log2u(c->elem) << 22 |
+           (uint64_t)c->sign << 21 | (uint64_t)c->rt << 16 | (uint64_t)c->wide << 15 |
+           (uint64_t)c->acqrel << 14 | (uint64_t)c->store << 6 | 0x07;
+    return true;
+}
+
 void a64gen_next(a64gen_rng *r, const a64gen_cfg *cfg, a64gen_case *c)
 {
     uint32_t mask = (cfg->classes ? cfg->classes : A64GEN_ALL_CLASSES) & A64GEN_ALL_CLASSES;
@@ -378,6 +421,7 @@ void a64gen_next(a64gen_rng *r, const a64gen_cfg *cfg, a64gen_case *c)
         c->rm = A64GEN_NONE;
         pick_regs(r, cfg, c);
         c->word = build(r, cfg, c, f);
+        describe(c, f);
     } while (c->addr < cfg->win || c->addr + c->bytes > cfg->win + cfg->win_size);
     c->crosses = ((c->addr ^ (c->addr + c->bytes - 1)) >> 12) != 0;
 }

@@ -49,6 +49,9 @@ typedef struct a64gen_case {
     uint8_t store;     /* 1 = store, 0 = load */
     uint8_t writeback; /* pre/post-index */
     uint8_t crosses;   /* the access crosses a 4 KiB page */
+    uint8_t sign;      /* sign-extending load (LDRS*, LDPSW, LDAPURS*) */
+    uint8_t wide;      /* the GPR operand is X (64-bit), not W */
+    uint8_t acqrel;    /* acquire/release semantics (LDAR, STLR, LDAPR, ...) */
     uint16_t elem;     /* bytes per register */
     uint16_t bytes;    /* total bytes accessed (2 * elem for pairs) */
     uint64_t addr;     /* lowest byte accessed (the generator's own model) */
@@ -64,6 +67,13 @@ uint64_t a64gen_rand(a64gen_rng *r);
 
 /* One random case. Deterministic for a given rng state and cfg. */
 void a64gen_next(a64gen_rng *r, const a64gen_cfg *cfg, a64gen_case *out);
+
+/* The data-abort syndrome a CPU reports for this access when it fits the
+ * ISV=1 rules (Arm ARM D19 ESR_EL2 "ISS encoding for an exception from a Data
+ * Abort": a single general-purpose register, no writeback, not exclusive):
+ * EC 0x24, IL, ISV, SAS, SSE, SRT, SF, AR, WnR, DFSC = translation fault
+ * level 3. Returns false (ISV would be 0) for pairs, SIMD&FP and writeback. */
+bool a64gen_esr(const a64gen_case *c, uint64_t *esr);
 
 /* A printable description ("ldp w (pair_pre)"); static string. */
 const char *a64gen_class_name(unsigned cls);
