@@ -61,7 +61,7 @@ static void dev_put(uint64_t off, uint8_t b)
 
 static void hex(const char *tag, uint64_t a, const uint8_t *b, unsigned n)
 {
-    printf("      %-7s dev+%#05llx %2u bytes:", tag, (unsigned long long)dev_pa(a), n);
+    printf("      %-7s dev+0x%03llx %2u bytes:", tag, (unsigned long long)dev_pa(a), n);
     for (unsigned i = 0; i < n; i++)
         printf(" %02x", b[i]);
     printf("\n");
