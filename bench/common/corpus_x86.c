@@ -16,11 +16,15 @@ enum {
     T_LOCK_NO7 = 1u << 2, /* ... except /7 (CMP) or /4 (BT) as selected below */
     T_REP = 1u << 3,      /* F3 allowed (string instructions) */
     T_NOMODRM = 1u << 4,
-    T_64 = 1u << 5,  /* 64-bit mode only */
-    T_W = 1u << 6,   /* REX.W required (MOVSXD) */
-    T_WOK = 1u << 7, /* REX.W allowed, 66 not (MOVNTI, MOVDIRI, CMPXCHG8B/16B, MOVD/Q) */
-    T_ALU = 1u << 8, /* opcode | (random 0..7) << 3: ADD..CMP rows; LOCK unless CMP */
-    T_VEX = 1u << 9, /* two-byte VEX (C5), map 0F, L random */
+    T_64 = 1u << 5,      /* 64-bit mode only */
+    T_W = 1u << 6,       /* REX.W required (MOVSXD) */
+    T_WOK = 1u << 7,     /* REX.W allowed, 66 not (MOVNTI, MOVDIRI, CMPXCHG8B/16B, MOVD/Q) */
+    T_ALU = 1u << 8,     /* opcode | (random 0..7) << 3: ADD..CMP rows; LOCK unless CMP */
+    T_VEX = 1u << 9,     /* two-byte VEX (C5), map 0F, L random */
+    T_REPNE = 1u << 10,  /* F2 or F3 allowed (CMPS/SCAS: REPNE/REPE) */
+    T_EVEX = 1u << 11,   /* EVEX (62), map 0F, L'L random, unmasked */
+    T_NOT16 = 1u << 12,  /* not generated in 16-bit mode */
+    T_EVEX_W = 1u << 13, /* EVEX.W = 1 */
 };
 
 typedef struct tmpl {
@@ -59,6 +63,10 @@ static const tmpl tmpls[] = {
     {"stos", 0, 0xab, 0, 0, 0, IMM_NONE, T_NOMODRM | T_REP | T_V},
     {"lodsb", 0, 0xac, 0, 0, 0, IMM_NONE, T_NOMODRM | T_REP},
     {"lods", 0, 0xad, 0, 0, 0, IMM_NONE, T_NOMODRM | T_REP | T_V},
+    {"cmpsb", 0, 0xa6, 0, 0, 0, IMM_NONE, T_NOMODRM | T_REPNE},
+    {"cmps", 0, 0xa7, 0, 0, 0, IMM_NONE, T_NOMODRM | T_REPNE | T_V},
+    {"scasb", 0, 0xae, 0, 0, 0, IMM_NONE, T_NOMODRM | T_REPNE},
+    {"scas", 0, 0xaf, 0, 0, 0, IMM_NONE, T_NOMODRM | T_REPNE | T_V},
     /* ALU (ADD..CMP share the layout: op = base | n << 3) */
     {"alu r/m8,r8", 0, 0x00, 0, R, IMM_NONE, T_ALU | T_LOCK},
     {"alu r/m,r", 0, 0x01, 0, R, IMM_NONE, T_ALU | T_LOCK | T_V},
@@ -119,6 +127,14 @@ static const tmpl tmpls[] = {
     {"vmovdqu v,m", 1, 0x6f, 0xf3, R, IMM_NONE, T_VEX},
     {"vmovdqu m,v", 1, 0x7f, 0xf3, R, IMM_NONE, T_VEX},
     {"vmovntdq m,v", 1, 0xe7, 0x66, R, IMM_NONE, T_VEX},
+    /* EVEX moves (SDM Vol. 2A 2.7: 62 P0 P1 P2; disp8 is scaled by N = the
+     * vector length for these full-vector moves, 2.7.5) */
+    {"vmovups z,m", 1, 0x10, 0, R, IMM_NONE, T_EVEX | T_NOT16},
+    {"vmovups m,z", 1, 0x11, 0, R, IMM_NONE, T_EVEX | T_NOT16},
+    {"vmovdqa32 z,m", 1, 0x6f, 0x66, R, IMM_NONE, T_EVEX | T_NOT16},
+    {"vmovdqa64 m,z", 1, 0x7f, 0x66, R, IMM_NONE, T_EVEX | T_NOT16 | T_EVEX_W},
+    {"vmovdqu32 z,m", 1, 0x6f, 0xf3, R, IMM_NONE, T_EVEX | T_NOT16},
+    {"vmovdqu64 m,z", 1, 0x7f, 0xf3, R, IMM_NONE, T_EVEX | T_NOT16 | T_EVEX_W},
     /* MOVNTI, MOVBE, MOVDIRI, MOVDIR64B, cache flushes */
     {"movnti m,r", 1, 0xc3, 0, R, IMM_NONE, T_WOK},
     {"movbe r,m", 2, 0xf0, 0, R, IMM_NONE, T_V},
@@ -212,7 +228,7 @@ unsigned corpus_x86_one(corpus_rng *r, mmioemu_mode mode, uint8_t out[15], unsig
     do {
         ti = rnd(r, NTMPL);
         t = &tmpls[ti];
-    } while ((t->fl & T_64) && !m64);
+    } while (((t->fl & T_64) && !m64) || ((t->fl & T_NOT16) && mode == MMIOEMU_X86_16));
     if (tmpl_out)
         *tmpl_out = ti;
     reg = t->regmin + rnd(r, t->regmax - t->regmin + 1u);
@@ -237,13 +253,24 @@ unsigned corpus_x86_one(corpus_rng *r, mmioemu_mode mode, uint8_t out[15], unsig
         out[n++] = 0xf0;
     if ((t->fl & T_REP) && !rnd(r, 3))
         out[n++] = 0xf3;
-    if (t->mpfx && !(t->fl & T_VEX))
+    if ((t->fl & T_REPNE) && !rnd(r, 2))
+        out[n++] = rnd(r, 2) ? 0xf3 : 0xf2;
+    if (t->mpfx && !(t->fl & (T_VEX | T_EVEX)))
         out[n++] = t->mpfx;
 
     unsigned rex = 0;
-    if (t->fl & T_VEX) {
+    unsigned pp = t->mpfx == 0x66 ? 1 : t->mpfx == 0xf3 ? 2 : t->mpfx == 0xf2 ? 3 : 0;
+    if (t->fl & T_EVEX) {
+        /* P0 = R X B R' 0 0 m m (R..R' inverted; outside 64-bit mode R and X
+         * must be 1 or the byte pair is BOUND), P1 = W vvvv 1 pp,
+         * P2 = z L'L b V' aaa (unmasked, no broadcast) */
+        unsigned hi = m64 ? rnd(r, 16) : 0xf;
+        out[n++] = 0x62;
+        out[n++] = (uint8_t)(hi << 4 | 1);
+        out[n++] = (uint8_t)(!!(t->fl & T_EVEX_W) << 7 | 0xf << 3 | 1 << 2 | pp);
+        out[n++] = (uint8_t)(rnd(r, 3) << 5 | 1 << 3);
+    } else if (t->fl & T_VEX) {
         /* C5: R' (inverted, 64-bit only random), vvvv' = 1111, L, pp */
-        unsigned pp = t->mpfx == 0x66 ? 1 : t->mpfx == 0xf3 ? 2 : t->mpfx == 0xf2 ? 3 : 0;
         unsigned rbar = m64 ? rnd(r, 2) : 1;
         out[n++] = 0xc5;
         out[n++] = (uint8_t)(rbar << 7 | 0xf << 3 | rnd(r, 2) << 2 | pp);
@@ -253,7 +280,7 @@ unsigned corpus_x86_one(corpus_rng *r, mmioemu_mode mode, uint8_t out[15], unsig
         rex = 0x40 | w << 3 | rnd(r, 8);
         out[n++] = (uint8_t)rex;
     }
-    if (t->map >= 1 && !(t->fl & T_VEX)) /* C5 implies map 0F (SDM 2.3.5) */
+    if (t->map >= 1 && !(t->fl & (T_VEX | T_EVEX))) /* C5 / EVEX.mm select the map */
         out[n++] = 0x0f;
     if (t->map == 2)
         out[n++] = 0x38;
