@@ -9,13 +9,9 @@ set(MMIOEMU_FUZZ_SAN address,undefined)
 # (e.g. an unused static inline) must not stop the fuzzers from running.
 target_compile_options(mmioemu_obj PRIVATE -fsanitize=fuzzer-no-link,${MMIOEMU_FUZZ_SAN}
   -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g -Wno-error)
-# Everything else that links the instrumented objects needs the runtimes.
-foreach(t mmioemu mmioemu_cli)
-  if(TARGET ${t})
-    target_compile_options(${t} PRIVATE -Wno-error)
-    target_link_options(${t} PRIVATE -fsanitize=${MMIOEMU_FUZZ_SAN})
-  endif()
-endforeach()
+# Whatever links the instrumented objects needs the sanitizer runtimes.
+target_link_options(mmioemu_static INTERFACE -fsanitize=${MMIOEMU_FUZZ_SAN})
+target_link_options(mmioemu PRIVATE -fsanitize=${MMIOEMU_FUZZ_SAN})
 file(GLOB MMIOEMU_FUZZ_SRC CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/fuzz/fuzz_*.c)
 foreach(src ${MMIOEMU_FUZZ_SRC})
   get_filename_component(name ${src} NAME_WE)
@@ -25,4 +21,7 @@ foreach(src ${MMIOEMU_FUZZ_SRC})
   target_link_options(${name} PRIVATE -fsanitize=fuzzer,${MMIOEMU_FUZZ_SAN})
   target_compile_definitions(${name} PRIVATE ${MMIOEMU_BACKEND_DEFS})
   target_link_libraries(${name} PRIVATE mmioemu_static ${MMIOEMU_BACKEND_LIBS})
+  list(APPEND MMIOEMU_FUZZERS ${name})
 endforeach()
+# `--target fuzzers` builds just the fuzz targets (what scripts/test-all.sh runs).
+add_custom_target(fuzzers DEPENDS ${MMIOEMU_FUZZERS})

@@ -41,7 +41,8 @@ build_host() { cmake --build "$B" -j"$JOBS"; }
 ctest_host() { (cd "$B" && ctest --output-on-failure -j"$JOBS"); }
 fuzz_build() {
     CC=clang-14 cmake -S "$SRC" -B "$B-fuzz" -DMMIOEMU_FUZZ=ON -DMMIOEMU_TESTS=OFF \
-        -DMMIOEMU_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo && cmake --build "$B-fuzz" -j"$JOBS"
+        -DMMIOEMU_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
+        cmake --build "$B-fuzz" -j"$JOBS" --target fuzzers
 }
 fuzz_run() {
     local rc=0 n=0 f dir
