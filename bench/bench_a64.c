@@ -2,7 +2,8 @@
  * commit) and Capstone 4 AArch64 with detail (raw cs_disasm_iter, and through
  * our adapter), in one process, interleaved, median of repeats, over
  * (1) random load/store words from the oracle generator and (2) the .text of
- * the aarch64 cross libc. Reports ns/instruction and ratios; asserts nothing.
+ * the aarch64 cross libc. Reports ns/instruction (median and minimum of the
+ * rounds: the machine may be shared) and ratios to native; asserts nothing.
  * Usage: bench_a64 [LIBC_PATH] [REPEATS] */
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,13 +170,14 @@ static void bench_corpus(const corpus *c, unsigned repeats)
             t[b * repeats + r] = (now_ns() - t0) / (double)c->words;
         }
     printf("\n%s: %zu words, median of %u interleaved rounds\n", c->name, c->words, repeats);
-    printf("  %-46s %10s %12s\n", "backend", "ns/insn", "vs native");
+    printf("  %-46s %10s %10s %12s\n", "backend", "ns/insn", "min", "vs native");
     for (unsigned b = 0; b < NRUNS; b++) {
         if (runs[b].random_only && !c->cases)
             continue;
         qsort(t + b * repeats, repeats, sizeof *t, cmp_double);
         med[b] = t[b * repeats + repeats / 2];
-        printf("  %-46s %10.2f %11.1fx\n", runs[b].name, med[b], med[b] / med[0]);
+        printf("  %-46s %10.2f %10.2f %11.1fx\n", runs[b].name, med[b], t[b * repeats],
+               med[b] / med[0]);
     }
     if (c->cases)
         printf(
@@ -202,7 +204,7 @@ static void census(const corpus *c)
 
 int main(int argc, char **argv)
 {
-    const char *libc = argc > 1 ? argv[1] : "/usr/aarch64-linux-gnu/lib/libc.so.6";
+    const char *libc = argc > 1 && argv[1][0] ? argv[1] : "/usr/aarch64-linux-gnu/lib/libc.so.6";
     unsigned repeats = argc > 2 ? (unsigned)atoi(argv[2]) : 9;
     if (!repeats)
         repeats = 1;
