@@ -1,10 +1,11 @@
 /* arm64 plan / execute / commit for the load/store kinds the decoder and the
- * ESR fast path produce (READ, WRITE, LOAD_PAIR, STORE_PAIR, FLUSH). Splitting,
+ * ESR fast path produce (READ, WRITE, LOAD_PAIR, STORE_PAIR, FLUSH, and
+ * ATOMIC through a64_atomic.c). Splitting,
  * physical addresses, policy and the fault check are the shared planner's
  * (emul/access.h); this file only knows arm64 addressing, register widths,
  * extension, data endianness and writeback. It writes nothing before every
- * callback succeeded. Exclusives, atomics, structures, DC ZVA: UNSUPPORTED. */
-#include "arch.h"
+ * callback succeeded. Exclusives, CASP, structures, DC ZVA: UNSUPPORTED. */
+#include "a64_emul.h"
 
 #include "../lib/bytes.h"
 
@@ -29,6 +30,8 @@ static bool is_vreg(uint8_t r)
  * size the register can hold (C1.2.5: 31 is the zero register as Rt). */
 static bool data_reg_ok(uint8_t r, unsigned size)
 {
+    if (r == MMIOEMU_REG_NONE)
+        return false;
     if (is_vreg(r))
         return size == 1 || size == 2 || size == 4 || size == 8 || size == 16;
     return (r <= 30 || r == MMIOEMU_REG_ZR) && (size == 1 || size == 2 || size == 4 || size == 8);
@@ -44,6 +47,16 @@ static mmioemu_status a64_check(const mmioemu_insn *insn)
     const mmioemu_mem *m = &insn->mem;
     switch (insn->kind) {
     case MMIOEMU_KIND_FLUSH:
+        return MMIOEMU_OK;
+    case MMIOEMU_KIND_ATOMIC: /* [Xn|SP] only; Rt and Rs are GPRs */
+        if (insn->op < MMIOEMU_OP_ANDN && insn->op != MMIOEMU_OP_ADD &&
+            insn->op != MMIOEMU_OP_XOR && insn->op != MMIOEMU_OP_OR)
+            return MMIOEMU_ERR_ARG;
+        if (insn->op > MMIOEMU_OP_CAS || m->base > 31 || m->index != MMIOEMU_REG_NONE ||
+            (insn->flags & (A64_WB | MMIOEMU_F_LITERAL)) || is_vreg(insn->reg) ||
+            is_vreg(insn->reg2) || !data_reg_ok(insn->reg, insn->size) ||
+            !data_reg_ok(insn->reg2, insn->size) || (insn->dst_size != 4 && insn->dst_size != 8))
+            return MMIOEMU_ERR_ARG;
         return MMIOEMU_OK;
     case MMIOEMU_KIND_READ:
     case MMIOEMU_KIND_WRITE:
@@ -140,12 +153,17 @@ mmioemu_status a64_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmio
     s = a64_address(pc, insn, &cpu->u.arm64, &addr);
     if (s != MMIOEMU_OK)
         return s;
+    bool atomic = insn->kind == MMIOEMU_KIND_ATOMIC;
+    /* Atomics must be naturally aligned (B2.2.1; a Device access faults
+     * otherwise) and stay one piece: one cmpxchg cannot span two. */
+    if (atomic && (addr & (insn->size - 1u)))
+        return MMIOEMU_ERR_UNSUPPORTED;
     uint16_t dir = is_load(insn) ? 0 : MMIOEMU_ACC_WRITE;
     plan_operand ops[2];
     ops[0].la = addr;
     ops[0].size = insn->size;
     ops[0].acc_flags = dir;
-    ops[0].rmw = false;
+    ops[0].rmw = atomic;
     /* Pairs: Rt at addr, Rt2 at addr + size (C6.2 STP: "address + dbytes"). */
     ops[1].la = addr + insn->size;
     ops[1].size = insn->size;
@@ -155,6 +173,8 @@ mmioemu_status a64_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmio
     s = plan_check_fault(pc, ops, n);
     for (unsigned i = 0; i < n && s == MMIOEMU_OK; i++)
         s = plan_add_operand(pc, &ops[i], out);
+    if (s == MMIOEMU_OK && atomic && out->count != 1)
+        return MMIOEMU_ERR_UNSUPPORTED;
     return s;
 }
 
@@ -205,8 +225,11 @@ mmioemu_status a64_execute(const plan_ctx *pc, const mmioemu_insn *insn,
         return st;
     uint8_t buf[2][16];
     bool pair = is_pair(insn);
+    uint64_t old = 0;
     if (insn->kind == MMIOEMU_KIND_FLUSH) {
         /* no data */
+    } else if (insn->kind == MMIOEMU_KIND_ATOMIC) {
+        st = a64_atomic_execute(pc, insn, plan, s, &old);
     } else if (is_load(insn)) {
         st = exec_read_operand(pc->ops, pc->ctx, plan, false, buf[0]);
         if (st == MMIOEMU_OK && pair)
@@ -226,6 +249,12 @@ mmioemu_status a64_execute(const plan_ctx *pc, const mmioemu_insn *insn,
         bytes_to_reg(s, insn, insn->reg, buf[0]);
         if (pair)
             bytes_to_reg(s, insn, insn->reg2, buf[1]);
+    }
+    if (insn->kind == MMIOEMU_KIND_ATOMIC) {
+        /* C6.2 CAS: Rs receives the old value; LD<op>/SWP: Rt does (XZR: discarded). */
+        uint8_t r = insn->op == MMIOEMU_OP_CAS ? insn->reg2 : insn->reg;
+        if (r <= 30)
+            s->x[r] = old;
     }
     if ((insn->flags & A64_WB) && insn->mem.base <= 31) {
         uint64_t nb = base_value(s, insn->mem.base) + (uint64_t)insn->mem.disp;

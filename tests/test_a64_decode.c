@@ -253,17 +253,43 @@ Test(a64_decode, ldtr_is_unprivileged)
     cr_assert_eq(in.mem.disp, 8);
 }
 
-/* Exclusives, LSE, structures, LD64B: valid, kind OTHER with the access size. */
-Test(a64_decode, exclusives_atomics_and_structures_are_other_with_size)
+/* C6.2 LDADD Ws, Wt, [Xn]: Rs (bits 20:16) is the operand, Rt receives the
+ * old value; CAS Xs, Xt, [Xn]: Rs is the compare value; LDSMAXH, SWPB sizes. */
+Test(a64_decode, lse_atomics_carry_op_size_rt_and_rs)
+{
+    mmioemu_insn in;
+    cr_assert_eq(dec(0xb8210062, &in), MMIOEMU_OK); /* ldadd w1, w2, [x3] */
+    cr_assert_eq(in.kind, MMIOEMU_KIND_ATOMIC);
+    cr_assert_eq(in.op, MMIOEMU_OP_ADD);
+    cr_assert_eq(in.size, 4);
+    cr_assert_eq(in.reg, 2);
+    cr_assert_eq(in.reg2, 1);
+    cr_assert_eq(in.mem.base, 3);
+    cr_assert_eq(dec(0xc8a17c62, &in), MMIOEMU_OK); /* cas x1, x2, [x3] */
+    cr_assert_eq(in.op, MMIOEMU_OP_CAS);
+    cr_assert_eq(in.size, 8);
+    cr_assert_eq(in.reg2, 1);
+    cr_assert_eq(dec(0x78a14062, &in), MMIOEMU_OK); /* ldsmaxah w1, w2, [x3] */
+    cr_assert_eq(in.op, MMIOEMU_OP_SMAX);
+    cr_assert_eq(in.size, 2);
+    cr_assert(in.flags & MMIOEMU_F_ACQUIRE);
+    cr_assert_not(in.flags & MMIOEMU_F_RELEASE);
+    cr_assert_eq(dec(0x38218062, &in), MMIOEMU_OK); /* swpb w1, w2, [x3] */
+    cr_assert_eq(in.op, MMIOEMU_OP_SWP);
+    cr_assert_eq(in.size, 1);
+    cr_assert_eq(dec(0xf8211062, &in), MMIOEMU_OK); /* ldclr: AND NOT */
+    cr_assert_eq(in.op, MMIOEMU_OP_ANDN);
+}
+
+/* Exclusives, CASP, structures, LD64B: valid, kind OTHER with the access size. */
+Test(a64_decode, exclusives_casp_and_structures_are_other_with_size)
 {
     mmioemu_insn in;
     cr_assert_eq(dec(0xc85f7c20, &in), MMIOEMU_OK); /* ldxr x0, [x1] */
     cr_assert_eq(in.kind, MMIOEMU_KIND_OTHER);
     cr_assert_eq(in.size, 8);
-    cr_assert_eq(dec(0xb8210062, &in), MMIOEMU_OK); /* ldadd w1, w2, [x3] */
+    cr_assert_eq(dec(0x48207c82, &in), MMIOEMU_OK); /* casp x0, x1, x2, x3, [x4] */
     cr_assert_eq(in.kind, MMIOEMU_KIND_OTHER);
-    cr_assert_eq(in.size, 4);
-    cr_assert_eq(dec(0xc8a17c62, &in), MMIOEMU_OK); /* cas x1, x2, [x3] */
     cr_assert_eq(in.size, 8);
     cr_assert_eq(dec(0x4c407000, &in), MMIOEMU_OK); /* ld1 {v0.16b}, [x0]: 1 reg * 16 */
     cr_assert_eq(in.size, 16);

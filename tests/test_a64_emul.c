@@ -264,15 +264,15 @@ Test(a64_emul, ldp_with_rt_equal_rt2_is_refused)
     cr_assert_eq(env.nlog, 0);
 }
 
-/* Exclusives, LSE atomics, structures, DC ZVA, LD64B: decoded, not emulated. */
-Test(a64_emul, exclusives_atomics_structures_and_dc_zva_are_unsupported)
+/* Exclusives, CASP, structures, DC ZVA, LD64B: decoded, not emulated. */
+Test(a64_emul, exclusives_casp_structures_and_dc_zva_are_unsupported)
 {
-    static const uint32_t words[] = {0xc85f7c20 /* ldxr x0,[x1] */, 0xb8210062 /* ldadd */,
-                                     0xc8a17c62 /* cas */, 0x4c407000 /* ld1 */,
-                                     0xd50b7421 /* dc zva, x1 */, 0xf83fd020 /* ld64b */};
+    static const uint32_t words[] = {0xc85f7c20 /* ldxr x0,[x1] */, 0x48207c82 /* casp */,
+                                     0x4c407000 /* ld1 */, 0xd50b7421 /* dc zva, x1 */,
+                                     0xf83fd020 /* ld64b */};
     for (unsigned i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
         setup();
-        cpu.u.arm64.x[1] = cpu.u.arm64.x[3] = cpu.u.arm64.x[0] = M(0x100);
+        cpu.u.arm64.x[1] = cpu.u.arm64.x[3] = cpu.u.arm64.x[0] = cpu.u.arm64.x[4] = M(0x100);
         cr_assert_eq(a64core_run(&env, &cpu, words[i], M(0x100)), MMIOEMU_ERR_UNSUPPORTED,
                      "%08x", words[i]);
         cr_assert_eq(env.nlog, 0);

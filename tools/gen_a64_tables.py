@@ -41,11 +41,11 @@ INDEX_BITS = [31, 30, 29, 28, 26, 24, 23, 22, 21, 11, 10]
 
 
 def form(kind, size, name, rc="gpr", dst=None, ext="NONE", flags=(), scale=0, aux=0, r2=None,
-         fixed=None):
+         fixed=None, op="NONE"):
     if dst is None:
         dst = size
     return dict(kind=kind, size=size, name=name, rc=rc, dst=dst, ext=ext, flags=list(flags),
-                scale=scale, aux=aux, r2=r2, fixed=fixed or {})
+                scale=scale, aux=aux, r2=r2, fixed=fixed or {}, op=op)
 
 
 def sfx(s):
@@ -161,7 +161,9 @@ def rule_excl(v, stems):
     # (C4.1.88 "Compare and swap" / "Compare and swap pair"). The (1) bits of
     # LDAR/STLR/LDXR... are should-be-one: decoded whatever they hold.
     if a == 1 and b == 1:  # CAS{A}{L}{B,H}: L = acquire, o0 = release
-        return form("OTHER", size, "cas" + "a" * L + "l" * c + sfx(s), r2="rs", fixed=RT2_ONES)
+        return form("ATOMIC", size, "cas" + "a" * L + "l" * c + sfx(s), dst=8 if s == 3 else 4,
+                    ext="ZERO", r2="rs", fixed=RT2_ONES, op="CAS",
+                    flags=["acq"] * L + ["rel"] * c)
     if b == 1:
         if s < 2:  # CASP{A}{L}, sz = size<0>; odd Rs or Rt is UNDEFINED
             return form("OTHER", 4 << s, "casp" + "a" * L + "l" * c, r2="rs",
@@ -173,6 +175,8 @@ def rule_excl(v, stems):
 
 
 ATOMIC_OPS = ["ldadd", "ldclr", "ldeor", "ldset", "ldsmax", "ldsmin", "ldumax", "ldumin"]
+# C6.2 LD<op>: opc -> mmioemu_op (LDCLR = AND NOT, LDEOR = XOR, LDSET = OR)
+ATOMIC_MOPS = ["ADD", "ANDN", "XOR", "OR", "SMAX", "SMIN", "UMAX", "UMIN"]
 RS_ONES = {b: 1 for b in range(16, 21)}
 
 
@@ -181,10 +185,14 @@ def rule_atomic(v, stems):
     LD64B/ST64B/ST64BV/ST64BV0 (FEAT_LS64, size 11, A=R=0)."""
     s, A, R, p, o = v["s"], v["A"], v["R"], v["p"], v["o"]
     ar = "a" * A + "l" * R
+    dst = 8 if s == 3 else 4
+    fl = ["acq"] * A + ["rel"] * R
     if p == 0:
-        return form("OTHER", 1 << s, ATOMIC_OPS[o] + ar + sfx(s), r2="rs")
+        return form("ATOMIC", 1 << s, ATOMIC_OPS[o] + ar + sfx(s), dst=dst, ext="ZERO", r2="rs",
+                    op=ATOMIC_MOPS[o], flags=fl)
     if o == 0:
-        return form("OTHER", 1 << s, "swp" + ar + sfx(s), r2="rs")
+        return form("ATOMIC", 1 << s, "swp" + ar + sfx(s), dst=dst, ext="ZERO", r2="rs",
+                    op="SWP", flags=fl)
     if o == 4:
         if A == 1 and R == 0:
             return form("READ", 1 << s, "ldapr" + sfx(s), dst=8 if s == 3 else 4, ext="ZERO",
@@ -438,6 +446,7 @@ def emit(forms, n_ldst, l1, pool):
              "    uint8_t imm_len;   /* length (0: none), */\n"
              "    uint8_t imm_sext;  /* 64 - length when signed, else 0 */\n"
              "    uint8_t imm_scale; /* log2 multiplier of that field */\n"
+             "    uint8_t op;        /* mmioemu_op (MMIOEMU_KIND_ATOMIC) or MMIOEMU_OP_NONE */\n"
              "} a64_form;\n\n")
     h.append("#define A64_FORM_COUNT %d\n#define A64_LDST_COUNT %d\n" % (len(forms), n_ldst))
     h.append("#define A64_L1_BITS %d\n" % len(INDEX_BITS))
@@ -461,11 +470,11 @@ def emit(forms, n_ldst, l1, pool):
               (RC_ROFF if f["addr"] == "reg" else 0) | (RC_LIT if f["addr"] == "lit" else 0))
         lo, ln, sg, scaled = IMM_FIELD.get(f["addr"], (0, 0, False, False))
         c.append("    /* %3d %-8s %s */ {0x%08xu, 0x%08xu, %s, MMIOEMU_KIND_%s, %d, %d, "
-                 "MMIOEMU_EXT_%s, A64_ADDR_%s, 0x%02x, %d, 0x%02x, %d, %d, %d, %d},\n"
+                 "MMIOEMU_EXT_%s, A64_ADDR_%s, 0x%02x, %d, 0x%02x, %d, %d, %d, %d, MMIOEMU_OP_%s},\n"
                  % (k, f["name"], f["cls"], f["mask"], f["value"], c_flags(f["flags"]),
                     f["kind"], f["size"], f["dst"], f["ext"], f["addr"].upper(), rc,
                     f["scale"], f["aux"], lo, ln, 64 - ln if sg else 0,
-                    f["scale"] if scaled else 0))
+                    f["scale"] if scaled else 0, f["op"]))
     c.append("};\n\nconst uint16_t a64_l1[1u << A64_L1_BITS] = {\n")
     for i in range(0, len(l1), 8):
         c.append("    " + ", ".join("0x%04x" % x for x in l1[i:i + 8]) + ",\n")

@@ -144,7 +144,7 @@ mmioemu_status a64_decode_word(uint32_t w, mmioemu_insn *out)
     out->dst_size = f->dst_size;
     out->ext = f->ext;
     out->id = (uint16_t)row;
-    out->op = MMIOEMU_OP_NONE;
+    out->op = f->op;
     /* Registers by table lookup (no branch on the class): Rt, then Rt2 or Rs. */
     out->reg = a64_regmap[rc & 3][field(w, 0, 5)];
     out->reg2 = a64_regmap[(rc >> 2) & 3][field(w, (rc & A64_RC_RS) ? 16 : 10, 5)];

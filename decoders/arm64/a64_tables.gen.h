@@ -43,6 +43,7 @@ typedef struct a64_form {
     uint8_t imm_len;   /* length (0: none), */
     uint8_t imm_sext;  /* 64 - length when signed, else 0 */
     uint8_t imm_scale; /* log2 multiplier of that field */
+    uint8_t op;        /* mmioemu_op (MMIOEMU_KIND_ATOMIC) or MMIOEMU_OP_NONE */
 } a64_form;
 
 #define A64_FORM_COUNT 567

@@ -58,6 +58,33 @@ static int ram_write(void *ctx, uint64_t addr, const void *buf, size_t size)
     return env_access(ctx, addr, (void *)buf, size, true, false);
 }
 
+static int cmpxchg(void *ctx, uint64_t addr, void *old, const void *new_, unsigned size)
+{
+    a64core_env *e = ctx;
+    bool mmio;
+    uint8_t *p = window(e, addr, size, &mmio);
+    if (++e->calls == (unsigned)e->fail_at || !p || size > 8 || e->nlog >= A64CORE_LOG)
+        return -1;
+    if (e->interfere) { /* another agent changed the location just before */
+        e->interfere--;
+        p[0]++;
+    }
+    a64core_acc *a = &e->log[e->nlog++];
+    a->mmio = mmio;
+    a->addr = addr;
+    a->len = size;
+    if (memcmp(p, old, size) != 0) {
+        memcpy(old, p, size);
+        a->write = false;
+        memcpy(a->data, p, size);
+        return 1;
+    }
+    memcpy(p, new_, size);
+    a->write = true;
+    memcpy(a->data, p, size);
+    return 0;
+}
+
 static int is_mmio(void *ctx, uint64_t pa, bool *mmio, uint64_t *span)
 {
     (void)ctx;
@@ -74,6 +101,7 @@ void a64core_env_init(a64core_env *e)
     e->ops.ram_read = ram_read;
     e->ops.ram_write = ram_write;
     e->ops.is_mmio = is_mmio;
+    e->ops.cmpxchg = cmpxchg;
 }
 
 void a64core_cpu_init(mmioemu_cpu *c)

@@ -27,11 +27,14 @@ typedef struct a64core_env {
     a64core_acc log[A64CORE_LOG];
     unsigned nlog;
     int fail_at;   /* 1-based data callback that fails; 0 = none */
+    unsigned interfere; /* cmpxchg: this many calls first see the memory changed (+1) */
     unsigned calls;
     mmioemu_ops ops;
 } a64core_env;
 
-/* Zeroed windows, no failure, ops filled (is_mmio: the MMIO window). */
+/* Zeroed windows, no failure, ops filled (is_mmio: the MMIO window;
+ * cmpxchg: compare-and-exchange on either window, logged as one write when it
+ * stores, one read when it does not). */
 void a64core_env_init(a64core_env *e);
 /* A fresh EL1 little-endian CPU at pc 0x400000. */
 void a64core_cpu_init(mmioemu_cpu *c);

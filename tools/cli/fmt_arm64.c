@@ -110,6 +110,12 @@ static void operands(struct out *o, const mmioemu_insn *in, const a64_form *f, c
         return;
     }
     unsigned w = other ? (in->size >= 8 ? 8 : 4) : data_width(in, in->reg);
+    if (!strncmp(name, "casp", 4) && in->reg2 <= 30 && in->reg <= 30) { /* Rs, Rs+1, Rt, Rt+1 */
+        put(o, "%s, %s, ", reg(in->reg2, w), reg((uint8_t)(in->reg2 + 1), w));
+        put(o, "%s, %s, ", reg(in->reg, w), reg((uint8_t)(in->reg + 1), w));
+        address(o, in);
+        return;
+    }
     /* Rs (exclusives' status, CAS's compare value, LSE's operand) comes first. */
     bool rs_first = f && (f->rc & A64_RC_RS) && in->reg2 != MMIOEMU_REG_NONE;
     if (rs_first)
