@@ -3,6 +3,8 @@
  * Capstone's operand access flags are wrong for many stores (FIELD-NOTES), so
  * the direction comes from the instruction id and operand order, never from
  * cs_x86_op.access. Capstone reports no default segment: we apply the SDM rule. */
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <capstone/capstone.h>
@@ -55,26 +57,59 @@ static uint8_t cs_reg(unsigned r)
 }
 
 /* One handle and one cs_insn per thread and mode, opened on first use:
- * cs_open per call costs more than the decode. Thread-local, so concurrent
- * callers never share a handle; never closed (one small allocation per
- * thread that used it). */
+ * cs_open per call costs more than the decode. They hang off a pthread key,
+ * so concurrent callers never share a handle, and the key's destructor
+ * closes them when a thread exits (the main thread's live until exit). */
 struct cs_slot {
     csh h;
     cs_insn *insn;
     int state; /* 0 unopened, 1 ready, -1 failed */
 };
-static _Thread_local struct cs_slot cs_slots[3];
+static pthread_once_t cs_once = PTHREAD_ONCE_INIT;
+static pthread_key_t cs_key;
+static int cs_key_ok;
+
+static void cs_release(void *p)
+{
+    struct cs_slot *s = p;
+    for (int i = 0; i < 3; i++)
+        if (s[i].state == 1) {
+            cs_free(s[i].insn, 1);
+            cs_close(&s[i].h);
+        }
+    free(s);
+}
+
+static void cs_key_init(void)
+{
+    cs_key_ok = pthread_key_create(&cs_key, cs_release) == 0;
+}
 
 static struct cs_slot *cs_get(mmioemu_mode mode)
 {
     static const cs_mode modes[3] = {CS_MODE_16, CS_MODE_32, CS_MODE_64};
-    struct cs_slot *s = &cs_slots[mode];
+    struct cs_slot *slots, *s;
+    pthread_once(&cs_once, cs_key_init);
+    if (!cs_key_ok)
+        return NULL;
+    slots = pthread_getspecific(cs_key);
+    if (!slots) {
+        slots = calloc(3, sizeof(*slots));
+        if (!slots || pthread_setspecific(cs_key, slots)) {
+            free(slots);
+            return NULL;
+        }
+    }
+    s = &slots[mode];
     if (s->state == 0) {
         s->state = -1;
         if (cs_open(CS_ARCH_X86, modes[mode], &s->h) == CS_ERR_OK) {
             cs_option(s->h, CS_OPT_DETAIL, CS_OPT_ON);
             s->insn = cs_malloc(s->h);
-            s->state = s->insn ? 1 : -1;
+            if (s->insn)
+                s->state = 1;
+            else
+                cs_close(&s->h);
         }
     }
     return s->state == 1 ? s : NULL;

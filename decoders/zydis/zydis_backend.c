@@ -2,7 +2,6 @@
  * through the shared hx_fill (hostx86.h). Hosted only. No state: the decoder
  * object is a few fields, initialised on the stack per call.
  * Zydis defects are passed through, not patched (tests/known-backend-bugs.md). */
-#include <stdio.h>
 #include <string.h>
 
 #include <Zydis/Zydis.h>
