@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
@@ -35,7 +36,10 @@ __asm__(".text\n.globl x86cpu_tramp\n.type x86cpu_tramp,@function\nx86cpu_tramp:
         "jmp 4f\n2: cmp $3, %rax\njne 4f\n"
         ".irp i,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
         "vmovdqu64 192+64*\\i(%rdi), %zmm\\i\n.endr\n"
-        "4: pushq 128(%rdi)\npopfq\n"
+        "4: cmpq $0, 152(%rdi)\nje 5f\n"
+        "rdfsbase %rax\nmov %rax, 160(%rdi)\nmov %rax, x86cpu_real_fs(%rip)\n"
+        "mov 144(%rdi), %rax\nwrfsbase %rax\n"
+        "5: pushq 128(%rdi)\npopfq\n"
         "mov 0(%rdi), %rax\nmov 8(%rdi), %rcx\nmov 16(%rdi), %rdx\nmov 24(%rdi), %rbx\n"
         "mov 40(%rdi), %rbp\nmov 48(%rdi), %rsi\nmov 64(%rdi), %r8\nmov 72(%rdi), %r9\n"
         "mov 80(%rdi), %r10\nmov 88(%rdi), %r11\nmov 96(%rdi), %r12\nmov 104(%rdi), %r13\n"
@@ -47,6 +51,7 @@ __asm__(".text\n.globl x86cpu_tramp\n.type x86cpu_tramp,@function\nx86cpu_tramp:
         "mov %r10, 80(%rdi)\nmov %r11, 88(%rdi)\nmov %r12, 96(%rdi)\nmov %r13, 104(%rdi)\n"
         "mov %r14, 112(%rdi)\nmov %r15, 120(%rdi)\n"
         "pushfq\npop %rax\nmov %rax, 128(%rdi)\npop %rax\nmov %rax, 56(%rdi)\ncld\n"
+        "cmpq $0, 152(%rdi)\nje 6f\nmov 160(%rdi), %rax\nwrfsbase %rax\n6:\n"
         "mov 136(%rdi), %rax\n"
         "cmp $1, %rax\njne 1f\n"
         ".irp i,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\nmovdqu %xmm\\i, 192+64*\\i(%rdi)\n.endr\n"
@@ -58,7 +63,25 @@ __asm__(".text\n.globl x86cpu_tramp\n.type x86cpu_tramp,@function\nx86cpu_tramp:
         "4: pop %r15\npop %r14\npop %r13\npop %r12\npop %rbp\npop %rbx\nret\n"
         ".size x86cpu_tramp, .-x86cpu_tramp\n");
 
+/* Signal entry when FS may hold the case's base: put glibc's FS back before
+ * any C runs, call the handler, restore the case's FS for the return. */
+uint64_t x86cpu_real_fs, x86cpu_trap_fs;
+void (*x86cpu_trap_fn)(int, siginfo_t *, void *);
+void x86cpu_trap_entry(int, siginfo_t *, void *);
+__asm__(".text\n.globl x86cpu_trap_entry\n.type x86cpu_trap_entry,@function\n"
+        "x86cpu_trap_entry:\nsub $8, %rsp\n"
+        "rdfsbase %rax\nmov %rax, x86cpu_trap_fs(%rip)\n"
+        "mov x86cpu_real_fs(%rip), %rax\nwrfsbase %rax\n"
+        "call *x86cpu_trap_fn(%rip)\n"
+        "mov x86cpu_trap_fs(%rip), %rax\nwrfsbase %rax\n"
+        "add $8, %rsp\nret\n.size x86cpu_trap_entry, .-x86cpu_trap_entry\n");
+
 static uint8_t *code_map, *area_map;
+
+int x86cpu_has_fsgsbase(void)
+{
+    return (getauxval(AT_HWCAP2) & 2) != 0; /* HWCAP2_FSGSBASE */
+}
 static uint32_t off_ymm, off_zmmh, off_hi16;
 
 static int vmode_cached = -1; /* CPUID exits to the hypervisor in a VM: ask once */
@@ -129,6 +152,9 @@ static void prepare(const x86gen_case *c, x86cpu_regs *r)
     code_map[c->len] = 0xc3; /* RET back into the trampoline */
     memcpy(r->gpr, c->gpr, sizeof r->gpr);
     r->rflags = c->rflags;
+    r->fs_base = c->fs_base;
+    r->set_fs = c->fs_base && x86cpu_has_fsgsbase();
+    syscall(SYS_arch_prctl, ARCH_GET_FS, &x86cpu_real_fs);
     for (unsigned i = 0; i < 32; i++)
         for (unsigned j = 0; j < 64; j++)
             r->zmm[i][j] = x86gen_vec_byte(i, j);
@@ -146,17 +172,30 @@ static void crash(int sig, siginfo_t *si, void *uc)
         siglongjmp(jb, 1);
 }
 
+static void (*segv_fn)(int, siginfo_t *, void *);
+
+static void dispatch(int sig, siginfo_t *si, void *uc)
+{
+    if (sig == SIGSEGV)
+        segv_fn(sig, si, uc);
+    else
+        crash(sig, si, uc);
+}
+
 static int guarded(x86cpu_regs *r, void (*h)(int, siginfo_t *, void *))
 {
     struct sigaction sa, old_segv, old_bus;
     memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = h;
+    int stub = x86cpu_has_fsgsbase();
+    segv_fn = h;
+    x86cpu_trap_fn = dispatch;
+    sa.sa_sigaction = stub ? x86cpu_trap_entry : h;
     sa.sa_flags = SA_SIGINFO | SA_NODEFER;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGSEGV, &sa, &old_segv);
-    sa.sa_sigaction = crash;
+    sa.sa_sigaction = stub ? x86cpu_trap_entry : crash; /* SIGBUS: always a crash */
     sigaction(SIGBUS, &sa, &old_bus);
-    int rc = 0;
+    volatile int rc = 0;
     in_case = 1;
     if (sigsetjmp(jb, 1) == 0)
         x86cpu_tramp(r, code_map);

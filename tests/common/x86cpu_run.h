@@ -16,7 +16,10 @@ typedef struct x86cpu_regs {
     uint64_t gpr[16];     /* 0: RAX..R15 (RSP ignored) */
     uint64_t rflags;      /* 128 */
     uint64_t vmode;       /* 136: 0 none, 1 XMM0-15, 2 YMM0-15, 3 ZMM0-31 */
-    uint64_t pad[6];
+    uint64_t fs_base;     /* 144: FS base while the instruction runs (with set_fs) */
+    uint64_t set_fs;      /* 152: WRFSBASE around the instruction */
+    uint64_t saved_fs;    /* 160: the thread's own FS base (glibc TLS) */
+    uint64_t pad[3];
     uint8_t zmm[32][64];  /* 192 */
 } x86cpu_regs;
 
@@ -33,6 +36,10 @@ int x86cpu_open(char *why, size_t n);
 void x86cpu_close(void);
 /* Best vector mode this CPU and OS support (see x86cpu_regs.vmode). */
 int x86cpu_vmode(void);
+/* Can user code use RDFSBASE/WRFSBASE (HWCAP2_FSGSBASE)? Needed to run FS
+ * overrides: glibc's TLS lives at FS, so it is swapped around the
+ * instruction and back at the entry of the signal handler. */
+int x86cpu_has_fsgsbase(void);
 /* Run the case natively on RAM: area (filled by x86gen_fill_area) afterwards
  * in area_out. Returns 0, or -1 if the CPU faulted. */
 int x86cpu_run_native(const x86gen_case *c, x86cpu_regs *r, uint8_t *area_out);
