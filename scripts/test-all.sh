@@ -2,10 +2,10 @@
 # Every test of mmioemu, on a fresh Debian 12 machine: install missing
 # packages, configure, build, CTest (unit, oracle, freestanding check and its
 # self-test, generated-table checks, install/consumer test), the aarch64
-# cross build run under qemu-aarch64, a libFuzzer smoke run of every fuzz
-# target, and the clang-format check. Prints a summary; exits non-zero if
-# any step failed. Env: MMIOEMU_BUILD_DIR (default build-test), JOBS (2),
-# FUZZ_SECONDS (20 per fuzzer).
+# cross build run under qemu-aarch64, the unit tests again under ASan+UBSan,
+# a libFuzzer smoke run of every fuzz target, and the clang-format check.
+# Prints a summary; exits non-zero if any step failed. Env: MMIOEMU_BUILD_DIR (default build-test), JOBS (2),
+# FUZZ_SECONDS (20 per fuzzer), SANITIZE=0 to skip the ASan+UBSan run.
 set -uo pipefail
 
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -39,6 +39,14 @@ skip() {
 configure_host() { cmake -S "$SRC" -B "$B" -DCMAKE_BUILD_TYPE=RelWithDebInfo; }
 build_host() { cmake --build "$B" -j"$JOBS"; }
 ctest_host() { (cd "$B" && ctest --output-on-failure -j"$JOBS"); }
+sanitize_run() {
+    # The install/consumer and freestanding checks do not depend on the
+    # sanitizers (and a non-ASan consumer cannot link an ASan library).
+    cmake -S "$SRC" -B "$B-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMMIOEMU_SANITIZE=ON \
+        -DMMIOEMU_BENCH=OFF &&
+        cmake --build "$B-asan" -j"$JOBS" &&
+        (cd "$B-asan" && ctest --output-on-failure -j"$JOBS" -E '^(install_consumer|freestanding)')
+}
 fuzz_build() {
     CC=clang-14 cmake -S "$SRC" -B "$B-fuzz" -DMMIOEMU_FUZZ=ON -DMMIOEMU_TESTS=OFF \
         -DMMIOEMU_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
@@ -76,6 +84,11 @@ else
     skip build "configure failed"; skip ctest "configure failed"
 fi
 step aarch64-qemu bash "$SRC/scripts/test-aarch64.sh" "$B-aarch64"
+if [ "${SANITIZE:-1}" = 1 ]; then
+    step asan-ubsan sanitize_run
+else
+    skip asan-ubsan "SANITIZE=0"
+fi
 if step fuzz-build fuzz_build; then
     step fuzz-smoke fuzz_run
 else
@@ -88,12 +101,17 @@ echo "==================== summary ===================="
 fail=0
 for i in "${!names[@]}"; do
     printf '  %-14s %-28s %5ss\n' "${names[$i]}" "${results[$i]}" "${times[$i]}"
-    case ${results[$i]} in PASS | SKIP*) ;; *) fail=1 ;; esac
-    case ${results[$i]} in SKIP*) fail=1 ;; esac
+    # A skipped step is a failure too, except the ASan run when asked to skip.
+    case ${results[$i]} in PASS | "SKIP: SANITIZE=0") ;; *) fail=1 ;; esac
 done
-# A CTest line like "100% tests passed, 0 tests failed out of 12".
-grep -hE "tests passed|tests failed out of" "$LOG/ctest.log" "$LOG/aarch64-qemu.log" 2>/dev/null |
-    sed 's/^/  /'
+# CTest totals and the names of failed tests, per run.
+for run in ctest aarch64-qemu asan-ubsan; do
+    [ -f "$LOG/$run.log" ] || continue
+    total=$(grep -hE "tests passed, .* tests failed out of" "$LOG/$run.log" | tail -n1)
+    [ -n "$total" ] && echo "  $run: $total"
+    sed -n '/The following tests FAILED:/,/Errors while running CTest/p' "$LOG/$run.log" |
+        grep -E '^\s+[0-9]+ - ' | sed "s/^\s*/    $run FAILED: /"
+done
 echo "  logs: $LOG   total: $(($(date +%s) - T0))s"
 if [ $fail = 0 ]; then echo "test-all: PASS"; else echo "test-all: FAIL"; fi
 exit $fail
