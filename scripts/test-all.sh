@@ -4,8 +4,9 @@
 # self-test, generated-table checks, install/consumer test), the aarch64
 # cross build run under qemu-aarch64, the unit tests again under ASan+UBSan,
 # a libFuzzer smoke run of every fuzz target, and the clang-format check.
-# Prints a summary; exits non-zero if any step failed. Env: MMIOEMU_BUILD_DIR (default build-test), JOBS (2),
-# FUZZ_SECONDS (20 per fuzzer), SANITIZE=0 to skip the ASan+UBSan run.
+# Prints a summary; exits non-zero if any step failed.
+# Env: MMIOEMU_BUILD_DIR (default build-test), JOBS (2), FUZZ_SECONDS (20 per
+# fuzzer), SANITIZE=0 to skip the ASan+UBSan run.
 set -uo pipefail
 
 SRC=$(cd "$(dirname "$0")/.." && pwd)
