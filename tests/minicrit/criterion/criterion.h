@@ -1,7 +1,8 @@
 /* minicrit: an in-process stand-in for the subset of Criterion 2.4 that the
  * mmioemu tests use (see the common rules), for hosts where Criterion cannot
  * run (aarch64 under qemu-user hangs). Same test sources, same macros; no
- * fork, so tests must not leak state. Not a general Criterion replacement. */
+ * fork, so tests must not leak state, and checks must run on the test's own
+ * thread (a fatal one longjmps). Not a general Criterion replacement. */
 #ifndef MMIOEMU_MINICRIT_CRITERION_H
 #define MMIOEMU_MINICRIT_CRITERION_H
 
