@@ -179,9 +179,9 @@ def main():
         by_op.setdefault((r.map, r.op), []).append(r)
 
     maps = {mp: [0] * 256 for mp in MAPS}
-    groups = []
-    gforms = []
-    gcache = {}
+    groups = [(0, [0, 0, 0, 0, 0])]  # group 0: undefined opcode, its one slot is form 0
+    gforms = [0]
+    gcache = {((0,), (0, 0, 0, 0, 0)): 0}
     for (mp, op), rs in sorted(by_op.items(), key=lambda kv: (MAPS.index(kv[0][0]), kv[0][1])):
         use_mode = len(rs) > 1 and any("i64" in r.flags or "o64" in r.flags for r in rs)
         use_w = any(r.w is not None for r in rs)
@@ -192,8 +192,7 @@ def main():
         if len(modrm) != 1:
             die("opcode %s %02x mixes ModRM and no-ModRM rows" % (mp, op), rs[0].ln)
         if len(rs) == 1 and not (use_w or use_p or use_reg or use_mode):
-            maps[mp][op] = form_id(rs[0])
-            continue
+            use_mod = False  # a one-form group: every slot stride is 0
         dims = [(2 if use_mode else 1), (2 if use_w else 1), (4 if use_p else 1),
                 (2 if use_mod else 1), (8 if use_reg else 1)]
         strides = []
@@ -215,9 +214,9 @@ def main():
             groups.append((len(gforms), strides))
             gforms.extend(tab)
         gi = gcache[key]
-        if gi >= 0x8000:
+        if gi >= 0x10000:
             die("too many groups")
-        maps[mp][op] = 0x8000 | gi
+        maps[mp][op] = gi
 
     out_h, out_c = emit(forms, mnems, maps, groups, gforms)
     if check:
@@ -273,6 +272,59 @@ def pick(rs, use_mode, mo, use_w, w, use_p, p, use_mod, isreg, use_reg, reg, for
     return form_id(cands[0])
 
 
+# Access / destination size per selector index. A form picks one selector
+# (operand size, vector length, address size, EVEX/VEX.W or mode) and the
+# decoder indexes sz[]/dsz[] with it: no switch on the rule at run time.
+SEL_OF = {"v": "osz", "z": "osz", "y": "osz", "vd": "osz", "p": "osz", "bnd": "osz",
+          "cx": "osz", "env": "osz", "fs": "osz", "x": "vl", "xh": "vl", "xq": "vl",
+          "xo": "vl", "a": "asz", "ws": "w", "s": "mode"}
+SELS = ["osz", "vl", "asz", "w", "mode"]
+RULE_SIZES = {"v": (2, 4, 8), "z": (2, 4, 4), "y": (4, 4, 8), "vd": (2, 4, 4), "p": (4, 6, 10),
+              "bnd": (4, 8, 16), "cx": (8, 8, 16), "env": (14, 28, 28), "fs": (94, 108, 108),
+              "x": (16, 32, 64), "xh": (8, 16, 32), "xq": (4, 8, 16), "xo": (2, 4, 8),
+              "a": (2, 4, 8), "ws": (4, 8, 8), "s": (6, 6, 10)}
+FIXED = {"-": 0, "b": 1, "w": 2, "d": 4, "q": 8, "t": 10, "dq": 16, "qq": 32, "o": 64,
+         "fx": 512, "xs": 0, "dv": 0}
+EXT_CODES = {"none": 0, "zero": 1, "sign": 2, "merge": 3}  # mmioemu_ext order
+
+
+def sizes(rule):
+    return RULE_SIZES[rule] if rule in RULE_SIZES else (FIXED[rule],) * 3
+
+
+def form_sizes(r):
+    a, b = SEL_OF.get(r.size), SEL_OF.get(r.dst) if r.dst != "-" else None
+    if a and b and a != b:
+        die("size and destination rules select differently", r.ln)
+    sel = a or b or "osz"
+    sz = sizes(r.size)
+    dsz = sizes(r.dst) if r.dst != "-" else sz
+    dsz = tuple(x if x < 256 else 0 for x in dsz)  # FXSAVE-sized operands have no register
+    return SELS.index(sel), sz, dsz
+
+
+def form_ext(r, sz, dsz):
+    """mmioemu_ext per selector index, packed 2 bits each (loads only)."""
+    if r.kind not in ("read", "lods", "aread", "xchg"):
+        return 0
+    out = 0
+    for k in range(3):
+        size, dst = sz[k], dsz[k]
+        byd = "zero" if dst >= 4 else "merge"
+        if r.map[0] in "vex":
+            e = "zero"  # VEX/EVEX/XOP loads zero the vector up to VLMAX (SDM 2.3.10.1)
+        elif r.ext == "z":
+            e = "zero" if dst > size else byd
+        elif r.ext == "s":
+            e = "sign" if dst > size else byd
+        elif r.ext == "m":
+            e = "merge"
+        else:
+            e = byd
+        out |= EXT_CODES[e] << (2 * k)
+    return out
+
+
 def c_ident(s):
     return "".join(ch if ch.isalnum() else "_" for ch in s).upper()
 
@@ -285,9 +337,8 @@ def emit(forms, mnems, maps, groups, gforms):
     h = [BANNER]
     h.append("#ifndef MMIOEMU_X86_TABLES_GEN_H\n#define MMIOEMU_X86_TABLES_GEN_H\n\n")
     h.append("#include <stdint.h>\n\n")
-    for name, lst, pre in (("size", SIZES, "X86_SZ_"), ("imm", IMMS, "X86_IMM_"),
-                           ("kind", KINDS, "X86_K_"), ("reg", REGS, "X86_R_"),
-                           ("ext", EXTS, "X86_E_")):
+    for name, lst, pre in (("imm", IMMS, "X86_IMM_"), ("kind", KINDS, "X86_K_"),
+                           ("reg", REGS, "X86_R_")):
         h.append("enum { /* %s rules */\n" % name)
         for i, v in enumerate(lst):
             h.append("    %s%s = %d,\n" % (pre, "NONE" if v == "-" else c_ident(v), i))
@@ -300,28 +351,31 @@ def emit(forms, mnems, maps, groups, gforms):
     for i, v in enumerate(MAPS):
         h.append("    X86_MAP_%s = %d,\n" % (c_ident(v), i))
     h.append("    X86_MAP_COUNT = %d\n};\n\n" % len(MAPS))
+    h.append("enum { /* size selectors: which index picks x86_form.sz[]/dsz[]/ext */\n")
+    for i, v in enumerate(SELS):
+        h.append("    X86_SEL_%s = %d,\n" % (c_ident(v), i))
+    h.append("};\n\n")
     h.append("/* One instruction form: a row of the spec after prefix/ModRM selection. */\n")
     h.append("typedef struct x86_form {\n"
              "    uint32_t flags;  /* X86_FF_* */\n"
              "    uint16_t mnem;   /* index into x86_mnem_text offsets */\n"
-             "    uint8_t kind;    /* X86_K_* */\n"
+             "    uint16_t sz[3];  /* access bytes for selector index 0..2 */\n"
+             "    uint8_t dsz[3];  /* destination width for selector index 0..2 */\n"
+             "    uint8_t szsel;   /* X86_SEL_*: operand size, VL, address size, W or mode */\n"
+             "    uint8_t ext3;    /* mmioemu_ext per selector index, 2 bits each */\n"
+             "    uint8_t kind;    /* X86_K_* (= mmioemu_kind) */\n"
              "    uint8_t op;      /* mmioemu_op, 0xff none */\n"
-             "    uint8_t size;    /* X86_SZ_* access size rule */\n"
-             "    uint8_t dst;     /* X86_SZ_* destination width rule (NONE: = size) */\n"
              "    uint8_t imm;     /* X86_IMM_* */\n"
              "    uint8_t reg;     /* X86_R_* */\n"
-             "    uint8_t ext;     /* X86_E_* */\n"
              "    uint8_t rmmask;  /* allowed ModRM.rm values when mod == 3 */\n"
-             "    uint8_t wsel;    /* 0 any, 1 W0, 2 W1 */\n"
-             "    uint8_t pad;\n"
              "} x86_form;\n\n")
-    h.append("/* Dispatch on (64-bit mode, W, mandatory prefix, mod==3, ModRM.reg):\n"
-             " * slot = base + sum(selector * stride); a zero stride ignores it. */\n")
+    h.append("/* Every opcode maps to a group (0: undefined). Dispatch on (64-bit mode, W,\n"
+             " * mandatory prefix, mod==3, ModRM.reg): slot = base + sum(selector * stride);\n"
+             " * a zero stride ignores the selector, so a one-form group has all zero. */\n")
     h.append("typedef struct x86_group {\n"
              "    uint16_t base;\n"
              "    uint8_t s_mode, s_w, s_pfx, s_mod, s_reg, pad;\n"
              "} x86_group;\n\n")
-    h.append("#define X86_GROUP_BIT 0x8000u\n")
     h.append("#define X86_FORM_COUNT %d\n\n" % len(forms))
     h.append("extern const uint16_t x86_maps[X86_MAP_COUNT][256];\n")
     h.append("extern const x86_group x86_groups[%d];\n" % len(groups))
@@ -350,21 +404,18 @@ def emit(forms, mnems, maps, groups, gforms):
         c.append("    " + ", ".join("%d" % v for v in gforms[i:i + 12]) + ",\n")
     c.append("};\n\n")
     c.append("const x86_form x86_forms[X86_FORM_COUNT] = {\n")
-    c.append("    {0, 0, 0, 0xff, 0, 0, 0, 0, 0, 0, 0, 0},\n")
+    c.append("    {0, 0, {0, 0, 0}, {0, 0, 0}, 0, 0, 0, 0xff, 0, 0, 0},\n")
     for r in forms[1:]:
         fl = " | ".join("X86_FF_%s" % c_ident(x) for x in FLAGS if x in r.flags) or "0"
         op = 0xff if r.aop in ("-", "grp") else OPS.index(r.aop)
         rm = sum(1 << x for x in r.m.rms) if r.m.mod == "reg" else 0xff
-        wsel = 0 if r.w is None else r.w + 1
-        c.append("    {%s, %d, X86_K_%s, 0x%02x, X86_SZ_%s, X86_SZ_%s, X86_IMM_%s, X86_R_%s, "
-                 "X86_E_%s, 0x%02x, %d, 0}, /* %s %s */\n" %
-                 (fl, mnems.index(r.mnem), "NONE" if r.kind == "-" else c_ident(r.kind), op,
-                  "NONE" if r.size == "-" else c_ident(r.size),
-                  "NONE" if r.dst == "-" else c_ident(r.dst),
+        sel, sz, dsz = form_sizes(r)
+        c.append("    {%s, %d, {%d, %d, %d}, {%d, %d, %d}, %d, 0x%02x, X86_K_%s, 0x%02x, "
+                 "X86_IMM_%s, X86_R_%s, 0x%02x}, /* %s, spec line %d */\n" %
+                 (fl, mnems.index(r.mnem), sz[0], sz[1], sz[2], dsz[0], dsz[1], dsz[2], sel,
+                  form_ext(r, sz, dsz), "NONE" if r.kind == "-" else c_ident(r.kind), op,
                   "NONE" if r.imm == "-" else c_ident(r.imm),
-                  "NONE" if r.reg == "-" else c_ident(r.reg),
-                  "NONE" if r.ext == "-" else c_ident(r.ext), rm, wsel, r.mnem,
-                  ("line %d" % r.ln)))
+                  "NONE" if r.reg == "-" else c_ident(r.reg), rm, r.mnem, r.ln))
     c.append("};\n\n")
     offs = []
     text = []

@@ -4,36 +4,6 @@
 
 #include <stdint.h>
 
-enum { /* size rules */
-    X86_SZ_NONE = 0,
-    X86_SZ_B = 1,
-    X86_SZ_W = 2,
-    X86_SZ_D = 3,
-    X86_SZ_Q = 4,
-    X86_SZ_T = 5,
-    X86_SZ_V = 6,
-    X86_SZ_Z = 7,
-    X86_SZ_Y = 8,
-    X86_SZ_DQ = 9,
-    X86_SZ_QQ = 10,
-    X86_SZ_O = 11,
-    X86_SZ_X = 12,
-    X86_SZ_XH = 13,
-    X86_SZ_XQ = 14,
-    X86_SZ_XO = 15,
-    X86_SZ_P = 16,
-    X86_SZ_S = 17,
-    X86_SZ_BND = 18,
-    X86_SZ_CX = 19,
-    X86_SZ_ENV = 20,
-    X86_SZ_FS = 21,
-    X86_SZ_FX = 22,
-    X86_SZ_A = 23,
-    X86_SZ_DV = 24,
-    X86_SZ_VD = 25,
-    X86_SZ_XS = 26,
-    X86_SZ_WS = 27,
-};
 enum { /* imm rules */
     X86_IMM_NONE = 0,
     X86_IMM_IB = 1,
@@ -78,13 +48,6 @@ enum { /* reg rules */
     X86_R_R = 1,
     X86_R_V = 2,
     X86_R_A = 3,
-};
-enum { /* ext rules */
-    X86_E_NONE = 0,
-    X86_E_Z = 1,
-    X86_E_S = 2,
-    X86_E_M = 3,
-    X86_E_G = 4,
 };
 enum { /* form flags */
     X86_FF_MODRM = 1u << 0,
@@ -140,35 +103,42 @@ enum { /* opcode maps */
     X86_MAP_COUNT = 16
 };
 
+enum { /* size selectors: which index picks x86_form.sz[]/dsz[]/ext */
+    X86_SEL_OSZ = 0,
+    X86_SEL_VL = 1,
+    X86_SEL_ASZ = 2,
+    X86_SEL_W = 3,
+    X86_SEL_MODE = 4,
+};
+
 /* One instruction form: a row of the spec after prefix/ModRM selection. */
 typedef struct x86_form {
     uint32_t flags;  /* X86_FF_* */
     uint16_t mnem;   /* index into x86_mnem_text offsets */
-    uint8_t kind;    /* X86_K_* */
+    uint16_t sz[3];  /* access bytes for selector index 0..2 */
+    uint8_t dsz[3];  /* destination width for selector index 0..2 */
+    uint8_t szsel;   /* X86_SEL_*: operand size, VL, address size, W or mode */
+    uint8_t ext3;    /* mmioemu_ext per selector index, 2 bits each */
+    uint8_t kind;    /* X86_K_* (= mmioemu_kind) */
     uint8_t op;      /* mmioemu_op, 0xff none */
-    uint8_t size;    /* X86_SZ_* access size rule */
-    uint8_t dst;     /* X86_SZ_* destination width rule (NONE: = size) */
     uint8_t imm;     /* X86_IMM_* */
     uint8_t reg;     /* X86_R_* */
-    uint8_t ext;     /* X86_E_* */
     uint8_t rmmask;  /* allowed ModRM.rm values when mod == 3 */
-    uint8_t wsel;    /* 0 any, 1 W0, 2 W1 */
-    uint8_t pad;
 } x86_form;
 
-/* Dispatch on (64-bit mode, W, mandatory prefix, mod==3, ModRM.reg):
- * slot = base + sum(selector * stride); a zero stride ignores it. */
+/* Every opcode maps to a group (0: undefined). Dispatch on (64-bit mode, W,
+ * mandatory prefix, mod==3, ModRM.reg): slot = base + sum(selector * stride);
+ * a zero stride ignores the selector, so a one-form group has all zero. */
 typedef struct x86_group {
     uint16_t base;
     uint8_t s_mode, s_w, s_pfx, s_mod, s_reg, pad;
 } x86_group;
 
-#define X86_GROUP_BIT 0x8000u
 #define X86_FORM_COUNT 996
 
 extern const uint16_t x86_maps[X86_MAP_COUNT][256];
-extern const x86_group x86_groups[518];
-extern const uint16_t x86_group_forms[3940];
+extern const x86_group x86_groups[716];
+extern const uint16_t x86_group_forms[4138];
 extern const x86_form x86_forms[X86_FORM_COUNT];
 extern const char x86_mnem_text[];
 extern const uint16_t x86_mnem_offs[712];
