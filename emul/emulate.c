@@ -184,19 +184,14 @@ fetch_decode(const mmioemu_ops *ops, void *ctx, const mmioemu_cpu *cpu,
     return fetch_x86(ops, ctx, cpu, insn);
 }
 
-mmioemu_status mmioemu_emulate(const mmioemu_ops *ops, void *ctx, mmioemu_cpu *cpu,
-                               const mmioemu_fault *fault, const mmioemu_policy *policy,
-                               mmioemu_result *res)
+/* The one frame that holds the access list and the planning context; the
+ * fetch buffer lives in fetch_decode's frame, gone before planning starts. */
+static __attribute__((noinline)) mmioemu_status
+emulate_core(const mmioemu_ops *ops, void *ctx, mmioemu_cpu *cpu, const mmioemu_fault *fault,
+             const mmioemu_policy *policy, mmioemu_result *res, mmioemu_insn *insn)
 {
-    /* The one frame that holds the descriptor, the access list and the
-     * planning context; the fetch buffer lives in fetch_decode's frame,
-     * which is gone before planning starts. */
     mmioemu_access_list list;
-    mmioemu_insn local;
-    mmioemu_insn *insn = res ? &res->insn : &local;
     plan_ctx pc = {ops ? ops : &no_ops, ctx, fault, policy ? policy : &default_policy, true};
-    if (!cpu || !mode_ok(cpu))
-        return MMIOEMU_ERR_ARG;
     res_clear(res);
     mmioemu_status s = user_check(cpu, pc.policy);
     if (s != MMIOEMU_OK)
@@ -215,4 +210,25 @@ mmioemu_status mmioemu_emulate(const mmioemu_ops *ops, void *ctx, mmioemu_cpu *c
     if (s != MMIOEMU_OK)
         return s;
     return arch_execute(&pc, insn, &list, cpu, res);
+}
+
+/* Without a result the descriptor needs a home: a frame of its own, so
+ * callers that pass `res` do not pay for it. */
+static __attribute__((noinline)) mmioemu_status
+emulate_no_result(const mmioemu_ops *ops, void *ctx, mmioemu_cpu *cpu,
+                  const mmioemu_fault *fault, const mmioemu_policy *policy)
+{
+    mmioemu_insn insn;
+    return emulate_core(ops, ctx, cpu, fault, policy, NULL, &insn);
+}
+
+mmioemu_status mmioemu_emulate(const mmioemu_ops *ops, void *ctx, mmioemu_cpu *cpu,
+                               const mmioemu_fault *fault, const mmioemu_policy *policy,
+                               mmioemu_result *res)
+{
+    if (!cpu || !mode_ok(cpu))
+        return MMIOEMU_ERR_ARG;
+    if (!res)
+        return emulate_no_result(ops, ctx, cpu, fault, policy);
+    return emulate_core(ops, ctx, cpu, fault, policy, res, &res->insn);
 }

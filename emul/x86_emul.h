@@ -56,6 +56,11 @@ uint64_t x86_bt(unsigned op, uint64_t val, unsigned bit, uint64_t *rflags);
 
 /* x86_plan.c: can the executor handle this kind, size and register? */
 bool x86_kind_supported(const mmioemu_insn *insn);
+/* The operands of a non-string instruction (at most 2), CPU exceptions and
+ * the fault check done; *n = 0 for kinds without a data access. */
+mmioemu_status x86_plan_operands(const plan_ctx *pc, const mmioemu_insn *insn,
+                                 const mmioemu_cpu *cpu, plan_operand *op, unsigned *n,
+                                 mmioemu_result *res);
 
 /* x86_string.c */
 bool x86_is_string(const mmioemu_insn *insn);

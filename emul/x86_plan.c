@@ -119,6 +119,21 @@ x86_operands(const mmioemu_insn *insn, const mmioemu_cpu *cpu, plan_operand *op,
     return MMIOEMU_OK;
 }
 
+mmioemu_status x86_plan_operands(const plan_ctx *pc, const mmioemu_insn *insn,
+                                 const mmioemu_cpu *cpu, plan_operand *op, unsigned *n,
+                                 mmioemu_result *res)
+{
+    *n = 0;
+    if (!x86_kind_supported(insn) || x86_is_string(insn))
+        return MMIOEMU_ERR_UNSUPPORTED;
+    mmioemu_status s = x86_operands(insn, cpu, op, n, res);
+    if (s == MMIOEMU_OK)
+        s = plan_check_fault(pc, op, *n);
+    if (kind_mem[insn->kind] == MEM_NONE)
+        *n = 0; /* checked, nothing to access */
+    return s;
+}
+
 mmioemu_status x86_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu,
                         mmioemu_access_list *out, mmioemu_result *res)
 {
@@ -130,13 +145,7 @@ mmioemu_status x86_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmio
             return MMIOEMU_ERR_DENIED;
         return x86_string_plan(pc, insn, cpu, out, res);
     }
-    if (!x86_kind_supported(insn))
-        return MMIOEMU_ERR_UNSUPPORTED;
-    mmioemu_status s = x86_operands(insn, cpu, op, &n, res);
-    if (s == MMIOEMU_OK)
-        s = plan_check_fault(pc, op, n);
-    if (kind_mem[insn->kind] == MEM_NONE)
-        return s; /* checked, nothing to access */
+    mmioemu_status s = x86_plan_operands(pc, insn, cpu, op, &n, res);
     for (unsigned i = 0; s == MMIOEMU_OK && i < n; i++)
         s = plan_add_operand(pc, &op[i], out);
     return s;
