@@ -404,9 +404,10 @@ def build(spec_text):
         if key not in buckets:
             buckets[key] = len(pool)
             pool.extend(rows)
-        if len(rows) > 31 or buckets[key] > 2047:
+        if len(rows) > 31 or buckets[key] > 2047 or len(forms) > 2047:
             sys.exit("bucket too large")
-        l1.append((buckets[key] << 5) | len(rows))
+        # A bucket of one form names the form itself: one load less.
+        l1.append(((rows[0] if len(rows) == 1 else buckets[key]) << 5) | len(rows))
     return forms, len(ldst), l1, pool
 
 
@@ -454,7 +455,7 @@ def emit(forms, n_ldst, l1, pool):
              % ",".join(str(b) for b in INDEX_BITS))
     h.append("#define A64_L1_INDEX(w) \\\n    ((((w) >> 21) & 0x780u) | (((w) >> 20) & 0x40u) | "
              "(((w) >> 19) & 0x3cu) | (((w) >> 10) & 0x3u))\n")
-    h.append("/* l1 entry: bucket start in a64_bucket << 5 | row count. */\n")
+    h.append("/* l1 entry: (count == 1 ? form row : start in a64_bucket) << 5 | count. */\n")
     h.append("extern const a64_form a64_forms[A64_FORM_COUNT];\n")
     h.append("extern const uint16_t a64_l1[1u << A64_L1_BITS];\n")
     h.append("extern const uint16_t a64_bucket[%d];\n" % max(1, len(pool)))

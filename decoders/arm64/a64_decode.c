@@ -33,6 +33,10 @@ static unsigned a64_lookup(uint32_t w)
 {
     if ((w & LDST_GROUP_MASK) == LDST_GROUP_VALUE) {
         uint32_t e = a64_l1[A64_L1_INDEX(w)];
+        if ((e & 31) == 1) { /* the common case: one candidate, named directly */
+            const a64_form *f = &a64_forms[e >> 5];
+            return (w & f->mask) == f->value ? e >> 5 : A64_FORM_COUNT;
+        }
         const uint16_t *b = &a64_bucket[e >> 5];
         for (uint32_t n = e & 31; n; n--, b++) {
             const a64_form *f = &a64_forms[*b];

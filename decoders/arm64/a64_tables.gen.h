@@ -52,7 +52,7 @@ typedef struct a64_form {
 /* First-level index of a load/store-group word: bits 31,30,29,28,26,24,23,22,21,11,10. */
 #define A64_L1_INDEX(w) \
     ((((w) >> 21) & 0x780u) | (((w) >> 20) & 0x40u) | (((w) >> 19) & 0x3cu) | (((w) >> 10) & 0x3u))
-/* l1 entry: bucket start in a64_bucket << 5 | row count. */
+/* l1 entry: (count == 1 ? form row : start in a64_bucket) << 5 | count. */
 extern const a64_form a64_forms[A64_FORM_COUNT];
 extern const uint16_t a64_l1[1u << A64_L1_BITS];
 extern const uint16_t a64_bucket[547];
