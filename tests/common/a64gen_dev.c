@@ -70,10 +70,11 @@ static bool in_win(const a64gen_dev *d, uint64_t addr, size_t size)
     return addr >= d->win && size <= d->win_size && addr - d->win <= d->win_size - size;
 }
 
-static int dev_read(void *ctx, uint64_t addr, void *buf, size_t size)
+static int dev_read(void *ctx, uint64_t pa, void *buf, size_t size)
 {
     a64gen_dev *d = ctx;
     uint8_t *p = buf;
+    uint64_t addr = pa - d->pa_offset;
     if (!in_win(d, addr, size))
         return -1;
     for (size_t i = 0; i < size; i++)
@@ -82,9 +83,10 @@ static int dev_read(void *ctx, uint64_t addr, void *buf, size_t size)
     return 0;
 }
 
-static int dev_write(void *ctx, uint64_t addr, const void *buf, size_t size)
+static int dev_write(void *ctx, uint64_t pa, const void *buf, size_t size)
 {
     a64gen_dev *d = ctx;
+    uint64_t addr = pa - d->pa_offset;
     if (!in_win(d, addr, size))
         return -1;
     if (d->mem)
@@ -105,8 +107,17 @@ static int dev_mmio_write(void *ctx, uint64_t addr, const void *buf, unsigned si
 
 static int dev_is_mmio(void *ctx, uint64_t pa, bool *mmio, uint64_t *span)
 {
-    *mmio = in_win(ctx, pa, 1);
+    const a64gen_dev *d = ctx;
+    *mmio = in_win(d, pa - d->pa_offset, 1);
     *span = 0;
+    return 0;
+}
+
+static int dev_translate(void *ctx, uint64_t la, uint64_t *pa, bool write)
+{
+    const a64gen_dev *d = ctx;
+    (void)write;
+    *pa = la + d->pa_offset;
     return 0;
 }
 
@@ -116,6 +127,7 @@ const mmioemu_ops a64gen_dev_ops = {
     .ram_read = dev_read,
     .ram_write = dev_write,
     .is_mmio = dev_is_mmio,
+    .translate = dev_translate,
 };
 
 void a64gen_cpu_from_case(const a64gen_case *c, uint64_t pc, unsigned el, mmioemu_cpu *cpu)

@@ -38,13 +38,15 @@ void a64gen_trace_str(const a64gen_trace *t, char *buf, size_t len);
  * non-NULL the callbacks read and write it (mem[0] is address `win`);
  * otherwise reads return a64gen_dev_byte() and writes are only traced. */
 typedef struct a64gen_dev {
-    uint64_t win, win_size;
+    uint64_t win, win_size; /* virtual addresses */
+    uint64_t pa_offset;     /* physical = virtual + pa_offset (a VMM's IPA != VA) */
     uint8_t *mem;
-    a64gen_trace trace;
+    a64gen_trace trace; /* in virtual addresses */
 } a64gen_dev;
 
-/* mmio_read/mmio_write/ram_read/ram_write/is_mmio over an a64gen_dev (ctx);
- * any address outside the window fails the callback. */
+/* mmio_read/mmio_write/ram_read/ram_write/is_mmio/translate over an
+ * a64gen_dev (ctx); callbacks get physical addresses; any address outside
+ * the window fails the callback. */
 extern const mmioemu_ops a64gen_dev_ops;
 
 /* cpu <- the case's X/SP/V state, pc, EL, little-endian data. */
