@@ -413,3 +413,19 @@ Test(x86_emul, no_string_policy_refuses_string_instructions)
     cr_assert_eq(run(), MMIOEMU_ERR_DENIED);
     cr_assert_eq(E.nlog, 0);
 }
+
+Test(x86_emul, rep_with_ecx_zero_under_67_still_clears_the_high_halves)
+{
+    fx(MMIOEMU_X86_64);
+    /* 67 F3 A4 with ECX = 0: no element, but KVM on Intel (string_registers_quirk)
+     * and the CPU clear bits 63:32 of RCX, RSI, RDI (docs/flags.md) */
+    RSI = 0x1111111100000010ull, RDI = 0x2222222200000020ull, RCX = 0x3333333300000000ull;
+    movs(1, MMIOEMU_F_REP);
+    I.mem.addr_size = 4;
+    cr_assert_eq(run(), MMIOEMU_OK);
+    cr_assert_eq(E.nlog, 0);
+    cr_assert_eq(RCX, 0);
+    cr_assert_eq(RSI, 0x10);
+    cr_assert_eq(RDI, 0x20);
+    cr_assert_eq(C.u.x86.rip, 2);
+}

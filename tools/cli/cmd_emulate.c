@@ -419,12 +419,18 @@ static int run_one(const opts *o, machine *m, char **tok, int ntok)
     static mmioemu_cpu cpu, before;
     uint8_t code[15];
     unsigned len;
-    if (parse_code(o->mode, tok[0], code, &len)) {
-        fprintf(stderr, "mmioemu emulate: bad instruction bytes '%s'\n", tok[0]);
+    char hex[128] = "";
+    int first_reg = 0;
+    /* The bytes may be one token or several ('8b 03'): all before the first name=value. */
+    for (; first_reg < ntok && !strchr(tok[first_reg], '='); first_reg++)
+        if (strlen(hex) + strlen(tok[first_reg]) < sizeof(hex))
+            strcat(hex, tok[first_reg]);
+    if (!first_reg || parse_code(o->mode, hex, code, &len)) {
+        fprintf(stderr, "mmioemu emulate: bad instruction bytes '%s'\n", hex);
         return 2;
     }
     init_cpu(&cpu, o->mode);
-    for (int i = 1; i < ntok; i++) {
+    for (int i = first_reg; i < ntok; i++) {
         char name[32], *eq = strchr(tok[i], '=');
         uint64_t v;
         if (!eq || (size_t)(eq - tok[i]) >= sizeof(name) || parse_u64(eq + 1, &v)) {
