@@ -446,6 +446,10 @@ static int build(x86gen_rng *r, unsigned fi, x86gen_case *c)
         align = 64;
     int may_split = align == 1 && !(f->fl & F_BTREG);
     uint64_t t = pick_target(r, e.msize, align, may_split, (f->fl & F_BTREG) ? 0x100 : 0);
+    if (((f->fl & F_ALIGN) || f->enc == E_DIR64B) && rnd(r, 8) == 0) {
+        t += 1 + rnd(r, align - 1); /* SDM: #GP(0) unless aligned (MOVAPS, MOVDIR64B dest...) */
+        c->flags |= X86GEN_C_GP;
+    }
     c->target = t;
 
     if (f->enc == E_STR) {

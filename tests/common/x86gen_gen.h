@@ -25,6 +25,7 @@ enum {
     X86GEN_C_KVM_CPU = 1u << 3,  /* KVM's emulator refuses it: check at CPL 3 */
     X86GEN_C_REQUIRED = 1u << 4, /* issue 4 lists the form: UNSUPPORTED is a failure */
     X86GEN_C_KVM_QUIRK = 1u << 5, /* KVM's emulator differs from the CPU: check at CPL 3 */
+    X86GEN_C_GP = 1u << 6,       /* misaligned on purpose: the CPU raises #GP(0) */
 };
 
 /* Form groups, for tallies and for restricting a run. */
