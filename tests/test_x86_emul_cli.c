@@ -40,10 +40,13 @@ static void need_cli(void)
     if (!f)
         cr_skip_test("CLI binary %s not built", path);
     fclose(f);
-    char line[256];
-    if (!cli_line("--batch", "8b03 rbx=fe000000\n", 0, line, sizeof(line)) ||
-        strstr(line, "\"status\":\"unsupported\""))
-        cr_skip_test("CLI cannot run here or the native decoder is missing: %s", line);
+    char line[4096] = "";
+    cli_line("--batch", "8b03 rbx=fe000000\n", 0, line, sizeof(line));
+    /* cross builds: the shell cannot exec an aarch64 CLI without binfmt_misc */
+    if (strstr(line, "Exec format error") || strstr(line, "not found"))
+        cr_skip_test("cannot run the CLI binary here: %s", line);
+    if (strstr(line, "\"status\":\"unsupported\""))
+        cr_skip_test("native x86 decoder missing: %s", line);
 }
 
 Test(x86_emul_cli, batch_line_reports_the_device_read_and_zero_extended_result)

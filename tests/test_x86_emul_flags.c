@@ -75,7 +75,6 @@ static const struct {
     {MMIOEMU_OP_NOT, {n_not1, n_not2, n_not4, n_not8}, 1},
     {MMIOEMU_OP_NEG, {n_neg1, n_neg2, n_neg4, n_neg8}, 1},
 };
-#endif
 
 static uint64_t rng_state;
 
@@ -96,6 +95,7 @@ static uint64_t operand(unsigned size)
     uint64_t r = rnd(), v = (r & 3) == 0 ? edge[(r >> 2) & 15] + ((r >> 6) & 1) : rnd();
     return v & (size >= 8 ? ~0ull : (1ull << (8 * size)) - 1);
 }
+#endif
 
 Test(x86_emul_flags, alu_results_and_flags_match_the_cpu)
 {
