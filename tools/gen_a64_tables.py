@@ -28,11 +28,14 @@ IMM_FIELD = {"uimm": (10, 12, False, True), "simm9": (12, 9, True, False),
 FLAGS = {"wb_pre": "MMIOEMU_F_WB_PRE", "wb_post": "MMIOEMU_F_WB_POST",
          "unpriv": "MMIOEMU_F_UNPRIV", "nt": "MMIOEMU_F_NT", "literal": "MMIOEMU_F_LITERAL",
          "acq": "MMIOEMU_F_ACQUIRE", "rel": "MMIOEMU_F_RELEASE"}
-# Register classes (rows of a64_regmap) and the bits of a64_form.rc.
-RC = {"none": 0, "gpr": 1, "fp": 2}
-RC_RS = 1 << 4    # second register is Rs (bits 20:16), else Rt2 (bits 14:10)
-RC_ROFF = 1 << 5  # register offset: index = Rm
-RC_LIT = 1 << 6   # literal: base = PC
+# Register classes: rows of a64_regmap (register field value -> descriptor
+# register number).
+RC = {"none": 0, "gpr": 1, "fp": 2, "base": 3, "lit": 4}
+REGMAP = [[0xff] * 32,                        # none
+          list(range(31)) + [33],             # GPR: 31 = XZR/WZR (C1.2.5)
+          [64 + i for i in range(32)],        # SIMD&FP: V0 + n
+          list(range(32)),                    # base: 31 = SP
+          [20] * 32]                          # literal: base = PC (MMIOEMU_REG_RIP)
 
 # First-level index: bits 31:28, 26, 24:21, 11:10 of a word of the load/store
 # group (bit 27 = 1, bit 25 = 0). These separate the classes and, for the
@@ -427,11 +430,9 @@ def emit(forms, n_ldst, l1, pool):
          "/* Address field extraction class (a64_decode.c). */\nenum {\n"]
     for i, a in enumerate(ADDR):
         h.append("    A64_ADDR_%s = %d,\n" % (a.upper(), i))
-    h.append("};\n\n/* .rc: bits 1:0 class of Rt, bits 3:2 class of the second register,\n"
-             " * then where the second register and the base come from. */\n")
-    h.append("enum { A64_RC_NONE = 0, A64_RC_GPR = 1, A64_RC_FP = 2,\n"
-             "       A64_RC_RS = 0x%x, A64_RC_ROFF = 0x%x, A64_RC_LIT = 0x%x };\n\n"
-             % (RC_RS, RC_ROFF, RC_LIT))
+    h.append("};\n\n/* Register classes: rows of a64_regmap. */\n")
+    h.append("enum { A64_RC_NONE = 0, A64_RC_GPR = 1, A64_RC_FP = 2, A64_RC_BASE = 3, "
+             "A64_RC_LIT = 4 };\n\n")
     h.append("/* One concrete form: (word & mask) == value. */\n"
              "typedef struct a64_form {\n    uint32_t mask;\n    uint32_t value;\n"
              "    uint32_t flags;    /* MMIOEMU_F_* */\n"
@@ -440,7 +441,7 @@ def emit(forms, n_ldst, l1, pool):
              "    uint8_t dst_size;  /* destination register bytes for loads */\n"
              "    uint8_t ext;       /* mmioemu_ext */\n"
              "    uint8_t addr;      /* A64_ADDR_* */\n"
-             "    uint8_t rc;        /* A64_RC_* (see above) */\n"
+             "    uint8_t rt_cls;    /* A64_RC_* of Rt (bits 4:0) */\n"
              "    uint8_t scale;     /* log2 of the offset / index scale */\n"
              "    uint8_t aux;       /* structures: register / element counts */\n"
              "    uint8_t imm_lo;    /* fast-path offset field: lowest bit, */\n"
@@ -448,6 +449,11 @@ def emit(forms, n_ldst, l1, pool):
              "    uint8_t imm_sext;  /* 64 - length when signed, else 0 */\n"
              "    uint8_t imm_scale; /* log2 multiplier of that field */\n"
              "    uint8_t op;        /* mmioemu_op (MMIOEMU_KIND_ATOMIC) or MMIOEMU_OP_NONE */\n"
+             "    uint8_t r2_cls;    /* A64_RC_* of the second register, */\n"
+             "    uint8_t r2_shift;  /* its field: 10 (Rt2) or 16 (Rs) */\n"
+             "    uint8_t base_cls;  /* A64_RC_BASE, or A64_RC_LIT (base = PC) */\n"
+             "    uint8_t idx_cls;   /* A64_RC_GPR for register offsets (Rm), else NONE */\n"
+             "    uint8_t pad[3];    /* 32-byte rows */\n"
              "} a64_form;\n\n")
     h.append("#define A64_FORM_COUNT %d\n#define A64_LDST_COUNT %d\n" % (len(forms), n_ldst))
     h.append("#define A64_L1_BITS %d\n" % len(INDEX_BITS))
@@ -461,27 +467,27 @@ def emit(forms, n_ldst, l1, pool):
     h.append("extern const uint16_t a64_bucket[%d];\n" % max(1, len(pool)))
     h.append("/* Register field value -> descriptor register, by class: none, GPR\n"
              " * (31 = XZR/WZR as a data or index register, C1.2.5), SIMD&FP (V0 + n). */\n"
-             "extern const uint8_t a64_regmap[3][32];\n\n#endif\n")
+             "extern const uint8_t a64_regmap[5][32];\n\n#endif\n")
 
     c = [BANNER, '#include "a64_tables.gen.h"\n\n',
          "const a64_form a64_forms[A64_FORM_COUNT] = {\n"]
     for k, f in enumerate(forms):
         r2cls = {None: 0, "rt2": RC[f["rc"]], "rs": RC["gpr"]}[f["r2"]]
-        rc = (RC[f["rc"]] | r2cls << 2 | (RC_RS if f["r2"] == "rs" else 0) |
-              (RC_ROFF if f["addr"] == "reg" else 0) | (RC_LIT if f["addr"] == "lit" else 0))
+        regs = "%d, %d, %d, %d" % (r2cls, 16 if f["r2"] == "rs" else 10,
+                                   RC["lit"] if f["addr"] == "lit" else RC["base"],
+                                   RC["gpr"] if f["addr"] == "reg" else RC["none"])
         lo, ln, sg, scaled = IMM_FIELD.get(f["addr"], (0, 0, False, False))
         c.append("    /* %3d %-8s %s */ {0x%08xu, 0x%08xu, %s, MMIOEMU_KIND_%s, %d, %d, "
-                 "MMIOEMU_EXT_%s, A64_ADDR_%s, 0x%02x, %d, 0x%02x, %d, %d, %d, %d, MMIOEMU_OP_%s},\n"
+                 "MMIOEMU_EXT_%s, A64_ADDR_%s, %d, %d, 0x%02x, %d, %d, %d, %d, MMIOEMU_OP_%s, %s, {0}},\n"
                  % (k, f["name"], f["cls"], f["mask"], f["value"], c_flags(f["flags"]),
-                    f["kind"], f["size"], f["dst"], f["ext"], f["addr"].upper(), rc,
+                    f["kind"], f["size"], f["dst"], f["ext"], f["addr"].upper(), RC[f["rc"]],
                     f["scale"], f["aux"], lo, ln, 64 - ln if sg else 0,
-                    f["scale"] if scaled else 0, f["op"]))
+                    f["scale"] if scaled else 0, f["op"], regs))
     c.append("};\n\nconst uint16_t a64_l1[1u << A64_L1_BITS] = {\n")
     for i in range(0, len(l1), 8):
         c.append("    " + ", ".join("0x%04x" % x for x in l1[i:i + 8]) + ",\n")
-    c.append("};\n\nconst uint8_t a64_regmap[3][32] = {\n")
-    rows = [[0xff] * 32, list(range(31)) + [33], [64 + i for i in range(32)]]
-    for r in rows:
+    c.append("};\n\nconst uint8_t a64_regmap[5][32] = {\n")
+    for r in REGMAP:
         c.append("    {" + ", ".join("%d" % x for x in r) + "},\n")
     c.append("};\n\nconst uint16_t a64_bucket[%d] = {\n" % max(1, len(pool)))
     p = pool or [0]

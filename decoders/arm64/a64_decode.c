@@ -16,6 +16,10 @@
 #define SYS_CRN7_MASK 0xfff8f000u
 #define SYS_CRN7_VALUE 0xd5087000u
 
+/* Register-offset option -> MMIOEMU_IDX_*: 011 (UXTX) is LSL; row 0 is for
+ * forms without an index (option bits belong to other fields there). */
+static const uint8_t a64_optmap[2][8] = {{0, 0, 0, 0, 0, 0, 0, 0}, {0, 1, 2, 0, 4, 5, 6, 7}};
+
 static inline uint32_t field(uint32_t w, unsigned lo, unsigned n)
 {
     return (w >> lo) & ((1u << n) - 1);
@@ -141,7 +145,6 @@ mmioemu_status a64_decode_word(uint32_t w, mmioemu_insn *out)
                                                          : MMIOEMU_ERR_NO_MEMORY_OPERAND;
     }
     const a64_form *f = &a64_forms[row];
-    unsigned rc = f->rc;
     out->kind = f->kind;
     out->flags = f->flags;
     out->size = f->size;
@@ -149,23 +152,23 @@ mmioemu_status a64_decode_word(uint32_t w, mmioemu_insn *out)
     out->ext = f->ext;
     out->id = (uint16_t)row;
     out->op = f->op;
-    /* Registers by table lookup (no branch on the class): Rt, then Rt2 or Rs. */
-    out->reg = a64_regmap[rc & 3][field(w, 0, 5)];
-    out->reg2 = a64_regmap[(rc >> 2) & 3][field(w, (rc & A64_RC_RS) ? 16 : 10, 5)];
-    /* The offset: one immediate field, sign-extended by a shift pair (no
-     * branch), then scaled: imm12 << size (uimm), simm9 (unscaled, pre, post,
-     * unprivileged), simm19 * 4 (literal), simm7 << size (pairs). */
+    /* Registers by table lookup, no branch on the class: Rt, Rt2 or Rs, Rn
+     * (31 = SP, or PC for literals), Rm for register offsets (31 = XZR). */
+    out->reg = a64_regmap[f->rt_cls][field(w, 0, 5)];
+    out->reg2 = a64_regmap[f->r2_cls][(w >> f->r2_shift) & 31];
+    out->mem.base = a64_regmap[f->base_cls][field(w, 5, 5)];
+    out->mem.index = a64_regmap[f->idx_cls][field(w, 16, 5)];
+    /* The offset: one immediate field, sign-extended by a shift pair, then
+     * scaled: imm12 << size (uimm), simm9 (unscaled, pre, post, unprivileged),
+     * simm19 * 4 (literal), simm7 << size (pairs). */
     uint64_t imm = (w >> f->imm_lo) & ((1u << f->imm_len) - 1);
     int64_t disp = (int64_t)(imm << f->imm_sext) >> f->imm_sext;
     out->mem.disp = (int64_t)((uint64_t)disp << f->imm_scale);
-    /* Register offset (C6.2 LDR (register)): Rm (31 = XZR), option, S. */
-    uint32_t roff = (rc / A64_RC_ROFF) & 1, opt = field(w, 13, 3);
-    out->mem.index = a64_regmap[roff][field(w, 16, 5)];
-    out->mem.index_ext = (uint8_t)(opt * (roff & (opt != 3))); /* 011 = UXTX = LSL (0) */
-    out->mem.shift = (uint8_t)(f->scale * (roff & field(w, 12, 1)));
-    /* Rn, 31 = SP (C1.2.5); literal loads are PC-relative (base = PC). */
-    uint32_t rn = field(w, 5, 5), lit = (rc / A64_RC_LIT) & 1;
-    out->mem.base = (uint8_t)(rn ^ ((rn ^ MMIOEMU_REG_RIP) & (0u - lit)));
+    /* C6.2 LDR (register): option (011 = UXTX = LSL) and S scale the index;
+     * idx_cls is 1 exactly for register offsets. */
+    uint32_t roff = f->idx_cls & 1, opt = field(w, 13, 3);
+    out->mem.index_ext = a64_optmap[roff][opt];
+    out->mem.shift = (uint8_t)(f->scale & (0u - (roff & field(w, 12, 1))));
     out->mem.seg = MMIOEMU_SEG_NONE;
     out->mem.addr_size = 8;
     out->mem.reserved[0] = out->mem.reserved[1] = 0;

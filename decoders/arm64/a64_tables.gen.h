@@ -21,10 +21,8 @@ enum {
     A64_ADDR_SYS = 11,
 };
 
-/* .rc: bits 1:0 class of Rt, bits 3:2 class of the second register,
- * then where the second register and the base come from. */
-enum { A64_RC_NONE = 0, A64_RC_GPR = 1, A64_RC_FP = 2,
-       A64_RC_RS = 0x10, A64_RC_ROFF = 0x20, A64_RC_LIT = 0x40 };
+/* Register classes: rows of a64_regmap. */
+enum { A64_RC_NONE = 0, A64_RC_GPR = 1, A64_RC_FP = 2, A64_RC_BASE = 3, A64_RC_LIT = 4 };
 
 /* One concrete form: (word & mask) == value. */
 typedef struct a64_form {
@@ -36,7 +34,7 @@ typedef struct a64_form {
     uint8_t dst_size;  /* destination register bytes for loads */
     uint8_t ext;       /* mmioemu_ext */
     uint8_t addr;      /* A64_ADDR_* */
-    uint8_t rc;        /* A64_RC_* (see above) */
+    uint8_t rt_cls;    /* A64_RC_* of Rt (bits 4:0) */
     uint8_t scale;     /* log2 of the offset / index scale */
     uint8_t aux;       /* structures: register / element counts */
     uint8_t imm_lo;    /* fast-path offset field: lowest bit, */
@@ -44,6 +42,11 @@ typedef struct a64_form {
     uint8_t imm_sext;  /* 64 - length when signed, else 0 */
     uint8_t imm_scale; /* log2 multiplier of that field */
     uint8_t op;        /* mmioemu_op (MMIOEMU_KIND_ATOMIC) or MMIOEMU_OP_NONE */
+    uint8_t r2_cls;    /* A64_RC_* of the second register, */
+    uint8_t r2_shift;  /* its field: 10 (Rt2) or 16 (Rs) */
+    uint8_t base_cls;  /* A64_RC_BASE, or A64_RC_LIT (base = PC) */
+    uint8_t idx_cls;   /* A64_RC_GPR for register offsets (Rm), else NONE */
+    uint8_t pad[3];    /* 32-byte rows */
 } a64_form;
 
 #define A64_FORM_COUNT 567
@@ -58,6 +61,6 @@ extern const uint16_t a64_l1[1u << A64_L1_BITS];
 extern const uint16_t a64_bucket[547];
 /* Register field value -> descriptor register, by class: none, GPR
  * (31 = XZR/WZR as a data or index register, C1.2.5), SIMD&FP (V0 + n). */
-extern const uint8_t a64_regmap[3][32];
+extern const uint8_t a64_regmap[5][32];
 
 #endif

@@ -117,7 +117,7 @@ static void operands(struct out *o, const mmioemu_insn *in, const a64_form *f, c
         return;
     }
     /* Rs (exclusives' status, CAS's compare value, LSE's operand) comes first. */
-    bool rs_first = f && (f->rc & A64_RC_RS) && in->reg2 != MMIOEMU_REG_NONE;
+    bool rs_first = f && f->r2_shift == 16 && in->reg2 != MMIOEMU_REG_NONE;
     if (rs_first)
         put(o, "%s, ", reg(in->reg2, name[0] == 's' && name[1] == 't' ? 4 : w));
     if (in->reg != MMIOEMU_REG_NONE)
