@@ -254,7 +254,7 @@ int main(int argc, char **argv)
            "%.0f ns (median of 9 x 2000)\n", ex[4]);
     printf("KVM MMIO exit round trip (ring-0 load from a window with no memslot): %.0f ns\n", mm);
     double cheap = mm > 0 && mm < ex[4] ? mm : ex[4];
-    printf("ratio: mmioemu_emulate / cheapest KVM exit measured = %.3f%% (target <= 2%%)\n",
-           100.0 * emu / cheap);
+    printf("ratio: mmioemu_emulate / cheapest KVM exit measured = %.3f%% (best pass %.3f%%; "
+           "target <= 2%%)\n", 100.0 * emu / cheap, 100.0 * t[0] / cheap);
     return 0;
 }
