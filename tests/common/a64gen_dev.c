@@ -70,46 +70,59 @@ static bool in_win(const a64gen_dev *d, uint64_t addr, size_t size)
     return addr >= d->win && size <= d->win_size && addr - d->win <= d->win_size - size;
 }
 
-static int dev_read(void *ctx, uint64_t pa, void *buf, size_t size)
+static int dev_read(a64gen_dev *d, a64gen_trace *t, uint64_t pa, void *buf, size_t size)
 {
-    a64gen_dev *d = ctx;
     uint8_t *p = buf;
     uint64_t addr = pa - d->pa_offset;
     if (!in_win(d, addr, size))
         return -1;
     for (size_t i = 0; i < size; i++)
         p[i] = d->mem ? d->mem[addr - d->win + i] : a64gen_dev_byte(addr + i);
-    a64gen_trace_add(&d->trace, addr, p, (unsigned)size, false);
+    a64gen_trace_add(t, addr, p, (unsigned)size, false);
     return 0;
 }
 
-static int dev_write(void *ctx, uint64_t pa, const void *buf, size_t size)
+static int dev_write(a64gen_dev *d, a64gen_trace *t, uint64_t pa, const void *buf, size_t size)
 {
-    a64gen_dev *d = ctx;
     uint64_t addr = pa - d->pa_offset;
     if (!in_win(d, addr, size))
         return -1;
     if (d->mem)
         memcpy(d->mem + (addr - d->win), buf, size);
-    a64gen_trace_add(&d->trace, addr, buf, (unsigned)size, true);
+    a64gen_trace_add(t, addr, buf, (unsigned)size, true);
     return 0;
 }
 
-static int dev_mmio_read(void *ctx, uint64_t addr, void *buf, unsigned size)
+static int dev_mmio_read(void *ctx, uint64_t pa, void *buf, unsigned size)
 {
-    return dev_read(ctx, addr, buf, size);
+    a64gen_dev *d = ctx;
+    return dev_read(d, &d->trace, pa, buf, size);
 }
 
-static int dev_mmio_write(void *ctx, uint64_t addr, const void *buf, unsigned size)
+static int dev_mmio_write(void *ctx, uint64_t pa, const void *buf, unsigned size)
 {
-    return dev_write(ctx, addr, buf, size);
+    a64gen_dev *d = ctx;
+    return dev_write(d, &d->trace, pa, buf, size);
+}
+
+static int dev_ram_read(void *ctx, uint64_t pa, void *buf, size_t size)
+{
+    a64gen_dev *d = ctx;
+    return dev_read(d, &d->ram_trace, pa, buf, size);
+}
+
+static int dev_ram_write(void *ctx, uint64_t pa, const void *buf, size_t size)
+{
+    a64gen_dev *d = ctx;
+    return dev_write(d, &d->ram_trace, pa, buf, size);
 }
 
 static int dev_is_mmio(void *ctx, uint64_t pa, bool *mmio, uint64_t *span)
 {
     const a64gen_dev *d = ctx;
-    *mmio = in_win(d, pa - d->pa_offset, 1);
-    *span = 0;
+    uint64_t a = pa - d->pa_offset;
+    *mmio = d->mmio_hi ? a >= d->mmio_lo && a < d->mmio_hi : in_win(d, a, 1);
+    *span = 0; /* ranges are whole pages */
     return 0;
 }
 
@@ -124,8 +137,8 @@ static int dev_translate(void *ctx, uint64_t la, uint64_t *pa, bool write)
 const mmioemu_ops a64gen_dev_ops = {
     .mmio_read = dev_mmio_read,
     .mmio_write = dev_mmio_write,
-    .ram_read = dev_read,
-    .ram_write = dev_write,
+    .ram_read = dev_ram_read,
+    .ram_write = dev_ram_write,
     .is_mmio = dev_is_mmio,
     .translate = dev_translate,
 };

@@ -38,10 +38,12 @@ void a64gen_trace_str(const a64gen_trace *t, char *buf, size_t len);
  * non-NULL the callbacks read and write it (mem[0] is address `win`);
  * otherwise reads return a64gen_dev_byte() and writes are only traced. */
 typedef struct a64gen_dev {
-    uint64_t win, win_size; /* virtual addresses */
-    uint64_t pa_offset;     /* physical = virtual + pa_offset (a VMM's IPA != VA) */
+    uint64_t win, win_size;    /* virtual addresses */
+    uint64_t pa_offset;        /* physical = virtual + pa_offset (a VMM's IPA != VA) */
+    uint64_t mmio_lo, mmio_hi; /* is_mmio range (virtual); both 0: the whole window */
     uint8_t *mem;
-    a64gen_trace trace; /* in virtual addresses */
+    a64gen_trace trace;     /* mmio_read/mmio_write, in virtual addresses */
+    a64gen_trace ram_trace; /* ram_read/ram_write */
 } a64gen_dev;
 
 /* mmio_read/mmio_write/ram_read/ram_write/is_mmio/translate over an
