@@ -1,10 +1,10 @@
-/* arm64 plan / execute / commit for the load/store kinds the decoder and the
- * ESR fast path produce (READ, WRITE, LOAD_PAIR, STORE_PAIR, FLUSH, and
- * ATOMIC through a64_atomic.c). Splitting,
- * physical addresses, policy and the fault check are the shared planner's
- * (emul/access.h); this file only knows arm64 addressing, register widths,
- * extension, data endianness and writeback. It writes nothing before every
- * callback succeeded. Exclusives, CASP, structures, DC ZVA: UNSUPPORTED. */
+/* arm64 plan / execute / commit for the kinds the decoder and the ESR fast
+ * path produce: READ, WRITE, LOAD_PAIR, STORE_PAIR, FLUSH, and ATOMIC (data
+ * through a64_atomic.c). Splitting, physical addresses, policy and the fault
+ * check are the shared planner's (emul/access.h); this file only knows arm64
+ * addressing, register widths, extension, data endianness and writeback. It
+ * writes nothing before every callback succeeded. Exclusives, CASP,
+ * structures, DC ZVA: UNSUPPORTED. */
 #include "a64_emul.h"
 
 #include "../lib/bytes.h"
@@ -30,11 +30,21 @@ static bool is_vreg(uint8_t r)
  * size the register can hold (C1.2.5: 31 is the zero register as Rt). */
 static bool data_reg_ok(uint8_t r, unsigned size)
 {
-    if (r == MMIOEMU_REG_NONE)
-        return false;
-    if (is_vreg(r))
-        return size == 1 || size == 2 || size == 4 || size == 8 || size == 16;
-    return (r <= 30 || r == MMIOEMU_REG_ZR) && (size == 1 || size == 2 || size == 4 || size == 8);
+    if (is_vreg(r)) /* B, H, S, D, Q */
+        return size <= 16 && ((0x10116u >> size) & 1);
+    return (r <= 30 || r == MMIOEMU_REG_ZR) && size <= 8 && ((0x116u >> size) & 1);
+}
+
+/* MMIOEMU_KIND_ATOMIC: [Xn|SP] only, GPR Rt and Rs, a known operation. */
+static bool atomic_ok(const mmioemu_insn *insn)
+{
+    uint8_t op = insn->op;
+    bool op_ok = op == MMIOEMU_OP_ADD || op == MMIOEMU_OP_XOR || op == MMIOEMU_OP_OR ||
+                 (op >= MMIOEMU_OP_ANDN && op <= MMIOEMU_OP_CAS);
+    return op_ok && insn->mem.base <= 31 && insn->mem.index == MMIOEMU_REG_NONE &&
+           !(insn->flags & (A64_WB | MMIOEMU_F_LITERAL)) && !is_vreg(insn->reg) &&
+           !is_vreg(insn->reg2) && data_reg_ok(insn->reg, insn->size) &&
+           data_reg_ok(insn->reg2, insn->size) && (insn->dst_size == 4 || insn->dst_size == 8);
 }
 
 /* What this emulator does and refuses, from the descriptor alone, so plan and
@@ -48,16 +58,8 @@ static mmioemu_status a64_check(const mmioemu_insn *insn)
     switch (insn->kind) {
     case MMIOEMU_KIND_FLUSH:
         return MMIOEMU_OK;
-    case MMIOEMU_KIND_ATOMIC: /* [Xn|SP] only; Rt and Rs are GPRs */
-        if (insn->op < MMIOEMU_OP_ANDN && insn->op != MMIOEMU_OP_ADD &&
-            insn->op != MMIOEMU_OP_XOR && insn->op != MMIOEMU_OP_OR)
-            return MMIOEMU_ERR_ARG;
-        if (insn->op > MMIOEMU_OP_CAS || m->base > 31 || m->index != MMIOEMU_REG_NONE ||
-            (insn->flags & (A64_WB | MMIOEMU_F_LITERAL)) || is_vreg(insn->reg) ||
-            is_vreg(insn->reg2) || !data_reg_ok(insn->reg, insn->size) ||
-            !data_reg_ok(insn->reg2, insn->size) || (insn->dst_size != 4 && insn->dst_size != 8))
-            return MMIOEMU_ERR_ARG;
-        return MMIOEMU_OK;
+    case MMIOEMU_KIND_ATOMIC:
+        return atomic_ok(insn) ? MMIOEMU_OK : MMIOEMU_ERR_ARG;
     case MMIOEMU_KIND_READ:
     case MMIOEMU_KIND_WRITE:
     case MMIOEMU_KIND_LOAD_PAIR:
