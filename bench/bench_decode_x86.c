@@ -162,22 +162,24 @@ static struct result run_corpus(const char *title, const uint8_t *buf, size_t n,
             decoders[d].fn(buf, n);
             t[d][r] = now_ns() - t0;
         }
-    printf("\n%s: %zu bytes, median of %d interleaved passes\n", title, n, repeats);
-    printf("  %-26s %12s %9s %9s %14s\n", "decoder", "instructions", "ns/insn", "MB/s",
-           "native faster");
-    for (size_t d = 0; d < NDEC; d++) {
+    printf("\n%s: %zu bytes, %d interleaved passes\n", title, n, repeats);
+    printf("  %-26s %12s %9s %9s %9s %9s %9s\n", "decoder", "instructions", "ns/insn", "MB/s",
+           "vs native", "best ns", "best vs");
+    for (size_t d = 0; d < NDEC; d++)
         qsort(t[d], (size_t)repeats, sizeof(double), cmp_double);
+    for (size_t d = 0; d < NDEC; d++) {
         med[d] = t[d][repeats / 2];
         double ns = med[d] / (double)cnt[d], mbs = (double)n / (med[d] / 1e9) / 1e6;
-        printf("  %-26s %12zu %9.1f %9.1f %13.2fx\n", decoders[d].name, cnt[d], ns, mbs,
-               med[d] / med[0]);
+        printf("  %-26s %12zu %9.1f %9.1f %8.2fx %9.1f %8.2fx\n", decoders[d].name, cnt[d], ns, mbs,
+               med[d] / t[0][repeats / 2], t[d][0] / (double)cnt[d], t[d][0] / t[0][0]);
         if (d == 0)
             res.native_mbs = mbs;
         if (decoders[d].fn == PASS_ZYDIS_MIN)
-            res.zydis_ratio = med[d] / med[0];
+            res.zydis_ratio = med[d] / t[0][repeats / 2];
     }
     if (NDEC > 1)
-        printf("  (ratio = decoder time / native time for the same bytes)\n");
+        printf("  (ns/insn, MB/s, vs native: median pass; \"vs native\" = decoder time /\n"
+               "   native time for the same bytes; best: fastest pass of each)\n");
     return res;
 }
 
