@@ -36,9 +36,14 @@ OPS = ["add", "or", "adc", "sbb", "and", "sub", "xor", "cmp", "test", "inc", "de
 REGS = ["-", "r", "v", "a"]
 EXTS = ["-", "z", "s", "m", "g"]
 # name -> bit; order is ABI of the generated tables only
-FLAGS = ["modrm", "memonly", "regonly", "lock", "i64", "o64", "d64", "f64", "imm", "memsrc",
-         "bswap", "nt", "al", "dir", "rep", "notrack", "m66", "l0", "l1", "nv", "vsib", "grpop",
-         "bc", "er", "nz", "mask", "nomask", "cr", "dr", "modreg", "mpx", "kr"]
+# Bits 3-7 and 14 sit where the same mmioemu_insn.flags bits are (MMIOEMU_F_IMM,
+# MEM_SRC, BSWAP, NT, ALIGNED, DIRECT), so the decoder copies them with one AND.
+# "rare" (bit 15) marks forms with a check the common path skips: cr, dr, kr,
+# mpx, vsib, modreg, notrack.
+FLAGS = ["modrm", "memonly", "regonly", "imm", "memsrc", "bswap", "nt", "al",
+         "lock", "i64", "o64", "d64", "f64", "rep", "dir", "rare", "notrack", "m66",
+         "l0", "l1", "nv", "vsib", "bc", "er", "nz", "mask", "nomask", "cr", "dr", "modreg",
+         "mpx", "kr"]
 PFX = {"np": 0, "66": 1, "f3": 2, "f2": 3}
 
 
@@ -135,8 +140,8 @@ def parse_line(line, ln):
         fl.add("regonly")
     if pfx != "-" and "66" in pfx.split("|") and "np" not in pfx.split("|"):
         fl.add("m66")  # 66 is a mandatory prefix here, not an operand-size override
-    if aop == "grp":
-        fl.add("grpop")
+    if fl & {"cr", "dr", "kr", "mpx", "vsib", "modreg", "notrack"}:
+        fl.add("rare")
     rows = []
     for o in ops:
         r = Row()
@@ -364,7 +369,7 @@ def emit(forms, mnems, maps, groups, gforms):
              "    uint8_t szsel;   /* X86_SEL_*: operand size, VL, address size, W or mode */\n"
              "    uint8_t ext3;    /* mmioemu_ext per selector index, 2 bits each */\n"
              "    uint8_t kind;    /* X86_K_* (= mmioemu_kind) */\n"
-             "    uint8_t op;      /* mmioemu_op, 0xff none */\n"
+             "    uint8_t op;      /* mmioemu_op; 0xff none; 0xfe: ModRM.reg (group 1) */\n"
              "    uint8_t imm;     /* X86_IMM_* */\n"
              "    uint8_t reg;     /* X86_R_* */\n"
              "    uint8_t rmmask;  /* allowed ModRM.rm values when mod == 3 */\n"
@@ -376,7 +381,9 @@ def emit(forms, mnems, maps, groups, gforms):
              "    uint16_t base;\n"
              "    uint8_t s_mode, s_w, s_pfx, s_mod, s_reg, pad;\n"
              "} x86_group;\n\n")
-    h.append("#define X86_FORM_COUNT %d\n\n" % len(forms))
+    h.append("#define X86_FORM_COUNT %d\n" % len(forms))
+    f3dn = [i for i, r in enumerate(forms) if r is not None and r.mnem == "3dnow"]
+    h.append("#define X86_FORM_3DNOW %d /* 0F 0F: resolved by its imm8 in map 3dn */\n\n" % f3dn[0])
     h.append("extern const uint16_t x86_maps[X86_MAP_COUNT][256];\n")
     h.append("extern const x86_group x86_groups[%d];\n" % len(groups))
     h.append("extern const uint16_t x86_group_forms[%d];\n" % len(gforms))
@@ -407,7 +414,7 @@ def emit(forms, mnems, maps, groups, gforms):
     c.append("    {0, 0, {0, 0, 0}, {0, 0, 0}, 0, 0, 0, 0xff, 0, 0, 0},\n")
     for r in forms[1:]:
         fl = " | ".join("X86_FF_%s" % c_ident(x) for x in FLAGS if x in r.flags) or "0"
-        op = 0xff if r.aop in ("-", "grp") else OPS.index(r.aop)
+        op = 0xff if r.aop == "-" else 0xfe if r.aop == "grp" else OPS.index(r.aop)
         rm = sum(1 << x for x in r.m.rms) if r.m.mod == "reg" else 0xff
         sel, sz, dsz = form_sizes(r)
         c.append("    {%s, %d, {%d, %d, %d}, {%d, %d, %d}, %d, 0x%02x, X86_K_%s, 0x%02x, "

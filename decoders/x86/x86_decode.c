@@ -7,6 +7,15 @@
 #include "x86_tables.gen.h"
 #include "x86_vex.h"
 
+/* Form flag bits that are copied to mmioemu_insn.flags as they are. */
+#define X86_FF_COPY (X86_FF_IMM | X86_FF_MEMSRC | X86_FF_BSWAP | X86_FF_NT | X86_FF_AL | X86_FF_DIR)
+_Static_assert((unsigned)X86_FF_IMM == (unsigned)MMIOEMU_F_IMM &&
+                   (unsigned)X86_FF_MEMSRC == (unsigned)MMIOEMU_F_MEM_SRC &&
+                   (unsigned)X86_FF_BSWAP == (unsigned)MMIOEMU_F_BSWAP &&
+                   (unsigned)X86_FF_NT == (unsigned)MMIOEMU_F_NT &&
+                   (unsigned)X86_FF_AL == (unsigned)MMIOEMU_F_ALIGNED &&
+                   (unsigned)X86_FF_DIR == (unsigned)MMIOEMU_F_DIRECT,
+               "copied flag bits line up with MMIOEMU_F_*");
 _Static_assert((int)X86_K_OTHER == (int)MMIOEMU_KIND_OTHER &&
                    (int)X86_K_M64B == (int)MMIOEMU_KIND_MOVDIR64B &&
                    (int)X86_K_RMW == (int)MMIOEMU_KIND_ALU_RMW &&
@@ -38,6 +47,30 @@ static const uint8_t x86_imm_len[13][3] = {
     [X86_IMM_JB] = {1, 1, 1},  [X86_IMM_JZ] = {2, 4, 4},  [X86_IMM_IBZ] = {1, 1, 1},
     [X86_IMM_IBB] = {2, 2, 2}, [X86_IMM_ID] = {4, 4, 4},
 };
+
+/* Displacement bytes by ModRM.mod (SDM Vol. 2A Tables 2-1 and 2-2). */
+static const uint8_t x86_dlen16[4] = {0, 1, 2, 0};
+static const uint8_t x86_dlen32[4] = {0, 1, 4, 0};
+
+/* Checks of the few forms flagged "rare" (SDM 2A MOV CR/DR, AVX-512 k
+ * registers, MPX, VSIB): kept out of the common path. May force mod to 3. */
+static inline int x86_rare_invalid(uint32_t ff, unsigned modrm, unsigned rex, unsigned asz,
+                                   unsigned *mod)
+{
+    if (ff & X86_FF_MODREG)
+        *mod = 3; /* MOV CR/DR ignore mod */
+    if (ff & (X86_FF_CR | X86_FF_DR)) {
+        /* CR0, CR2-CR4 and CR8 (REX.R) exist; DR8-DR15 do not (SDM 3A 2.5, 17.2). */
+        unsigned r = ((modrm >> 3) & 7) | ((rex & 4) << 1);
+        if ((ff & X86_FF_CR) ? !((0x11du >> r) & 1) : r > 7)
+            return 1;
+    }
+    if ((ff & X86_FF_KR) && *mod == 3 && (rex & 1))
+        return 1; /* k8-k15 do not exist */
+    if ((ff & X86_FF_VSIB) && (*mod == 3 || (modrm & 7) != 4 || asz == 2))
+        return 1; /* VSIB needs a SIB byte (SDM 2.3.12) */
+    return 0;
+}
 
 /* Sign bit of an n-byte value, n = 0..8, for (v ^ m) - m sign extension. */
 static const uint64_t x86_sbit[9] = {0, 0x80, 0x8000, 0x800000, 0x80000000, 0x8000000000,
@@ -71,7 +104,7 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
     const unsigned is64 = mode == MMIOEMU_X86_64, is16 = mode == MMIOEMU_X86_16;
     size_t i = 0, need;
     unsigned rex = 0, seg = MMIOEMU_SEG_NONE, p66 = 0, p67 = 0, lock = 0, rep = 0, b;
-    x86_vex_state vx;
+    x86_vex_state vx = {0}; /* 12 bytes: two stores */
 
     /* SDM Vol. 2A 2.1.1 / 2.2.1: legacy prefixes in any order, then an optional
      * REX that counts only when it immediately precedes the opcode. */
@@ -103,8 +136,7 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
     }
     i++;
     unsigned map = X86_MAP_1B, psel = rep ? rep : (p66 ? 1 : 0), vl = 16, vexw = rex >> 3;
-    vx.evex = vx.rex = vx.rr = vx.vvvv = vx.aaa = vx.b = vx.z = 0;
-    vx.vl = 16;
+    unsigned evex = 0, rr = 0; /* copies of vx fields read outside VEX-only code */
     if (b == 0x0f) {
         X86_NEED(i + 1);
         b = code[i++];
@@ -113,8 +145,6 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
             map = b == 0x38 ? X86_MAP_38 : X86_MAP_3A;
             X86_NEED(i + 1);
             b = code[i++];
-        } else if (b == 0x0f) {
-            map = X86_MAP_3DN;
         }
     } else if ((b & 0xfe) == 0xc4 || b == 0x62 || b == 0x8f) {
         /* C4/C5 are LES/LDS and 62 is BOUND outside 64-bit mode unless the next
@@ -138,6 +168,8 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
                 vx.vvvv &= 7;
             }
             map = vx.map;
+            evex = vx.evex;
+            rr = vx.rr;
             psel = vx.pp;
             rex = 0x40 | vx.rex;
             vexw = vx.w;
@@ -151,23 +183,17 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
      * the form has one (from a clamped index: never past len) so that the
      * group slot is plain arithmetic; only groups that select on it need it. */
     unsigned have = i < len, modrm = have ? code[i] : 0, fid;
-    if (map == X86_MAP_3DN) {
-        fid = 0; /* resolved after the operand: the opcode is the trailing imm8 */
-        X86_NEED(i + 1);
-    } else {
-        const x86_group *g = &x86_groups[x86_maps[map][b]];
-        if ((g->s_mod | g->s_reg) && !have) {
-            need = i + 1;
-            goto truncated;
-        }
-        fid = x86_group_forms[g->base + is64 * g->s_mode + (vexw & 1) * g->s_w +
-                              psel * g->s_pfx + ((modrm >> 6) == 3) * g->s_mod +
-                              ((modrm >> 3) & 7) * g->s_reg];
-        if (!fid)
-            return MMIOEMU_ERR_INVALID;
+    const x86_group *g = &x86_groups[x86_maps[map][b]];
+    if ((g->s_mod | g->s_reg) && !have) {
+        need = i + 1;
+        goto truncated;
     }
+    fid = x86_group_forms[g->base + is64 * g->s_mode + (vexw & 1) * g->s_w + psel * g->s_pfx +
+                          ((modrm >> 6) == 3) * g->s_mod + ((modrm >> 3) & 7) * g->s_reg];
+    if (!fid)
+        return MMIOEMU_ERR_INVALID;
     const x86_form *f = &x86_forms[fid];
-    uint32_t ff = map == X86_MAP_3DN ? X86_FF_MODRM : f->flags;
+    uint32_t ff = f->flags;
     if (ff & (is64 ? X86_FF_I64 : X86_FF_O64))
         return MMIOEMU_ERR_INVALID;
     if (map >= X86_MAP_V1 && x86_vex_invalid(ff, &vx, is64))
@@ -192,28 +218,22 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
             goto truncated;
         }
         i++;
-        mod = (ff & X86_FF_MODREG) ? 3 : modrm >> 6; /* MOV CR/DR ignore mod (SDM 2A) */
+        mod = modrm >> 6;
         rm = modrm & 7;
-        if (ff & (X86_FF_CR | X86_FF_DR)) {
-            /* CR0, CR2-CR4 and CR8 (REX.R) exist; DR8-DR15 do not (SDM 3A 2.5, 17.2). */
-            unsigned r = ((modrm >> 3) & 7) | ((rex & 4) << 1);
-            if ((ff & X86_FF_CR) ? !((0x11du >> r) & 1) : r > 7)
-                return MMIOEMU_ERR_INVALID;
-        }
+        if ((ff & X86_FF_RARE) && x86_rare_invalid(ff, modrm, rex, asz, &mod))
+            return MMIOEMU_ERR_INVALID;
         if (mod == 3) {
-            if ((ff & X86_FF_KR) && (rex & 1))
-                return MMIOEMU_ERR_INVALID; /* k8-k15 do not exist */
-            if ((ff & X86_FF_MEMONLY) || !((f->rmmask >> rm) & 1 || map == X86_MAP_3DN))
+            if ((ff & X86_FF_MEMONLY) || !((f->rmmask >> rm) & 1))
                 return MMIOEMU_ERR_INVALID;
         } else {
-            if ((ff & X86_FF_REGONLY) || ((ff & X86_FF_VSIB) && (rm != 4 || asz == 2)))
+            if (ff & X86_FF_REGONLY)
                 return MMIOEMU_ERR_INVALID;
             mem = 1;
             if (asz == 2) {
                 /* SDM Vol. 2A Table 2-1: 16-bit addressing (#UD for MPX, SDM 1 17.3). */
                 if (ff & X86_FF_MPX)
                     return MMIOEMU_ERR_INVALID;
-                dlen = mod == 1 ? 1 : mod == 2 ? 2 : 0;
+                dlen = x86_dlen16[mod];
                 if (mod == 0 && rm == 6) {
                     dlen = 2;
                 } else {
@@ -225,14 +245,14 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
             } else {
                 /* SDM Vol. 2A Tables 2-2, 2-3 and 2.2.1.6 (RIP-relative). */
                 unsigned bb = rm;
-                dlen = mod == 1 ? 1 : mod == 2 ? 4 : 0;
+                dlen = x86_dlen32[mod];
                 if (rm == 4) {
                     X86_NEED(i + 1);
                     unsigned sib = code[i++];
                     unsigned ix = ((sib >> 3) & 7) | ((rex & 2) << 2);
                     index = ix == 4 ? MMIOEMU_REG_NONE : ix;
                     if (ff & X86_FF_VSIB) /* SDM 2.3.12: VSIB index is a vector register */
-                        index = MMIOEMU_REG_V0 + (ix | (vx.evex && is64 ? vx.vvvv & 16 : 0));
+                        index = MMIOEMU_REG_V0 + (ix | (evex && is64 ? vx.vvvv & 16 : 0));
                     shift = sib >> 6;
                     bb = sib & 7;
                     if (bb == 5 && mod == 0) {
@@ -258,7 +278,7 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
     i += dlen;
 
     /* Immediate; 3DNow! puts its opcode where the immediate would be. */
-    unsigned imm_rule = map == X86_MAP_3DN ? X86_IMM_IB : f->imm, ilen;
+    unsigned imm_rule = f->imm, ilen;
     ilen = imm_rule == X86_IMM_MO ? asz : x86_imm_len[imm_rule][osz >> 2];
     if (imm_rule == X86_IMM_JZ && is64)
         ilen = 4; /* near branches ignore 66 in 64-bit mode (Intel) */
@@ -266,16 +286,14 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
     if (total > 15)
         return MMIOEMU_ERR_INVALID;
     X86_NEED(total);
-    if (map == X86_MAP_3DN) {
+    if (fid == X86_FORM_3DNOW) {
         fid = x86_group_forms[x86_groups[x86_maps[X86_MAP_3DN][code[i]]].base];
         if (!fid)
             return MMIOEMU_ERR_INVALID;
         f = &x86_forms[fid];
         ff = f->flags;
-        if (mod == 3)
-            mem = 0;
     }
-    if (vx.evex && x86_evex_invalid(ff, &vx, mem))
+    if (evex && x86_evex_invalid(ff, &vx, mem))
         return MMIOEMU_ERR_INVALID;
     if (lock && (!(ff & X86_FF_LOCK) || !mem))
         return MMIOEMU_ERR_INVALID; /* SDM Vol. 2A LOCK: #UD otherwise */
@@ -290,21 +308,15 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
         return MMIOEMU_ERR_NO_MEMORY_OPERAND;
     }
 
-    uint32_t flags = (ff & X86_FF_NT ? MMIOEMU_F_NT : 0) | (ff & X86_FF_AL ? MMIOEMU_F_ALIGNED : 0) |
-                     (ff & X86_FF_BSWAP ? MMIOEMU_F_BSWAP : 0) |
-                     (ff & X86_FF_DIR ? MMIOEMU_F_DIRECT : 0) |
-                     (ff & X86_FF_MEMSRC ? MMIOEMU_F_MEM_SRC : 0) | (lock ? MMIOEMU_F_LOCK : 0);
+    uint32_t flags = (ff & X86_FF_COPY) | (lock ? MMIOEMU_F_LOCK : 0);
     if (map >= X86_MAP_V1)
-        flags |= vx.evex ? MMIOEMU_F_VEX | MMIOEMU_F_EVEX : MMIOEMU_F_VEX;
+        flags |= evex ? MMIOEMU_F_VEX | MMIOEMU_F_EVEX : MMIOEMU_F_VEX;
 
     /* Sizes and extension: one table index, chosen by the form's selector. */
-    unsigned seli[5];
-    seli[X86_SEL_OSZ] = osz >> 2;
-    seli[X86_SEL_VL] = vl >> 5;
-    seli[X86_SEL_ASZ] = asz >> 2;
-    seli[X86_SEL_W] = vexw & 1;
-    seli[X86_SEL_MODE] = mode;
-    unsigned si = seli[f->szsel];
+    unsigned sels = (osz >> 2) << (2 * X86_SEL_OSZ) | (vl >> 5) << (2 * X86_SEL_VL) |
+                    (asz >> 2) << (2 * X86_SEL_ASZ) | (vexw & 1) << (2 * X86_SEL_W) |
+                    (unsigned)mode << (2 * X86_SEL_MODE);
+    unsigned si = (sels >> (2 * f->szsel)) & 3;
     unsigned size = f->sz[si], dst = f->dsz[si], ext = (f->ext3 >> (2 * si)) & 3;
     size_t last = total - 1;
 
@@ -314,7 +326,7 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
     if (ff & X86_FF_MODRM) {
         int64_t disp =
             (int64_t)((x86_le(code, dpos, (unsigned)dlen, last, 4) ^ x86_sbit[dlen]) - x86_sbit[dlen]);
-        if (vx.evex) {
+        if (evex) {
             /* SDM 2.7.5 disp8*N: N is the memory operand size, or the element size
              * with a broadcast (FP16 maps 5/6 and np map-3 forms: 2 bytes). */
             unsigned elem = (map == X86_MAP_E5 || map == X86_MAP_E6 ||
@@ -353,34 +365,32 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
                          : MMIOEMU_F_REP;
     }
     /* CET: 3E on an indirect near CALL/JMP is NOTRACK, not a segment override. */
-    if ((ff & X86_FF_NOTRACK) && seg == MMIOEMU_SEG_DS)
+    if ((ff & X86_FF_RARE) && (ff & X86_FF_NOTRACK) && seg == MMIOEMU_SEG_DS)
         seg = MMIOEMU_SEG_NONE;
     out->mem.seg = (uint8_t)(seg != MMIOEMU_SEG_NONE ? seg : dseg);
     flags |= seg != MMIOEMU_SEG_NONE ? MMIOEMU_F_SEG_OVR : 0;
 
     /* Immediate value, extended as the CPU does (SDM: imm8/imm32 sign-extended). */
     if (ff & X86_FF_IMM) {
-        uint64_t v = x86_le(code, i, ilen, last, 8);
+        uint64_t v = x86_le(code, i, ilen, last, 4); /* F_IMM forms: imm8/16/32 */
         out->imm = imm_rule == X86_IMM_IBZ ? (int64_t)v
                                            : (int64_t)((v ^ x86_sbit[ilen]) - x86_sbit[ilen]);
-        flags |= MMIOEMU_F_IMM;
     }
 
     /* Data register: byte registers 4..7 are AH..BH without REX (SDM 3.7.2.1). */
     unsigned r3 = ((modrm >> 3) & 7) | ((rex & 4) << 1);
-    unsigned regs[4];
-    regs[X86_R_NONE] = MMIOEMU_REG_NONE;
-    regs[X86_R_R] = (dst == 1 && !rex && r3 >= 4) ? MMIOEMU_REG_AH + r3 - 4 : r3;
-    regs[X86_R_V] = MMIOEMU_REG_V0 + (r3 | (vx.rr << 4));
-    regs[X86_R_A] = MMIOEMU_REG_RAX;
-    if (vx.aaa)
+    unsigned reg = f->reg == X86_R_R ? ((dst == 1 && !rex && r3 >= 4) ? MMIOEMU_REG_AH + r3 - 4 : r3)
+                   : f->reg == X86_R_V ? MMIOEMU_REG_V0 + (r3 | (rr << 4))
+                   : f->reg == X86_R_A ? MMIOEMU_REG_RAX
+                                       : MMIOEMU_REG_NONE;
+    if (evex && vx.aaa)
         kind = MMIOEMU_KIND_OTHER; /* masked EVEX access: not a plain move */
 
     out->flags = flags;
     out->size = (uint16_t)size;
     out->kind = (uint8_t)kind;
-    out->op = (uint8_t)((ff & X86_FF_GRPOP) ? (modrm >> 3) & 7 : f->op);
-    out->reg = (uint8_t)regs[f->reg];
+    out->op = (uint8_t)(f->op == 0xfe ? (modrm >> 3) & 7 : f->op);
+    out->reg = (uint8_t)reg;
     out->reg2 = MMIOEMU_REG_NONE;
     out->dst_size = (uint8_t)dst;
     out->ext = (uint8_t)ext;

@@ -53,25 +53,25 @@ enum { /* form flags */
     X86_FF_MODRM = 1u << 0,
     X86_FF_MEMONLY = 1u << 1,
     X86_FF_REGONLY = 1u << 2,
-    X86_FF_LOCK = 1u << 3,
-    X86_FF_I64 = 1u << 4,
-    X86_FF_O64 = 1u << 5,
-    X86_FF_D64 = 1u << 6,
-    X86_FF_F64 = 1u << 7,
-    X86_FF_IMM = 1u << 8,
-    X86_FF_MEMSRC = 1u << 9,
-    X86_FF_BSWAP = 1u << 10,
-    X86_FF_NT = 1u << 11,
-    X86_FF_AL = 1u << 12,
-    X86_FF_DIR = 1u << 13,
-    X86_FF_REP = 1u << 14,
-    X86_FF_NOTRACK = 1u << 15,
-    X86_FF_M66 = 1u << 16,
-    X86_FF_L0 = 1u << 17,
-    X86_FF_L1 = 1u << 18,
-    X86_FF_NV = 1u << 19,
-    X86_FF_VSIB = 1u << 20,
-    X86_FF_GRPOP = 1u << 21,
+    X86_FF_IMM = 1u << 3,
+    X86_FF_MEMSRC = 1u << 4,
+    X86_FF_BSWAP = 1u << 5,
+    X86_FF_NT = 1u << 6,
+    X86_FF_AL = 1u << 7,
+    X86_FF_LOCK = 1u << 8,
+    X86_FF_I64 = 1u << 9,
+    X86_FF_O64 = 1u << 10,
+    X86_FF_D64 = 1u << 11,
+    X86_FF_F64 = 1u << 12,
+    X86_FF_REP = 1u << 13,
+    X86_FF_DIR = 1u << 14,
+    X86_FF_RARE = 1u << 15,
+    X86_FF_NOTRACK = 1u << 16,
+    X86_FF_M66 = 1u << 17,
+    X86_FF_L0 = 1u << 18,
+    X86_FF_L1 = 1u << 19,
+    X86_FF_NV = 1u << 20,
+    X86_FF_VSIB = 1u << 21,
     X86_FF_BC = 1u << 22,
     X86_FF_ER = 1u << 23,
     X86_FF_NZ = 1u << 24,
@@ -120,7 +120,7 @@ typedef struct x86_form {
     uint8_t szsel;   /* X86_SEL_*: operand size, VL, address size, W or mode */
     uint8_t ext3;    /* mmioemu_ext per selector index, 2 bits each */
     uint8_t kind;    /* X86_K_* (= mmioemu_kind) */
-    uint8_t op;      /* mmioemu_op, 0xff none */
+    uint8_t op;      /* mmioemu_op; 0xff none; 0xfe: ModRM.reg (group 1) */
     uint8_t imm;     /* X86_IMM_* */
     uint8_t reg;     /* X86_R_* */
     uint8_t rmmask;  /* allowed ModRM.rm values when mod == 3 */
@@ -134,13 +134,14 @@ typedef struct x86_group {
     uint8_t s_mode, s_w, s_pfx, s_mod, s_reg, pad;
 } x86_group;
 
-#define X86_FORM_COUNT 996
+#define X86_FORM_COUNT 997
+#define X86_FORM_3DNOW 251 /* 0F 0F: resolved by its imm8 in map 3dn */
 
 extern const uint16_t x86_maps[X86_MAP_COUNT][256];
-extern const x86_group x86_groups[716];
-extern const uint16_t x86_group_forms[4138];
+extern const x86_group x86_groups[717];
+extern const uint16_t x86_group_forms[4139];
 extern const x86_form x86_forms[X86_FORM_COUNT];
 extern const char x86_mnem_text[];
-extern const uint16_t x86_mnem_offs[712];
+extern const uint16_t x86_mnem_offs[713];
 
 #endif

@@ -10,7 +10,7 @@
 
 /* Vector/EVEX prefix state, filled by x86_vex(). */
 typedef struct x86_vex_state {
-    unsigned map, pp, w, vl, rex, rr, vvvv, evex, aaa, z, b;
+    uint8_t map, pp, w, vl, rex, rr, vvvv, evex, aaa, z, b, pad;
 } x86_vex_state;
 
 /* SDM Vol. 2A 2.3.5 (VEX) and 2.7.1 (EVEX): read the prefix bytes at code[*i]
