@@ -96,6 +96,11 @@ static int compare(const x86gen_case *c, const kvmg_run *r, char *why, size_t n)
                 kacc[i].len = kacc[i].write ? kacc[i].len : 0;
         if (x86gen_acc_compare(kacc, nk, dev.acc, dev.nacc, why, n))
             return -1;
+        /* widths and order too: a device register read as four bytes is not
+         * a 32-bit read. KVM_EXIT_MMIO carries at most 8 bytes. */
+        if (!(c->group == X86GEN_G_MISC && x86gen_form_name(c->form)[0] == 'c') &&
+            x86gen_acc_compare_exact(kacc, nk, dev.acc, dev.nacc, c->msize > 8 ? 8 : 0, why, n))
+            return -1;
     }
     for (unsigned i = 0; i < X86GEN_AREA_SIZE; i++) {
         if (r->cpl == 0 && x86gen_in_window(X86GEN_AREA + i))

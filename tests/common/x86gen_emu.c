@@ -141,8 +141,11 @@ static int cmpxchg(void *ctx, uint64_t a, void *old, const void *new_, unsigned 
             return -1;
         memcpy(cur, p, n);
     }
-    if (x86gen_in_window(a))
-        note(d, a, cur, n, 0); /* the atomic's read half, as a device sees it */
+    /* The atomic's read half, as a device sees it: one locked read, so not
+     * again when the emulator has just read the same bytes (or retries). */
+    const x86gen_acc *prev = d->nacc && d->nacc <= X86GEN_MAX_ACC ? &d->acc[d->nacc - 1] : NULL;
+    if (x86gen_in_window(a) && !(prev && !prev->write && prev->addr == a && prev->len == n))
+        note(d, a, cur, n, 0);
     if (memcmp(cur, old, n)) {
         memcpy(old, cur, n);
         return 1;
@@ -259,6 +262,42 @@ int x86gen_acc_compare(const x86gen_acc *a, unsigned na, const x86gen_acc *b, un
                  (unsigned long long)(ka ? aa[0] : 0), (unsigned long long)(kb ? ba[0] : 0));
         return -1;
     }
+    return 0;
+}
+
+int x86gen_acc_compare_exact(const x86gen_acc *a, unsigned na, const x86gen_acc *b, unsigned nb,
+                             unsigned chunk, char *why, size_t n)
+{
+    static x86gen_acc m[X86GEN_MAX_ACC];
+    unsigned k = 0;
+    if (na > X86GEN_MAX_ACC || nb > X86GEN_MAX_ACC) {
+        snprintf(why, n, "too many accesses (%u, %u)", na, nb);
+        return -1;
+    }
+    /* merge a's chunk-sized pieces of one wider access (same page, contiguous) */
+    for (unsigned i = 0; i < na; i++) {
+        x86gen_acc *p = k ? &m[k - 1] : NULL;
+        if (chunk && p && p->write == a[i].write && p->addr + p->len == a[i].addr &&
+            (p->addr >> 12) == (a[i].addr >> 12) && p->len % chunk == 0 &&
+            p->len + a[i].len <= 64) {
+            memcpy(p->data + p->len, a[i].data, a[i].len);
+            p->len += a[i].len;
+            continue;
+        }
+        m[k++] = a[i];
+    }
+    if (k != nb) {
+        snprintf(why, n, "%u accesses vs %u", k, nb);
+        return -1;
+    }
+    for (unsigned i = 0; i < k; i++)
+        if (m[i].addr != b[i].addr || m[i].len != b[i].len || m[i].write != b[i].write ||
+            memcmp(m[i].data, b[i].data, m[i].len > 64 ? 64 : m[i].len)) {
+            snprintf(why, n, "access %u: %c%llx/%u vs %c%llx/%u", i, m[i].write ? 'W' : 'R',
+                     (unsigned long long)m[i].addr, m[i].len, b[i].write ? 'W' : 'R',
+                     (unsigned long long)b[i].addr, b[i].len);
+            return -1;
+        }
     return 0;
 }
 

@@ -46,6 +46,11 @@ mmioemu_status x86gen_emulate(const x86gen_case *c, mmioemu_cpu *cpu, x86gen_dev
  * reason into why. */
 int x86gen_acc_compare(const x86gen_acc *a, unsigned na, const x86gen_acc *b, unsigned nb,
                        char *why, size_t n);
+/* Stricter: the same accesses (address, width, direction, data) in the
+ * same order, after merging a's runs of `chunk`-byte pieces of one wider
+ * access within a page (KVM splits accesses wider than 8 bytes; 0 = none). */
+int x86gen_acc_compare_exact(const x86gen_acc *a, unsigned na, const x86gen_acc *b, unsigned nb,
+                             unsigned chunk, char *why, size_t n);
 void x86gen_acc_print(const char *who, const x86gen_acc *a, unsigned na, char *buf, size_t n);
 
 #endif
