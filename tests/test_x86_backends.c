@@ -671,3 +671,32 @@ Test(x86_backends, capstone_adapter_is_safe_from_concurrent_threads)
     cs_thread(&solo);
     cr_assert_eq(jobs[0].mismatches + jobs[1].mismatches + solo.mismatches, 0);
 }
+
+/* Implicit memory operands are memory operands (insn.h: NO_MEMORY_OPERAND
+ * means the instruction cannot have caused a data fault): XLAT reads
+ * DS:[rBX+AL], INS writes ES:[rDI], OUTS reads DS:[rSI], MASKMOVQ and
+ * MASKMOVDQU write DS:[rDI] (SDM Vol. 2B XLAT, INS, OUTS, MASKMOVQ,
+ * MASKMOVDQU). The stack slots of PUSH/RET/PUSHF/LEAVE are not treated as
+ * device accesses by any backend. */
+Test(x86_backends, implicit_memory_operands_are_memory_operands)
+{
+    static const struct {
+        const char *hex;
+        int mem;
+    } v[] = {{"d7", 1}, {"6c", 1}, {"6e", 1}, {"0ff7c1", 1}, {"660ff7c1", 1},
+             {"50", 0}, {"c3", 0}, {"9c", 0}, {"c9", 0},     {"e800000000", 0}};
+    if (!have_backends())
+        cr_skip_test("Zydis and Capstone backends not built in");
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        uint8_t b[16];
+        unsigned n = unhex(v[i].hex, b);
+        for (int be = 0; be < MMIOEMU_BACKEND_COUNT_; be++) {
+            mmioemu_insn in;
+            mmioemu_status st = mmioemu_decode((mmioemu_backend)be, MMIOEMU_X86_64, b, n, &in);
+            cr_expect_eq(st, v[i].mem ? MMIOEMU_OK : MMIOEMU_ERR_NO_MEMORY_OPERAND,
+                         "%s backend %d: %s", v[i].hex, be, mmioemu_status_name(st));
+            if (st == MMIOEMU_OK)
+                cr_expect_eq(in.length, n, "%s backend %d: length", v[i].hex, be);
+        }
+    }
+}

@@ -172,6 +172,46 @@ static void cs_mem(const cs_x86 *x, const cs_x86_op *co, int dst_string, hx_op *
         o->mem.seg = MMIOEMU_SEG_DS;
 }
 
+/* Capstone lists no operand for the implicit memory access of XLAT
+ * (DS:[rBX + AL]; AL is not expressible as an index, so base rBX only, as
+ * Zydis does) and MASKMOVQ/MASKMOVDQU (DS:[rDI], SDM Vol. 2B): add it, with a
+ * segment override if the bytes carry one. Returns 1 if *o was filled. */
+static int cs_implicit_mem(mmioemu_mode mode, const cs_insn *in, hx_op *o)
+{
+    static const struct {
+        uint16_t id;
+        uint8_t base, size;
+    } imp[] = {
+        {X86_INS_XLATB, MMIOEMU_REG_RBX, 1},
+        {X86_INS_MASKMOVQ, MMIOEMU_REG_RDI, 8},
+        {X86_INS_MASKMOVDQU, MMIOEMU_REG_RDI, 16},
+        {X86_INS_VMASKMOVDQU, MMIOEMU_REG_RDI, 16},
+    };
+    static const uint8_t seg_of[6][2] = {{0x26, MMIOEMU_SEG_ES}, {0x2e, MMIOEMU_SEG_CS},
+                                         {0x36, MMIOEMU_SEG_SS}, {0x3e, MMIOEMU_SEG_DS},
+                                         {0x64, MMIOEMU_SEG_FS}, {0x65, MMIOEMU_SEG_GS}};
+    const cs_x86 *x = &in->detail->x86;
+    for (unsigned i = 0; i < sizeof(imp) / sizeof(imp[0]); i++) {
+        if (imp[i].id != in->id)
+            continue;
+        memset(o, 0, sizeof(*o));
+        o->type = HX_T_MEM;
+        o->size = imp[i].size;
+        o->mem.base = imp[i].base;
+        o->mem.index = MMIOEMU_REG_NONE;
+        o->mem.addr_size = x->addr_size;
+        o->mem.seg = MMIOEMU_SEG_DS;
+        for (unsigned k = 0; k < 6; k++)
+            if (x->prefix[1] == seg_of[k][0]) {
+                o->mem.seg = seg_of[k][1];
+                o->mem.reserved[0] = 1; /* override marker, as cs_mem() */
+            }
+        (void)mode;
+        return 1;
+    }
+    return 0;
+}
+
 static const hx_row *cs_row(const cs_insn *in)
 {
     const cs_x86 *x = &in->detail->x86;
@@ -246,6 +286,8 @@ mmioemu_status capstone_x86_decode(mmioemu_mode mode, const uint8_t *code, size_
         }
         cnt++;
     }
+    if (mi == ~0u && cnt < 8 && cs_implicit_mem(mode, in, &o[cnt]))
+        mi = cnt++;
     if (mi == ~0u || row->cls == HX_NOMEM)
         return MMIOEMU_ERR_NO_MEMORY_OPERAND;
     /* the override marker only travels to here; the descriptor keeps it as a flag */

@@ -61,6 +61,22 @@ static void zy_mem(const ZydisDecodedInstruction *in, const ZydisDecodedOperand 
     o->mem.reserved[0] = o->mem.reserved[1] = 0;
 }
 
+/* A hidden memory operand that is a data access the descriptor should
+ * report (XLAT's DS:[rBX+AL], INS/OUTS, MASKMOVQ/MASKMOVDQU's DS:[rDI]), as
+ * opposed to the implicit stack slot of PUSH/POP/CALL/RET/ENTER/LEAVE, which
+ * no MMIO decoder treats as a device access. */
+static int zy_implicit_mem(const ZydisDecodedOperand *z)
+{
+    if (z->type != ZYDIS_OPERAND_TYPE_MEMORY || z->mem.type != ZYDIS_MEMOP_TYPE_MEM)
+        return 0;
+    ZydisRegister b = z->mem.base;
+    if (b == ZYDIS_REGISTER_RSP || b == ZYDIS_REGISTER_ESP || b == ZYDIS_REGISTER_SP)
+        return 0;
+    /* LEAVE reads the saved frame pointer at SS:[rBP] */
+    return !(z->mem.segment == ZYDIS_REGISTER_SS &&
+             (b == ZYDIS_REGISTER_RBP || b == ZYDIS_REGISTER_EBP || b == ZYDIS_REGISTER_BP));
+}
+
 static mmioemu_status zy_error(ZyanStatus st, size_t len, mmioemu_insn *out)
 {
     /* Zydis does not say how many bytes are missing: one more is all we know. */
@@ -111,12 +127,16 @@ mmioemu_status zydis_backend_decode(mmioemu_mode mode, const uint8_t *code, size
     /* Explicit operands, plus the hidden memory operands of string
      * instructions (they have no visible ones). */
     int strings = row->cls >= HX_MOVS && row->cls <= HX_SCAS;
+    int hidden_mem = -1;
     for (unsigned i = 0; i < in.operand_count; i++) {
         const ZydisDecodedOperand *z = &zo[i];
         hx_op *d = &o[n];
         if (z->visibility == ZYDIS_OPERAND_VISIBILITY_HIDDEN &&
-            !(strings && z->type == ZYDIS_OPERAND_TYPE_MEMORY))
+            !(strings && z->type == ZYDIS_OPERAND_TYPE_MEMORY)) {
+            if (hidden_mem < 0 && zy_implicit_mem(z))
+                hidden_mem = (int)i;
             continue;
+        }
         if (z->encoding == ZYDIS_OPERAND_ENCODING_MASK) /* EVEX {k}: p.masked says it */
             continue;
         memset(d, 0, sizeof(*d));
@@ -140,6 +160,11 @@ mmioemu_status zydis_backend_decode(mmioemu_mode mode, const uint8_t *code, size
             continue;
         }
         n++;
+    }
+    if (mi == ~0u && hidden_mem >= 0) { /* XLAT, INS/OUTS, MASKMOVQ/MASKMOVDQU */
+        memset(&o[n], 0, sizeof(o[n]));
+        zy_mem(&in, &zo[hidden_mem], &o[n]);
+        mi = n++;
     }
     if (mi == ~0u || row->cls == HX_NOMEM)
         return MMIOEMU_ERR_NO_MEMORY_OPERAND;
