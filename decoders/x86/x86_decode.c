@@ -76,21 +76,6 @@ static inline int x86_rare_invalid(uint32_t ff, unsigned modrm, unsigned rex, un
 static const uint64_t x86_sbit[9] = {0, 0x80, 0x8000, 0x800000, 0x80000000, 0x8000000000,
                                      0x800000000000, 0x80000000000000, 0x8000000000000000};
 
-/* Little-endian value of code[p .. p+n), n <= max <= 8, without a branch on n:
- * every load index is clamped to `last`, the last byte of the instruction,
- * so nothing at or after code+len is read (last < len is checked before). */
-static inline uint64_t x86_le(const uint8_t *code, size_t p, unsigned n, size_t last,
-                              unsigned max)
-{
-    uint64_t v = 0;
-    for (unsigned k = 0; k < max; k++) {
-        size_t a = p + k < last ? p + k : last;
-        uint64_t byte = code[a];
-        v |= (k < n ? byte : 0) << (8 * k);
-    }
-    return v;
-}
-
 #define X86_NEED(n)                                                                               \
     do {                                                                                          \
         if ((n) > len) {                                                                          \
@@ -99,89 +84,39 @@ static inline uint64_t x86_le(const uint8_t *code, size_t p, unsigned n, size_t 
         }                                                                                         \
     } while (0)
 
-mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out)
+/* What the prefix scan found. Passed by value into the always-inlined body. */
+typedef struct x86_pfx {
+    unsigned rex, seg, p66, p67, lock, rep;
+} x86_pfx;
+
+/* Little-endian 4-byte window at code[p..], each index clamped to `last`
+ * (the last byte of the instruction: never at or past len), masked to n bytes. */
+static inline uint64_t x86_le4(const uint8_t *code, size_t p, unsigned n, size_t last)
+{
+    static const uint32_t mask[5] = {0, 0xff, 0xffff, 0xffffff, 0xffffffff};
+    size_t a1 = p + 1 < last ? p + 1 : last, a2 = p + 2 < last ? p + 2 : last;
+    size_t a3 = p + 3 < last ? p + 3 : last, a0 = p < last ? p : last;
+    uint32_t v = (uint32_t)code[a0] | (uint32_t)code[a1] << 8 | (uint32_t)code[a2] << 16 |
+                 (uint32_t)code[a3] << 24;
+    return v & mask[n];
+}
+
+/* Everything after the opcode byte: group -> form, ModRM/SIB/displacement,
+ * immediate, validity, descriptor. Instantiated twice with a constant
+ * `vexpath`: the legacy instance carries no VEX/EVEX code at all. */
+static inline __attribute__((always_inline)) mmioemu_status
+x86_body(const int vexpath, mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out,
+         size_t i, unsigned map, unsigned b, unsigned psel, x86_pfx pf, const x86_vex_state *vx)
 {
     const unsigned is64 = mode == MMIOEMU_X86_64, is16 = mode == MMIOEMU_X86_16;
-    size_t i = 0, need;
-    unsigned rex = 0, seg = MMIOEMU_SEG_NONE, p66 = 0, p67 = 0, lock = 0, rep = 0, b;
-    x86_vex_state vx = {0}; /* 12 bytes: two stores */
-
-    /* SDM Vol. 2A 2.1.1 / 2.2.1: legacy prefixes in any order, then an optional
-     * REX that counts only when it immediately precedes the opcode. */
-    for (;;) {
-        if (i >= 15)
-            return MMIOEMU_ERR_INVALID;
-        X86_NEED(i + 1);
-        b = code[i];
-        unsigned c = x86_prefix[b];
-        if (!c) {
-            if (is64 && (b & 0xf0) == 0x40) {
-                rex = b;
-                i++;
-                continue;
-            }
-            break;
-        }
-        rex = 0;
-        i++;
-        /* The last segment override wins; in 64-bit mode ES/CS/SS/DS
-         * overrides are ignored altogether (SDM Vol. 1 3.3.7.1). */
-        if ((c & P_SEG) && !(is64 && (c & 7) < MMIOEMU_SEG_FS))
-            seg = c & 7;
-        p66 |= c & P_66;
-        p67 |= c & P_67;
-        lock |= c & P_LOCK;
-        if (c & P_REP)
-            rep = b == 0xf3 ? 2 : 3; /* the last of F2/F3 wins (mandatory prefix) */
-    }
-    i++;
-    unsigned map = X86_MAP_1B, psel = rep ? rep : (p66 ? 1 : 0), vl = 16, vexw = rex >> 3;
-    unsigned evex = 0, rr = 0; /* copies of vx fields read outside VEX-only code */
-    if (b == 0x0f) {
-        X86_NEED(i + 1);
-        b = code[i++];
-        map = X86_MAP_0F;
-        if (b == 0x38 || b == 0x3a) {
-            map = b == 0x38 ? X86_MAP_38 : X86_MAP_3A;
-            X86_NEED(i + 1);
-            b = code[i++];
-        }
-    } else if ((b & 0xfe) == 0xc4 || b == 0x62 || b == 0x8f) {
-        /* C4/C5 are LES/LDS and 62 is BOUND outside 64-bit mode unless the next
-         * byte has mod == 11 (SDM 2.3.5); 8F is POP unless ModRM.reg != 0 (XOP). */
-        X86_NEED(i + 1);
-        unsigned nx = code[i];
-        if (b == 0x8f ? (nx & 0x18) != 0 : (is64 || nx >= 0xc0)) {
-            int r = x86_vex(b, code, len, &i, is64, &vx);
-            if (r < 0) {
-                need = (size_t)-r;
-                goto truncated;
-            }
-            /* SDM 2.3.2: VEX/EVEX/XOP after 66, F2, F3, LOCK or REX is #UD. */
-            if (r || (p66 | rep | lock | rex))
-                return MMIOEMU_ERR_INVALID;
-            if (!is64) {
-                if (vx.evex && (vx.vvvv & 16))
-                    return MMIOEMU_ERR_INVALID; /* EVEX.V' = 0: no v16-v31 outside 64-bit mode */
-                vx.rex &= 8; /* R/X/B are ignored outside 64-bit mode */
-                vx.rr = 0;
-                vx.vvvv &= 7;
-            }
-            map = vx.map;
-            evex = vx.evex;
-            rr = vx.rr;
-            psel = vx.pp;
-            rex = 0x40 | vx.rex;
-            vexw = vx.w;
-            vl = vx.vl;
-            X86_NEED(i + 1);
-            b = code[i++];
-        }
-    }
+    const unsigned evex = vexpath ? vx->evex : 0, vexw = vexpath ? vx->w : pf.rex >> 3;
+    const unsigned rex = pf.rex, lock = pf.lock;
+    unsigned seg = pf.seg;
+    size_t need;
 
     /* Opcode -> group -> form. The ModRM byte is fetched before we know whether
-     * the form has one (from a clamped index: never past len) so that the
-     * group slot is plain arithmetic; only groups that select on it need it. */
+     * the form has one (only if it exists) so that the group slot is plain
+     * arithmetic; only groups that select on it insist on it. */
     unsigned have = i < len, modrm = have ? code[i] : 0, fid;
     const x86_group *g = &x86_groups[x86_maps[map][b]];
     if ((g->s_mod | g->s_reg) && !have) {
@@ -196,21 +131,20 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
     uint32_t ff = f->flags;
     if (ff & (is64 ? X86_FF_I64 : X86_FF_O64))
         return MMIOEMU_ERR_INVALID;
-    if (map >= X86_MAP_V1 && x86_vex_invalid(ff, &vx, is64))
+    if (vexpath && x86_vex_invalid(ff, vx, is64))
         return MMIOEMU_ERR_INVALID;
 
     /* Operand and address size (SDM Vol. 1 3.6.1, Vol. 2A 2.2.1.2). */
-    unsigned osz, asz, o66 = p66 && !(ff & X86_FF_M66);
+    unsigned osz, asz, o66 = pf.p66 && !(ff & X86_FF_M66);
     if (is64) {
         osz = (rex & 8) ? 8 : (ff & X86_FF_F64) ? 8 : o66 ? 2 : (ff & X86_FF_D64) ? 8 : 4;
-        asz = p67 ? 4 : 8;
+        asz = pf.p67 ? 4 : 8;
     } else {
         osz = (is16 ^ !!o66) ? 2 : 4;
-        asz = (is16 ^ !!p67) ? 2 : 4;
+        asz = (is16 ^ !!pf.p67) ? 2 : 4;
     }
 
-    unsigned mem = 0, mod = 3, rm = 0;
-    size_t dlen = 0;
+    unsigned mem = 0, mod = 3, rm = 0, dlen = 0;
     unsigned base = MMIOEMU_REG_NONE, index = MMIOEMU_REG_NONE, shift = 0, dseg = MMIOEMU_SEG_DS;
     if (ff & X86_FF_MODRM) {
         if (!have) {
@@ -251,8 +185,8 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
                     unsigned sib = code[i++];
                     unsigned ix = ((sib >> 3) & 7) | ((rex & 2) << 2);
                     index = ix == 4 ? MMIOEMU_REG_NONE : ix;
-                    if (ff & X86_FF_VSIB) /* SDM 2.3.12: VSIB index is a vector register */
-                        index = MMIOEMU_REG_V0 + (ix | (evex && is64 ? vx.vvvv & 16 : 0));
+                    if (vexpath && (ff & X86_FF_VSIB)) /* SDM 2.3.12: a vector index */
+                        index = MMIOEMU_REG_V0 + (ix | (evex && is64 ? vx->vvvv & 16 : 0));
                     shift = sib >> 6;
                     bb = sib & 7;
                     if (bb == 5 && mod == 0) {
@@ -286,14 +220,14 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
     if (total > 15)
         return MMIOEMU_ERR_INVALID;
     X86_NEED(total);
-    if (fid == X86_FORM_3DNOW) {
+    if (!vexpath && fid == X86_FORM_3DNOW) {
         fid = x86_group_forms[x86_groups[x86_maps[X86_MAP_3DN][code[i]]].base];
         if (!fid)
             return MMIOEMU_ERR_INVALID;
         f = &x86_forms[fid];
         ff = f->flags;
     }
-    if (evex && x86_evex_invalid(ff, &vx, mem))
+    if (evex && x86_evex_invalid(ff, vx, mem))
         return MMIOEMU_ERR_INVALID;
     if (lock && (!(ff & X86_FF_LOCK) || !mem))
         return MMIOEMU_ERR_INVALID; /* SDM Vol. 2A LOCK: #UD otherwise */
@@ -309,10 +243,11 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
     }
 
     uint32_t flags = (ff & X86_FF_COPY) | (lock ? MMIOEMU_F_LOCK : 0);
-    if (map >= X86_MAP_V1)
+    if (vexpath)
         flags |= evex ? MMIOEMU_F_VEX | MMIOEMU_F_EVEX : MMIOEMU_F_VEX;
 
     /* Sizes and extension: one table index, chosen by the form's selector. */
+    unsigned vl = vexpath ? vx->vl : 16;
     unsigned sels = (osz >> 2) << (2 * X86_SEL_OSZ) | (vl >> 5) << (2 * X86_SEL_VL) |
                     (asz >> 2) << (2 * X86_SEL_ASZ) | (vexw & 1) << (2 * X86_SEL_W) |
                     (unsigned)mode << (2 * X86_SEL_MODE);
@@ -325,13 +260,13 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
     out->mem.index_ext = MMIOEMU_IDX_LSL;
     if (ff & X86_FF_MODRM) {
         int64_t disp =
-            (int64_t)((x86_le(code, dpos, (unsigned)dlen, last, 4) ^ x86_sbit[dlen]) - x86_sbit[dlen]);
+            (int64_t)((x86_le4(code, dpos, dlen, last) ^ x86_sbit[dlen]) - x86_sbit[dlen]);
         if (evex) {
             /* SDM 2.7.5 disp8*N: N is the memory operand size, or the element size
              * with a broadcast (FP16 maps 5/6 and np map-3 forms: 2 bytes). */
             unsigned elem = (map == X86_MAP_E5 || map == X86_MAP_E6 ||
                              (map == X86_MAP_E3 && psel == 0)) ? 2 : (vexw ? 8 : 4);
-            if (vx.b)
+            if (vx->b)
                 size = elem; /* a broadcast reads one element */
             if (dlen == 1)
                 disp *= (int64_t)(size ? size : 1);
@@ -341,7 +276,10 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
         out->mem.index = (uint8_t)index;
         out->mem.shift = (uint8_t)shift;
     } else if (imm_rule == X86_IMM_MO) {
-        out->mem.disp = (int64_t)x86_le(code, i, ilen, last, 8); /* moffs: zero-extended */
+        /* moffs: zero-extended offset of address size (SDM 2B MOV) */
+        uint64_t lo = x86_le4(code, i, ilen < 4 ? ilen : 4, last);
+        uint64_t hi = ilen > 4 ? x86_le4(code, i + 4, ilen - 4, last) : 0;
+        out->mem.disp = (int64_t)(lo | hi << 32);
         out->mem.base = MMIOEMU_REG_NONE;
         out->mem.index = MMIOEMU_REG_NONE;
         out->mem.shift = 0;
@@ -359,8 +297,8 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
             dseg = MMIOEMU_SEG_ES;
         }
         /* F2 repeats MOVS/STOS/LODS like F3; it means REPNE only for CMPS/SCAS. */
-        if ((ff & X86_FF_REP) && rep)
-            flags |= (rep == 3 && (kind == MMIOEMU_KIND_CMPS || kind == MMIOEMU_KIND_SCAS))
+        if ((ff & X86_FF_REP) && pf.rep)
+            flags |= (pf.rep == 3 && (kind == MMIOEMU_KIND_CMPS || kind == MMIOEMU_KIND_SCAS))
                          ? MMIOEMU_F_REPNE
                          : MMIOEMU_F_REP;
     }
@@ -370,9 +308,9 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
     out->mem.seg = (uint8_t)(seg != MMIOEMU_SEG_NONE ? seg : dseg);
     flags |= seg != MMIOEMU_SEG_NONE ? MMIOEMU_F_SEG_OVR : 0;
 
-    /* Immediate value, extended as the CPU does (SDM: imm8/imm32 sign-extended). */
+    /* Immediate value (F_IMM forms: imm8/16/32), extended as the CPU does. */
     if (ff & X86_FF_IMM) {
-        uint64_t v = x86_le(code, i, ilen, last, 4); /* F_IMM forms: imm8/16/32 */
+        uint64_t v = x86_le4(code, i, ilen, last);
         out->imm = imm_rule == X86_IMM_IBZ ? (int64_t)v
                                            : (int64_t)((v ^ x86_sbit[ilen]) - x86_sbit[ilen]);
     }
@@ -380,10 +318,10 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
     /* Data register: byte registers 4..7 are AH..BH without REX (SDM 3.7.2.1). */
     unsigned r3 = ((modrm >> 3) & 7) | ((rex & 4) << 1);
     unsigned reg = f->reg == X86_R_R ? ((dst == 1 && !rex && r3 >= 4) ? MMIOEMU_REG_AH + r3 - 4 : r3)
-                   : f->reg == X86_R_V ? MMIOEMU_REG_V0 + (r3 | (rr << 4))
+                   : f->reg == X86_R_V ? MMIOEMU_REG_V0 + (r3 | ((vexpath ? vx->rr : 0u) << 4))
                    : f->reg == X86_R_A ? MMIOEMU_REG_RAX
                                        : MMIOEMU_REG_NONE;
-    if (evex && vx.aaa)
+    if (evex && vx->aaa)
         kind = MMIOEMU_KIND_OTHER; /* masked EVEX access: not a plain move */
 
     out->flags = flags;
@@ -395,6 +333,106 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
     out->dst_size = (uint8_t)dst;
     out->ext = (uint8_t)ext;
     return MMIOEMU_OK;
+
+truncated:
+    if (need > 15)
+        return MMIOEMU_ERR_INVALID;
+    out->length = (uint8_t)need;
+    return MMIOEMU_ERR_TRUNCATED;
+}
+
+/* VEX / EVEX / XOP: parse the prefix at code[i] (after the C4/C5/62/8F byte)
+ * and run the body with the vector fields. Out of line: the legacy path
+ * stays free of it. */
+static __attribute__((noinline)) mmioemu_status
+x86_decode_vex(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out, size_t i,
+               unsigned esc, x86_pfx pf)
+{
+    const unsigned is64 = mode == MMIOEMU_X86_64;
+    x86_vex_state vx = {0};
+    size_t need;
+    int r = x86_vex(esc, code, len, &i, is64, &vx);
+    if (r < 0) {
+        need = (size_t)-r;
+        goto truncated;
+    }
+    /* SDM 2.3.2: VEX/EVEX/XOP after 66, F2, F3, LOCK or REX is #UD. */
+    if (r || (pf.p66 | pf.rep | pf.lock | pf.rex))
+        return MMIOEMU_ERR_INVALID;
+    if (!is64) {
+        if (vx.evex && (vx.vvvv & 16))
+            return MMIOEMU_ERR_INVALID; /* EVEX.V' = 0: no v16-v31 outside 64-bit mode */
+        vx.rex &= 8;                    /* R/X/B are ignored outside 64-bit mode */
+        vx.rr = 0;
+        vx.vvvv &= 7;
+    }
+    pf.rex = 0x40 | vx.rex;
+    X86_NEED(i + 1);
+    unsigned b = code[i++];
+    return x86_body(1, mode, code, len, out, i, vx.map, b, vx.pp, pf, &vx);
+
+truncated:
+    if (need > 15)
+        return MMIOEMU_ERR_INVALID;
+    out->length = (uint8_t)need;
+    return MMIOEMU_ERR_TRUNCATED;
+}
+
+mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out)
+{
+    const unsigned is64 = mode == MMIOEMU_X86_64;
+    size_t i = 0, need;
+    unsigned b;
+    x86_pfx pf = {0, MMIOEMU_SEG_NONE, 0, 0, 0, 0};
+
+    /* SDM Vol. 2A 2.1.1 / 2.2.1: legacy prefixes in any order, then an optional
+     * REX that counts only when it immediately precedes the opcode. */
+    for (;;) {
+        if (i >= 15)
+            return MMIOEMU_ERR_INVALID;
+        X86_NEED(i + 1);
+        b = code[i];
+        unsigned c = x86_prefix[b];
+        if (!c) {
+            if (is64 && (b & 0xf0) == 0x40) {
+                pf.rex = b;
+                i++;
+                continue;
+            }
+            break;
+        }
+        pf.rex = 0;
+        i++;
+        /* The last segment override wins; in 64-bit mode ES/CS/SS/DS
+         * overrides are ignored altogether (SDM Vol. 1 3.3.7.1). */
+        if ((c & P_SEG) && !(is64 && (c & 7) < MMIOEMU_SEG_FS))
+            pf.seg = c & 7;
+        pf.p66 |= c & P_66;
+        pf.p67 |= c & P_67;
+        pf.lock |= c & P_LOCK;
+        if (c & P_REP)
+            pf.rep = b == 0xf3 ? 2 : 3; /* the last of F2/F3 wins (mandatory prefix) */
+    }
+    i++;
+    unsigned map = X86_MAP_1B, psel = pf.rep ? pf.rep : (pf.p66 ? 1 : 0);
+    if (b == 0x0f) {
+        X86_NEED(i + 1);
+        b = code[i++];
+        map = X86_MAP_0F;
+        if (b == 0x38 || b == 0x3a) {
+            map = b == 0x38 ? X86_MAP_38 : X86_MAP_3A;
+            X86_NEED(i + 1);
+            b = code[i++];
+        }
+    } else if ((b & 0xfe) == 0xc4 || b == 0x62 || b == 0x8f) {
+        /* C4/C5 are LES/LDS and 62 is BOUND outside 64-bit mode unless the next
+         * byte has mod == 11 (SDM 2.3.5); 8F is POP unless ModRM.reg != 0 (XOP). */
+        X86_NEED(i + 1);
+        unsigned nx = code[i];
+        if (b == 0x8f ? (nx & 0x18) != 0 : (is64 || nx >= 0xc0))
+            return x86_decode_vex(mode, code, len, out, i, b, pf);
+    }
+    return x86_body(0, mode, code, len, out, i, map, b, psel, pf, 0);
 
 truncated:
     if (need > 15)
