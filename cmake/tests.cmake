@@ -32,6 +32,12 @@ foreach(src ${MMIOEMU_TEST_SRC})
   get_filename_component(name ${src} NAME_WE)
   add_executable(${name} ${src})
   target_compile_options(${name} PRIVATE -Wall -Wextra -Werror)
+  if(NOT CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64)$")
+    # x86-only test bodies sit under #if defined(__x86_64__); their helpers
+    # are then unused. Still warned, not fatal; the x86-64 build enforces it.
+    target_compile_options(${name} PRIVATE -Wno-error=unused-function
+      -Wno-error=unused-variable -Wno-error=unused-const-variable -Wno-error=unused-but-set-variable)
+  endif()
   target_link_libraries(${name} PRIVATE mmioemu_testrt)
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES TIMEOUT 900)
