@@ -342,13 +342,16 @@ truncated:
 }
 
 /* VEX / EVEX / XOP: parse the prefix at code[i] (after the C4/C5/62/8F byte)
- * and run the body with the vector fields. Out of line: the legacy path
- * stays free of it. */
+ * and run the body with the vector fields. Out of line so the legacy path
+ * stays free of it; the escape byte and the prefix state come packed in one
+ * word so the call is a tail call (the two frames never stack up). */
 static __attribute__((noinline)) mmioemu_status
 x86_decode_vex(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out, size_t i,
-               unsigned esc, x86_pfx pf)
+               uint32_t packed)
 {
-    const unsigned is64 = mode == MMIOEMU_X86_64;
+    const unsigned is64 = mode == MMIOEMU_X86_64, esc = packed & 0xff;
+    x86_pfx pf = {(packed >> 8) & 0xff, (packed >> 16) & 0xff, (packed >> 24) & 1,
+                  (packed >> 25) & 1, (packed >> 26) & 1, (packed >> 27) & 3};
     x86_vex_state vx = {0};
     size_t need;
     int r = x86_vex(esc, code, len, &i, is64, &vx);
@@ -430,7 +433,9 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
         X86_NEED(i + 1);
         unsigned nx = code[i];
         if (b == 0x8f ? (nx & 0x18) != 0 : (is64 || nx >= 0xc0))
-            return x86_decode_vex(mode, code, len, out, i, b, pf);
+            return x86_decode_vex(mode, code, len, out, i,
+                                  b | pf.rex << 8 | pf.seg << 16 | !!pf.p66 << 24 |
+                                      !!pf.p67 << 25 | !!pf.lock << 26 | pf.rep << 27);
     }
     return x86_body(0, mode, code, len, out, i, map, b, psel, pf, 0);
 
