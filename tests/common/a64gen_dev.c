@@ -70,25 +70,32 @@ static bool in_win(const a64gen_dev *d, uint64_t addr, size_t size)
     return addr >= d->win && size <= d->win_size && addr - d->win <= d->win_size - size;
 }
 
+/* The bytes behind a callback: mmio_mem for the device callbacks when set. */
+static uint8_t *backing(const a64gen_dev *d, const a64gen_trace *t)
+{
+    return t == &d->trace && d->mmio_mem ? d->mmio_mem : d->mem;
+}
+
 static int dev_read(a64gen_dev *d, a64gen_trace *t, uint64_t pa, void *buf, size_t size)
 {
-    uint8_t *p = buf;
+    uint8_t *p = buf, *m = backing(d, t);
     uint64_t addr = pa - d->pa_offset;
     if (!in_win(d, addr, size))
         return -1;
     for (size_t i = 0; i < size; i++)
-        p[i] = d->mem ? d->mem[addr - d->win + i] : a64gen_dev_byte(addr + i);
+        p[i] = m ? m[addr - d->win + i] : a64gen_dev_byte(addr + i);
     a64gen_trace_add(t, addr, p, (unsigned)size, false);
     return 0;
 }
 
 static int dev_write(a64gen_dev *d, a64gen_trace *t, uint64_t pa, const void *buf, size_t size)
 {
+    uint8_t *m = backing(d, t);
     uint64_t addr = pa - d->pa_offset;
     if (!in_win(d, addr, size))
         return -1;
-    if (d->mem)
-        memcpy(d->mem + (addr - d->win), buf, size);
+    if (m)
+        memcpy(m + (addr - d->win), buf, size);
     a64gen_trace_add(t, addr, buf, (unsigned)size, true);
     return 0;
 }

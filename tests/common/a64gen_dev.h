@@ -41,9 +41,10 @@ typedef struct a64gen_dev {
     uint64_t win, win_size;    /* virtual addresses */
     uint64_t pa_offset;        /* physical = virtual + pa_offset (a VMM's IPA != VA) */
     uint64_t mmio_lo, mmio_hi; /* is_mmio range (virtual); both 0: the whole window */
-    uint8_t *mem;
-    a64gen_trace trace;     /* mmio_read/mmio_write, in virtual addresses */
-    a64gen_trace ram_trace; /* ram_read/ram_write */
+    uint8_t *mem;              /* backing bytes (mem[0] is `win`), or NULL: see below */
+    uint8_t *mmio_mem;         /* if set, mmio_* use it instead of mem (same indexing) */
+    a64gen_trace trace;        /* mmio_read/mmio_write, in virtual addresses */
+    a64gen_trace ram_trace;    /* ram_read/ram_write */
 } a64gen_dev;
 
 /* mmio_read/mmio_write/ram_read/ram_write/is_mmio/translate over an
