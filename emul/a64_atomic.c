@@ -48,8 +48,8 @@ static uint64_t get(const uint8_t *b, unsigned size, bool be)
 }
 
 mmioemu_status a64_atomic_execute(const plan_ctx *pc, const mmioemu_insn *insn,
-                                  const mmioemu_access_list *plan,
-                                  const mmioemu_arm64_state *s, uint64_t *old)
+                                  const mmioemu_access_list *plan, const mmioemu_arm64_state *s,
+                                  uint64_t *old)
 {
     unsigned size = insn->size;
     bool be = s->big_endian != 0, cas = insn->op == MMIOEMU_OP_CAS;

@@ -56,19 +56,16 @@ static mmioemu_status a64_check(const mmioemu_insn *insn)
 {
     const mmioemu_mem *m = &insn->mem;
     switch (insn->kind) {
-    case MMIOEMU_KIND_FLUSH:
-        return MMIOEMU_OK;
-    case MMIOEMU_KIND_ATOMIC:
-        return atomic_ok(insn) ? MMIOEMU_OK : MMIOEMU_ERR_ARG;
+    case MMIOEMU_KIND_FLUSH: return MMIOEMU_OK;
+    case MMIOEMU_KIND_ATOMIC: return atomic_ok(insn) ? MMIOEMU_OK : MMIOEMU_ERR_ARG;
     case MMIOEMU_KIND_READ:
     case MMIOEMU_KIND_WRITE:
     case MMIOEMU_KIND_LOAD_PAIR:
-    case MMIOEMU_KIND_STORE_PAIR:
-        break;
-    default:
-        return MMIOEMU_ERR_UNSUPPORTED;
+    case MMIOEMU_KIND_STORE_PAIR: break;
+    default: return MMIOEMU_ERR_UNSUPPORTED;
     }
-    if (!data_reg_ok(insn->reg, insn->size) || (is_pair(insn) && !data_reg_ok(insn->reg2, insn->size)))
+    if (!data_reg_ok(insn->reg, insn->size) ||
+        (is_pair(insn) && !data_reg_ok(insn->reg2, insn->size)))
         return MMIOEMU_ERR_ARG;
     if (is_load(insn) && !is_vreg(insn->reg) && insn->dst_size != 4 && insn->dst_size != 8)
         return MMIOEMU_ERR_ARG;
@@ -101,14 +98,9 @@ static uint64_t index_value(const mmioemu_arm64_state *s, const mmioemu_mem *m)
         return 0;
     uint64_t v = gpr_value(s, m->index);
     switch (m->index_ext) {
-    case MMIOEMU_IDX_UXTW:
-        v = (uint32_t)v;
-        break;
-    case MMIOEMU_IDX_SXTW:
-        v = mm_sext((uint32_t)v, 4);
-        break;
-    default: /* LSL (UXTX), SXTX: the whole 64-bit register */
-        break;
+    case MMIOEMU_IDX_UXTW: v = (uint32_t)v; break;
+    case MMIOEMU_IDX_SXTW: v = mm_sext((uint32_t)v, 4); break;
+    default: /* LSL (UXTX), SXTX: the whole 64-bit register */ break;
     }
     return v << (m->shift & 63);
 }
@@ -217,8 +209,7 @@ static void bytes_to_reg(mmioemu_arm64_state *s, const mmioemu_insn *insn, uint8
 }
 
 mmioemu_status a64_execute(const plan_ctx *pc, const mmioemu_insn *insn,
-                           const mmioemu_access_list *plan, mmioemu_cpu *cpu,
-                           mmioemu_result *res)
+                           const mmioemu_access_list *plan, mmioemu_cpu *cpu, mmioemu_result *res)
 {
     (void)res;
     mmioemu_arm64_state *s = &cpu->u.arm64;

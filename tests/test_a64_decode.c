@@ -367,7 +367,8 @@ Test(a64_decode, opcode_space_sweep_is_consistent)
                 continue;
             }
             cr_assert(s == MMIOEMU_OK || s == MMIOEMU_ERR_INVALID ||
-                          (sys && s == MMIOEMU_ERR_NO_MEMORY_OPERAND), "%08x %d", w, s);
+                          (sys && s == MMIOEMU_ERR_NO_MEMORY_OPERAND),
+                      "%08x %d", w, s);
             if (s != MMIOEMU_OK)
                 continue;
             ok++;
@@ -377,7 +378,8 @@ Test(a64_decode, opcode_space_sweep_is_consistent)
             cr_assert(in.kind > MMIOEMU_KIND_NONE && in.kind < MMIOEMU_KIND_COUNT_);
             cr_assert(in.size <= 64, "%08x", w);
             cr_assert(in.mem.base <= 31 || in.mem.base == MMIOEMU_REG_RIP ||
-                      in.mem.base == MMIOEMU_REG_ZR, "%08x", w);
+                          in.mem.base == MMIOEMU_REG_ZR,
+                      "%08x", w);
             cr_assert_eq(in.mem.seg, MMIOEMU_SEG_NONE);
             switch (in.kind) {
             case MMIOEMU_KIND_READ:
@@ -388,21 +390,22 @@ Test(a64_decode, opcode_space_sweep_is_consistent)
             case MMIOEMU_KIND_WRITE:
             case MMIOEMU_KIND_STORE_PAIR:
                 cr_assert(in.size == 1 || in.size == 2 || in.size == 4 || in.size == 8 ||
-                          in.size == 16, "%08x", w);
+                              in.size == 16,
+                          "%08x", w);
                 cr_assert(in.reg <= 30 || in.reg == MMIOEMU_REG_ZR ||
-                          (in.reg >= MMIOEMU_REG_V0 && in.reg < MMIOEMU_REG_V0 + 32), "%08x", w);
+                              (in.reg >= MMIOEMU_REG_V0 && in.reg < MMIOEMU_REG_V0 + 32),
+                          "%08x", w);
                 cr_assert_eq(in.reg2 != MMIOEMU_REG_NONE,
                              in.kind == MMIOEMU_KIND_LOAD_PAIR ||
-                                 in.kind == MMIOEMU_KIND_STORE_PAIR, "%08x", w);
+                                 in.kind == MMIOEMU_KIND_STORE_PAIR,
+                             "%08x", w);
                 /* C4.1.88: literal loads have bits 29:27 = 011, 25:24 = 00 */
-                cr_assert_eq((in.flags & MMIOEMU_F_LITERAL) != 0,
-                             (w & 0x3b000000u) == 0x18000000u, "%08x", w);
+                cr_assert_eq((in.flags & MMIOEMU_F_LITERAL) != 0, (w & 0x3b000000u) == 0x18000000u,
+                             "%08x", w);
                 /* an access and its register agree on being SIMD&FP (bit 26, V) */
-                cr_assert_eq(in.reg >= MMIOEMU_REG_V0,
-                             ((w >> 26) & 1) != 0, "%08x", w);
+                cr_assert_eq(in.reg >= MMIOEMU_REG_V0, ((w >> 26) & 1) != 0, "%08x", w);
                 break;
-            default:
-                break;
+            default: break;
             }
             if (in.flags & (MMIOEMU_F_WB_PRE | MMIOEMU_F_WB_POST))
                 cr_assert(in.mem.base <= 31, "%08x", w);

@@ -273,8 +273,8 @@ Test(a64_emul, exclusives_casp_structures_and_dc_zva_are_unsupported)
     for (unsigned i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
         setup();
         cpu.u.arm64.x[1] = cpu.u.arm64.x[3] = cpu.u.arm64.x[0] = cpu.u.arm64.x[4] = M(0x100);
-        cr_assert_eq(a64core_run(&env, &cpu, words[i], M(0x100)), MMIOEMU_ERR_UNSUPPORTED,
-                     "%08x", words[i]);
+        cr_assert_eq(a64core_run(&env, &cpu, words[i], M(0x100)), MMIOEMU_ERR_UNSUPPORTED, "%08x",
+                     words[i]);
         cr_assert_eq(env.nlog, 0);
         cr_assert_eq(cpu.u.arm64.pc, 0x400000);
     }

@@ -75,8 +75,7 @@ Test(a64_esr, srt_31_is_the_zero_register)
 Test(a64_esr, ar_is_acquire_on_loads_and_release_on_stores)
 {
     mmioemu_insn in;
-    cr_assert_eq(mmioemu_decode_arm64_esr(EC(0x24) | IL | ISV | SAS(3) | SF | AR, &in),
-                 MMIOEMU_OK);
+    cr_assert_eq(mmioemu_decode_arm64_esr(EC(0x24) | IL | ISV | SAS(3) | SF | AR, &in), MMIOEMU_OK);
     cr_assert_eq(in.flags, MMIOEMU_F_ACQUIRE);
     cr_assert_eq(mmioemu_decode_arm64_esr(EC(0x24) | IL | ISV | SAS(3) | SF | AR | WNR, &in),
                  MMIOEMU_OK);

@@ -8,16 +8,16 @@
 #define ESR_EC_SHIFT 26
 #define ESR_EC_DABT_LOW 0x24u /* Data Abort from a lower Exception level */
 #define ESR_EC_DABT_CUR 0x25u /* Data Abort taken without a change in EL */
-#define ESR_IL (1ull << 25)    /* 1: 32-bit instruction */
-#define ESR_ISV (1ull << 24)   /* bits 23:14 hold a valid syndrome */
-#define ESR_SAS_SHIFT 22       /* access size: 1 << SAS bytes */
-#define ESR_SSE (1ull << 21)   /* sign-extend the loaded value */
-#define ESR_SRT_SHIFT 16       /* Xt/Wt; 31 is XZR/WZR for this syndrome */
-#define ESR_SF (1ull << 15)    /* register is 64-bit */
-#define ESR_AR (1ull << 14)    /* acquire/release semantics */
-#define ESR_CM (1ull << 8)     /* cache maintenance / address translation instruction */
-#define ESR_S1PTW (1ull << 7)  /* fault on a stage 1 translation table walk */
-#define ESR_WNR (1ull << 6)    /* write, not read */
+#define ESR_IL (1ull << 25)   /* 1: 32-bit instruction */
+#define ESR_ISV (1ull << 24)  /* bits 23:14 hold a valid syndrome */
+#define ESR_SAS_SHIFT 22      /* access size: 1 << SAS bytes */
+#define ESR_SSE (1ull << 21)  /* sign-extend the loaded value */
+#define ESR_SRT_SHIFT 16      /* Xt/Wt; 31 is XZR/WZR for this syndrome */
+#define ESR_SF (1ull << 15)   /* register is 64-bit */
+#define ESR_AR (1ull << 14)   /* acquire/release semantics */
+#define ESR_CM (1ull << 8)    /* cache maintenance / address translation instruction */
+#define ESR_S1PTW (1ull << 7) /* fault on a stage 1 translation table walk */
+#define ESR_WNR (1ull << 6)   /* write, not read */
 
 mmioemu_status mmioemu_decode_arm64_esr(uint64_t esr, mmioemu_insn *out)
 {

@@ -112,8 +112,8 @@ void a64core_cpu_init(mmioemu_cpu *c)
     c->u.arm64.pc = 0x400000;
 }
 
-mmioemu_status a64core_run_fault(a64core_env *e, mmioemu_cpu *c, uint32_t w,
-                                 const mmioemu_fault *f, const mmioemu_policy *p)
+mmioemu_status a64core_run_fault(a64core_env *e, mmioemu_cpu *c, uint32_t w, const mmioemu_fault *f,
+                                 const mmioemu_policy *p)
 {
     uint8_t b[4] = {(uint8_t)w, (uint8_t)(w >> 8), (uint8_t)(w >> 16), (uint8_t)(w >> 24)};
     mmioemu_fault ff = *f;

@@ -26,7 +26,7 @@ typedef struct a64core_env {
     uint8_t ram[A64CORE_WIN];
     a64core_acc log[A64CORE_LOG];
     unsigned nlog;
-    int fail_at;   /* 1-based data callback that fails; 0 = none */
+    int fail_at;        /* 1-based data callback that fails; 0 = none */
     unsigned interfere; /* cmpxchg: this many calls first see the memory changed (+1) */
     unsigned calls;
     mmioemu_ops ops;
@@ -42,7 +42,7 @@ void a64core_cpu_init(mmioemu_cpu *c);
  * (identity-mapped). Returns the emulator's status. */
 mmioemu_status a64core_run(a64core_env *e, mmioemu_cpu *c, uint32_t w, uint64_t fault_addr);
 /* Same with an explicit fault and policy. */
-mmioemu_status a64core_run_fault(a64core_env *e, mmioemu_cpu *c, uint32_t w,
-                                 const mmioemu_fault *f, const mmioemu_policy *p);
+mmioemu_status a64core_run_fault(a64core_env *e, mmioemu_cpu *c, uint32_t w, const mmioemu_fault *f,
+                                 const mmioemu_policy *p);
 
 #endif

@@ -54,7 +54,8 @@ static void prfop(struct out *o, uint32_t word)
         put(o, "#%u, ", t);
 }
 
-static const char *const ext_name[8] = {"uxtb", "uxth", "uxtw", "lsl", "sxtb", "sxth", "sxtw", "sxtx"};
+static const char *const ext_name[8] = {"uxtb", "uxth", "uxtw", "lsl",
+                                        "sxtb", "sxth", "sxtw", "sxtx"};
 
 static void address(struct out *o, const mmioemu_insn *in)
 {
@@ -143,7 +144,8 @@ int cli_format_arm64(char *buf, size_t n, const mmioemu_insn *in, uint32_t word)
 {
     struct out o = {buf, n, 0};
     mmioemu_insn native;
-    uint8_t b[4] = {(uint8_t)word, (uint8_t)(word >> 8), (uint8_t)(word >> 16), (uint8_t)(word >> 24)};
+    uint8_t b[4] = {(uint8_t)word, (uint8_t)(word >> 8), (uint8_t)(word >> 16),
+                    (uint8_t)(word >> 24)};
     if (n)
         buf[0] = 0;
     if (in->kind == MMIOEMU_KIND_NONE) {
