@@ -19,6 +19,9 @@ static const hx_row zy_movsd_string = HX_ROW_MOVSD_STRING;
 static const hx_row zy_cmpsd_string = HX_ROW_CMPSD_STRING;
 static const hx_row zy_movsd_sse = HX_ROW_MOVSD_SSE;
 
+/* x86-16 is 16-bit protected mode (LEGACY_16), where VEX/EVEX are valid;
+ * in real and virtual-8086 mode they raise #UD (SDM Vol. 2A 2.3, VEX
+ * exception conditions), a distinction the descriptor's mode cannot carry. */
 static const ZydisMachineMode zy_mode[3] = {
     ZYDIS_MACHINE_MODE_LEGACY_16, ZYDIS_MACHINE_MODE_LEGACY_32, ZYDIS_MACHINE_MODE_LONG_64};
 static const ZydisStackWidth zy_stack[3] = {ZYDIS_STACK_WIDTH_16, ZYDIS_STACK_WIDTH_32,
