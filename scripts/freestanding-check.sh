@@ -5,7 +5,8 @@
 # fail if it has an undefined symbol (libc or compiler-emitted memcpy/memset),
 # writable data (.data/.bss = a mutable global), or if a public header
 # includes anything but <stdint.h> <stddef.h> <stdbool.h> or its siblings.
-# Prints .text+.rodata size and the largest stack frames.
+# Prints .text+.rodata size and the worst-case stack depth of the entry points
+# (static call graph, scripts/stack-depth.py; reported, not enforced).
 # usage: freestanding-check.sh [SOURCE_DIR] [WORK_DIR]
 set -uo pipefail
 
@@ -13,11 +14,12 @@ SRC=$(cd "${1:-$(dirname "$0")/..}" && pwd)
 WORK=${2:-$(mktemp -d)}
 mkdir -p "$WORK"
 CORE_DIRS=(lib decoders/x86 decoders/arm64 emul)
+SRC_SCRIPTS=$(cd "$(dirname "$0")" && pwd)
 WARN=(-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes)
 FLAGS_X86=(-std=gnu11 -O2 -ffreestanding -fno-builtin -nostdlib -mgeneral-regs-only
-           -mno-red-zone -fno-pic -mcmodel=kernel -fno-stack-protector -fstack-usage)
+           -mno-red-zone -fno-pic -mcmodel=kernel -fno-stack-protector -fcallgraph-info=su)
 FLAGS_A64=(-std=gnu11 -O2 -ffreestanding -fno-builtin -nostdlib -mgeneral-regs-only
-           -fno-stack-protector -fstack-usage)
+           -fno-stack-protector -fcallgraph-info=su)
 CC_X86=${MMIOEMU_CC_X86:-gcc}
 CC_A64=${MMIOEMU_CC_A64:-aarch64-linux-gnu-gcc}
 fail=0
@@ -91,8 +93,15 @@ check() {
     text=$("$size" -A "$out/core.o" | awk '$1 ~ /^\.text/ {s += $2} END {print s + 0}')
     rodata=$("$size" -A "$out/core.o" | awk '$1 ~ /^\.rodata|^\.data\.rel\.ro/ {s += $2} END {print s + 0}')
     echo "[$arch] core .text+.rodata = $((text + rodata)) bytes (.text $text, .rodata $rodata)"
-    echo "[$arch] largest stack frames (-fstack-usage):"
-    cat "$out"/*.su 2>/dev/null | sort -t$'\t' -k2 -n -r | head -3 | sed 's/^/    /'
+    echo "[$arch] worst-case stack depth (static call graph; callbacks not included):"
+    if command -v python3 >/dev/null; then
+        python3 "$SRC_SCRIPTS/stack-depth.py" "$out" mmioemu_emulate mmioemu_decode \
+            mmioemu_decode_arm64_esr mmioemu_plan mmioemu_execute mmioemu_region_lookup |
+            sed 's/^/  /'
+        if ! python3 "$SRC_SCRIPTS/stack-depth.py" "$out" mmioemu_emulate=512 >/dev/null; then
+            echo "  WARNING[$arch]: mmioemu_emulate may exceed 512 bytes of stack (common rules)"
+        fi
+    fi
     [ $ok = 1 ]
 }
 
