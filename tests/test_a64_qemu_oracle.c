@@ -216,6 +216,45 @@ static bool q_exec(q_state *st)
     return true;
 }
 
+/* Native vs trapped-and-emulated: window bytes, X0..X28, SP, NZCV, V. */
+static bool q_diff(char *msg, size_t len)
+{
+    for (unsigned i = 0; i < WIN_SIZE; i++) {
+        /* the device page lives in the shadow; with q.split the RAM pages
+         * around it are the real memory mmioemu's ram_* callbacks used */
+        bool ram = q.split && (i < PAGE || i >= 2 * PAGE);
+        uint8_t emu = ram ? q.win[i] : q.shadow[i];
+        if (q.native[i] != emu) {
+            snprintf(msg, len, "%s at %llx: cpu %02x mmioemu %02x", ram ? "RAM" : "device",
+                     (unsigned long long)(uintptr_t)(q.win + i), q.native[i], emu);
+            return false;
+        }
+    }
+    for (unsigned i = 0; i < 29; i++)
+        if (q_native.x[i] != q_trapped.x[i]) {
+            snprintf(msg, len, "x%u: cpu %016llx mmioemu %016llx", i,
+                     (unsigned long long)q_native.x[i], (unsigned long long)q_trapped.x[i]);
+            return false;
+        }
+    if (q_native.sp != q_trapped.sp || q_native.nzcv != q_trapped.nzcv) {
+        snprintf(msg, len, "sp/nzcv: cpu %llx/%llx mmioemu %llx/%llx",
+                 (unsigned long long)q_native.sp, (unsigned long long)q_native.nzcv,
+                 (unsigned long long)q_trapped.sp, (unsigned long long)q_trapped.nzcv);
+        return false;
+    }
+    for (unsigned i = 0; i < 32; i++)
+        if (memcmp(q_native.v[i], q_trapped.v[i], 16)) {
+            int n = snprintf(msg, len, "v%u: cpu ", i);
+            for (unsigned j = 16; j-- > 0;)
+                n += snprintf(msg + n, len - (size_t)n, "%02x", q_native.v[i][j]);
+            n += snprintf(msg + n, len - (size_t)n, " mmioemu ");
+            for (unsigned j = 16; j-- > 0;)
+                n += snprintf(msg + n, len - (size_t)n, "%02x", q_trapped.v[i][j]);
+            return false;
+        }
+    return true;
+}
+
 /* Run the word once natively and once trapped; compare. */
 static bool q_compare(const a64gen_case *c, char *msg, size_t len)
 {
@@ -260,40 +299,7 @@ static bool q_compare(const a64gen_case *c, char *msg, size_t len)
                  (void *)q.slot);
         return false;
     }
-    for (unsigned i = 0; i < WIN_SIZE; i++) {
-        /* the device page lives in the shadow; with q.split the RAM pages
-         * around it are the real memory mmioemu's ram_* callbacks used */
-        bool ram = q.split && (i < PAGE || i >= 2 * PAGE);
-        uint8_t emu = ram ? q.win[i] : q.shadow[i];
-        if (q.native[i] != emu) {
-            snprintf(msg, len, "%s at %llx: cpu %02x mmioemu %02x", ram ? "RAM" : "device",
-                     (unsigned long long)(uintptr_t)(q.win + i), q.native[i], emu);
-            return false;
-        }
-    }
-    for (unsigned i = 0; i < 29; i++)
-        if (q_native.x[i] != q_trapped.x[i]) {
-            snprintf(msg, len, "x%u: cpu %016llx mmioemu %016llx", i,
-                     (unsigned long long)q_native.x[i], (unsigned long long)q_trapped.x[i]);
-            return false;
-        }
-    if (q_native.sp != q_trapped.sp || q_native.nzcv != q_trapped.nzcv) {
-        snprintf(msg, len, "sp/nzcv: cpu %llx/%llx mmioemu %llx/%llx",
-                 (unsigned long long)q_native.sp, (unsigned long long)q_native.nzcv,
-                 (unsigned long long)q_trapped.sp, (unsigned long long)q_trapped.nzcv);
-        return false;
-    }
-    for (unsigned i = 0; i < 32; i++)
-        if (memcmp(q_native.v[i], q_trapped.v[i], 16)) {
-            int n = snprintf(msg, len, "v%u: cpu ", i);
-            for (unsigned j = 16; j-- > 0;)
-                n += snprintf(msg + n, len - (size_t)n, "%02x", q_native.v[i][j]);
-            n += snprintf(msg + n, len - (size_t)n, " mmioemu ");
-            for (unsigned j = 16; j-- > 0;)
-                n += snprintf(msg + n, len - (size_t)n, "%02x", q_trapped.v[i][j]);
-            return false;
-        }
-    return true;
+    return q_diff(msg, len);
 }
 
 static bool q_setup(struct sigaction old[3], stack_t *old_ss, void **altstack)

@@ -204,69 +204,78 @@ static bool uc_normalise(a64gen_trace *t, const a64gen_case *c, uint64_t mlo, ui
 static a64gen_case uc_case; /* large: kept off the stack */
 static mmioemu_cpu uc_cpu;
 
-/* One case through both sides; on disagreement describe it in msg. */
-static bool uc_compare(uc_oracle *o, const a64gen_case *c, uint64_t pc, unsigned how, char *msg,
-                       size_t len)
+static uint8_t uc_shadow[WIN_SIZE]; /* mmioemu's RAM pages (UC_SPLIT) */
+
+/* mmioemu's side of one case: the same device, the fault as a trap would
+ * report it (FAR, and per `how` the IPA or the ISV=1 syndrome instead of the
+ * instruction bytes). */
+static mmioemu_status uc_emulate(const uc_oracle *o, const a64gen_case *c, uint64_t pc,
+                                 unsigned how, a64gen_dev *dev, uint64_t *far)
 {
-    static mmioemu_arm64_state want;
-    char ta[512], tb[512], rmsg[160];
-    memset(&want, 0, sizeof want);
-    uc_err e = uc_run(o, c, pc, &want);
-    if (e != UC_ERR_OK) {
-        snprintf(msg, len, "unicorn: %s", uc_strerror(e));
-        return false;
-    }
-    if (!uc_normalise(&o->side.trace, c, o->mmio_lo,
-                      o->mmio_hi)) { /* the generator's own model vs Unicorn */
-        a64gen_trace_str(&o->side.trace, ta, sizeof ta);
-        snprintf(msg, len, "harness: unicorn [%s] vs generator %s %u bytes at %llx", ta,
-                 c->store ? "store" : "load", c->bytes, (unsigned long long)c->addr);
-        return false;
-    }
-    static uint8_t shadow[WIN_SIZE];
-    static a64gen_dev dev;
-    memset(&dev, 0, sizeof dev);
-    dev.win = WIN;
-    dev.win_size = WIN_SIZE;
+    memset(dev, 0, sizeof *dev);
+    dev->win = WIN;
+    dev->win_size = WIN_SIZE;
     if (o->split) { /* RAM pages behind ram_read/ram_write, MMIO page behind mmio_* */
-        memcpy(shadow, uc_pattern, WIN_SIZE);
-        dev.mem = shadow;
-        dev.mmio_lo = o->mmio_lo;
-        dev.mmio_hi = o->mmio_hi;
+        memcpy(uc_shadow, uc_pattern, WIN_SIZE);
+        dev->mem = uc_shadow;
+        dev->mmio_lo = o->mmio_lo;
+        dev->mmio_hi = o->mmio_hi;
     }
     a64gen_cpu_from_case(c, pc, 1, &uc_cpu);
     uc_cpu.u.arm64.big_endian = o->big_endian;
-    uint8_t bytes[4] = {(uint8_t)c->word, (uint8_t)(c->word >> 8), (uint8_t)(c->word >> 16),
-                        (uint8_t)(c->word >> 24)};
-    /* FAR: the first operand byte Unicorn touched (its widened reads start
-     * below the operand: see uc_normalise) */
-    uint64_t far = o->side.first;
-    if (far < c->addr || far >= c->addr + c->bytes)
-        far = c->addr > o->mmio_lo ? c->addr : o->mmio_lo;
-    mmioemu_fault f = {.gla = far, .insn = bytes, .insn_len = 4, .flags = MMIOEMU_FAULT_GLA};
+    static uint8_t bytes[4];
+    for (unsigned i = 0; i < 4; i++)
+        bytes[i] = (uint8_t)(c->word >> (8 * i));
+    /* FAR: the first operand byte Unicorn touched in the device (its widened
+     * reads may start below the operand: see uc_normalise) */
+    *far = o->side.first;
+    if (*far < c->addr || *far >= c->addr + c->bytes)
+        *far = c->addr > o->mmio_lo ? c->addr : o->mmio_lo;
+    mmioemu_fault f = {.gla = *far, .insn = bytes, .insn_len = 4, .flags = MMIOEMU_FAULT_GLA};
     if (how & UC_ESR) { /* the ISV=1 fast path: the syndrome instead of the instruction */
-        if (!a64gen_esr(c, &f.syndrome)) {
-            snprintf(msg, len, "harness: no ISV=1 syndrome for this form");
-            return false;
-        }
+        if (!a64gen_esr(c, &f.syndrome))
+            return MMIOEMU_ERR_ARG;
         f.insn = NULL;
         f.insn_len = 0;
         f.flags |= MMIOEMU_FAULT_ESR;
     }
     mmioemu_policy pol = {.flags = MMIOEMU_POLICY_IDENTITY};
     if (how & UC_IPA) { /* physical addresses only from the GPA and translate() */
-        dev.pa_offset = 1ull << 40;
-        f.gpa = far + dev.pa_offset;
+        dev->pa_offset = 1ull << 40;
+        f.gpa = *far + dev->pa_offset;
         f.flags |= MMIOEMU_FAULT_GPA;
         pol.flags = 0;
     }
-    mmioemu_status st = mmioemu_emulate(&a64gen_dev_ops, &dev, &uc_cpu, &f, &pol, NULL);
+    return mmioemu_emulate(&a64gen_dev_ops, dev, &uc_cpu, &f, &pol, NULL);
+}
+
+/* One case through both sides; on disagreement describe it in msg. */
+static bool uc_compare(uc_oracle *o, const a64gen_case *c, uint64_t pc, unsigned how, char *msg,
+                       size_t len)
+{
+    static mmioemu_arm64_state want;
+    static a64gen_dev dev;
+    char ta[512], tb[512], rmsg[160];
+    uint64_t far;
+    memset(&want, 0, sizeof want);
+    uc_err e = uc_run(o, c, pc, &want);
+    if (e != UC_ERR_OK) {
+        snprintf(msg, len, "unicorn: %s", uc_strerror(e));
+        return false;
+    }
+    /* the generator's own model vs Unicorn, before anything else */
+    if (!uc_normalise(&o->side.trace, c, o->mmio_lo, o->mmio_hi)) {
+        a64gen_trace_str(&o->side.trace, ta, sizeof ta);
+        snprintf(msg, len, "harness: unicorn [%s] vs generator %s %u bytes at %llx", ta,
+                 c->store ? "store" : "load", c->bytes, (unsigned long long)c->addr);
+        return false;
+    }
+    mmioemu_status st = uc_emulate(o, c, pc, how, &dev, &far);
     if (st != MMIOEMU_OK) {
         snprintf(msg, len, "mmioemu: %s (fault gla %llx)", mmioemu_status_str(st),
                  (unsigned long long)far);
         return false;
     }
-    a64gen_trace_sort(&o->side.trace);
     a64gen_trace_sort(&dev.trace);
     if (!a64gen_trace_equal(&o->side.trace, &dev.trace)) {
         a64gen_trace_str(&o->side.trace, ta, sizeof ta);
@@ -275,9 +284,9 @@ static bool uc_compare(uc_oracle *o, const a64gen_case *c, uint64_t pc, unsigned
         return false;
     }
     for (unsigned i = 0; o->split && i < WIN_SIZE; i++)
-        if ((i < PAGE || i >= 2 * PAGE) && shadow[i] != uc_ram_after[i]) {
+        if ((i < PAGE || i >= 2 * PAGE) && uc_shadow[i] != uc_ram_after[i]) {
             snprintf(msg, len, "RAM at %llx: unicorn %02x mmioemu %02x",
-                     (unsigned long long)(WIN + i), uc_ram_after[i], shadow[i]);
+                     (unsigned long long)(WIN + i), uc_ram_after[i], uc_shadow[i]);
             return false;
         }
     if (!a64gen_regs_equal(&want, &uc_cpu.u.arm64, rmsg, sizeof rmsg)) {

@@ -249,99 +249,118 @@ static void pick_regs(a64gen_rng *r, const a64gen_cfg *cfg, a64gen_case *c)
     }
 }
 
-/* Encode the word for class c->cls and set the base/index registers so that
- * the access starts at the address the generator picked. */
+/* One encoder per addressing class: picks the access address (c->addr) and
+ * the offset the base register must be below it (*off), and returns the word
+ * without Rn/Rt. Field layouts: Arm ARM C4.1.66. */
+typedef uint32_t (*gen_enc)(a64gen_rng *r, const a64gen_cfg *cfg, a64gen_case *c, const gen_form *f,
+                            int64_t *off);
+
+static uint32_t enc_uimm(a64gen_rng *r, const a64gen_cfg *cfg, a64gen_case *c, const gen_form *f,
+                         int64_t *off)
+{
+    unsigned imm12 = rnd(r, 2) ? rnd(r, 4096) : rnd(r, 16);
+    *off = (int64_t)imm12 << log2u(c->elem);
+    c->addr = fix_sp(cfg, c->rn, pick_addr(r, cfg, c->bytes, 1), *off);
+    return (uint32_t)f->f1 << 30 | 7u << 27 | (uint32_t)f->f2 << 26 | 1u << 24 |
+           (uint32_t)f->f3 << 22 | imm12 << 10;
+}
+
+/* LDUR/STUR, post-index, LDTR/STTR, pre-index: bits 11:10 = 00/01/10/11 */
+static uint32_t enc_imm9(a64gen_rng *r, const a64gen_cfg *cfg, a64gen_case *c, const gen_form *f,
+                         int64_t *off)
+{
+    static const uint8_t type[] = {
+        [A64GEN_UNSCALED] = 0, [A64GEN_POST] = 1, [A64GEN_UNPRIV] = 2, [A64GEN_PRE] = 3};
+    int64_t imm9 = sext(a64gen_rand(r), 9);
+    *off = c->cls == A64GEN_POST ? 0 : imm9;
+    c->addr = fix_sp(cfg, c->rn, pick_addr(r, cfg, c->bytes, 1), *off);
+    return (uint32_t)f->f1 << 30 | 7u << 27 | (uint32_t)f->f2 << 26 | (uint32_t)f->f3 << 22 |
+           ((uint32_t)imm9 & 0x1ff) << 12 | (uint32_t)type[c->cls] << 10;
+}
+
+static uint32_t enc_regoff(a64gen_rng *r, const a64gen_cfg *cfg, a64gen_case *c, const gen_form *f,
+                           int64_t *off)
+{
+    static const uint8_t opts[] = {2, 3, 6, 7}; /* UXTW, LSL, SXTW, SXTX */
+    unsigned opt = opts[rnd(r, 4)], s = rnd(r, 2), rm;
+    do
+        rm = rnd(r, 32);
+    while (rm == c->rn || avoided(cfg, rm));
+    uint64_t ioff, idx = pick_index(r, opt, s ? log2u(c->elem) : 0, rm, &ioff);
+    *off = (int64_t)ioff;
+    c->addr = fix_sp(cfg, c->rn, pick_addr(r, cfg, c->bytes, 1), *off);
+    c->rm = (uint8_t)rm;
+    if (rm != 31)
+        c->x[rm] = idx;
+    return (uint32_t)f->f1 << 30 | 7u << 27 | (uint32_t)f->f2 << 26 | (uint32_t)f->f3 << 22 |
+           1u << 21 | rm << 16 | opt << 13 | s << 12 | 2u << 10;
+}
+
+/* PC-relative: imm19 words from the instruction; no base register */
+static uint32_t enc_literal(a64gen_rng *r, const a64gen_cfg *cfg, a64gen_case *c, const gen_form *f,
+                            int64_t *off)
+{
+    c->addr = pick_addr(r, cfg, c->bytes, 4);
+    *off = 0;
+    int64_t imm19 = (int64_t)(c->addr - cfg->pc) / 4;
+    return (uint32_t)f->f1 << 30 | 3u << 27 | (uint32_t)f->f2 << 26 |
+           ((uint32_t)imm19 & 0x7ffff) << 5;
+}
+
+static uint32_t enc_pair(a64gen_rng *r, const a64gen_cfg *cfg, a64gen_case *c, const gen_form *f,
+                         int64_t *off)
+{
+    static const uint8_t type[] = {
+        [A64GEN_PAIR_NT] = 0, [A64GEN_PAIR_POST] = 1, [A64GEN_PAIR_OFF] = 2, [A64GEN_PAIR_PRE] = 3};
+    int64_t imm7 = sext(a64gen_rand(r), 7);
+    *off = c->cls == A64GEN_PAIR_POST ? 0 : imm7 * c->elem;
+    c->addr = fix_sp(cfg, c->rn, pick_addr(r, cfg, c->bytes, 1), *off);
+    return (uint32_t)f->f1 << 30 | 5u << 27 | (uint32_t)f->f2 << 26 | (uint32_t)type[c->cls] << 23 |
+           (uint32_t)f->f3 << 22 | ((uint32_t)imm7 & 0x7f) << 15 | (uint32_t)c->rt2 << 10;
+}
+
+/* LDAR/STLR/LDLAR/STLLR and LDAPR: [Xn] only; naturally aligned, since
+ * acquire/release accesses fault otherwise (no FEAT_LSE2 assumed) */
+static uint32_t enc_ordered(a64gen_rng *r, const a64gen_cfg *cfg, a64gen_case *c, const gen_form *f,
+                            int64_t *off)
+{
+    *off = 0;
+    c->addr = fix_sp(cfg, c->rn, pick_addr(r, cfg, c->bytes, c->elem), 0);
+    if (c->cls == A64GEN_LDAPR)
+        return (uint32_t)f->f1 << 30 | 0x38bfc000u;
+    return (uint32_t)f->f1 << 30 | 0x089f7c00u | (uint32_t)f->f2 << 22 | (uint32_t)f->f3 << 15;
+}
+
+/* LDAPUR/LDAPURS/STLUR: imm9, aligned like the other acquire/release forms */
+static uint32_t enc_rcpc2(a64gen_rng *r, const a64gen_cfg *cfg, a64gen_case *c, const gen_form *f,
+                          int64_t *off)
+{
+    int64_t imm9 = sext(a64gen_rand(r), 9);
+    if (c->rn == 31) /* keep the access aligned while SP stays 16-byte aligned */
+        imm9 &= ~(int64_t)(c->elem - 1);
+    *off = imm9;
+    c->addr = fix_sp(cfg, c->rn, pick_addr(r, cfg, c->bytes, c->elem), *off);
+    return (uint32_t)f->f1 << 30 | 0x19000000u | (uint32_t)f->f2 << 22 |
+           ((uint32_t)imm9 & 0x1ff) << 12;
+}
+
+static const gen_enc encoders[A64GEN_CLASS_COUNT] = {
+    [A64GEN_UIMM] = enc_uimm,       [A64GEN_UNSCALED] = enc_imm9, [A64GEN_POST] = enc_imm9,
+    [A64GEN_PRE] = enc_imm9,        [A64GEN_UNPRIV] = enc_imm9,   [A64GEN_REGOFF] = enc_regoff,
+    [A64GEN_LITERAL] = enc_literal, [A64GEN_PAIR_OFF] = enc_pair, [A64GEN_PAIR_PRE] = enc_pair,
+    [A64GEN_PAIR_POST] = enc_pair,  [A64GEN_PAIR_NT] = enc_pair,  [A64GEN_ORDERED] = enc_ordered,
+    [A64GEN_LDAPR] = enc_ordered,   [A64GEN_RCPC2] = enc_rcpc2,
+};
+
+/* Encode the word and aim the base register at the chosen address. */
 static uint32_t build(a64gen_rng *r, const a64gen_cfg *cfg, a64gen_case *c, const gen_form *f)
 {
-    unsigned scale = log2u(c->elem), rn = c->rn, rt = c->rt;
-    uint32_t w;
     int64_t off = 0;
-    uint64_t a;
-    switch (c->cls) {
-    case A64GEN_UIMM: {
-        unsigned imm12 = rnd(r, 2) ? rnd(r, 4096) : rnd(r, 16);
-        off = (int64_t)imm12 << scale;
-        a = fix_sp(cfg, rn, pick_addr(r, cfg, c->bytes, 1), off);
-        w = (uint32_t)f->f1 << 30 | 7u << 27 | (uint32_t)f->f2 << 26 | 1u << 24 |
-            (uint32_t)f->f3 << 22 | imm12 << 10;
-        break;
-    }
-    case A64GEN_UNSCALED:
-    case A64GEN_POST:
-    case A64GEN_PRE:
-    case A64GEN_UNPRIV: {
-        static const uint8_t type[] = {
-            [A64GEN_UNSCALED] = 0, [A64GEN_POST] = 1, [A64GEN_UNPRIV] = 2, [A64GEN_PRE] = 3};
-        int64_t imm9 = sext(a64gen_rand(r), 9);
-        off = c->cls == A64GEN_POST ? 0 : imm9;
-        a = fix_sp(cfg, rn, pick_addr(r, cfg, c->bytes, 1), off);
-        w = (uint32_t)f->f1 << 30 | 7u << 27 | (uint32_t)f->f2 << 26 | (uint32_t)f->f3 << 22 |
-            ((uint32_t)imm9 & 0x1ff) << 12 | (uint32_t)type[c->cls] << 10;
-        break;
-    }
-    case A64GEN_REGOFF: {
-        static const uint8_t opts[] = {2, 3, 6, 7}; /* UXTW, LSL, SXTW, SXTX */
-        unsigned opt = opts[rnd(r, 4)], s = rnd(r, 2), rm;
-        do
-            rm = rnd(r, 32);
-        while (rm == rn || avoided(cfg, rm));
-        uint64_t ioff;
-        uint64_t idx = pick_index(r, opt, s ? scale : 0, rm, &ioff);
-        off = (int64_t)ioff;
-        a = fix_sp(cfg, rn, pick_addr(r, cfg, c->bytes, 1), off);
-        c->rm = (uint8_t)rm;
-        if (rm != 31)
-            c->x[rm] = idx;
-        w = (uint32_t)f->f1 << 30 | 7u << 27 | (uint32_t)f->f2 << 26 | (uint32_t)f->f3 << 22 |
-            1u << 21 | rm << 16 | opt << 13 | s << 12 | 2u << 10;
-        break;
-    }
-    case A64GEN_LITERAL: {
-        a = pick_addr(r, cfg, c->bytes, 4);
-        int64_t imm19 = (int64_t)(a - cfg->pc) / 4;
-        w = (uint32_t)f->f1 << 30 | 3u << 27 | (uint32_t)f->f2 << 26 |
-            ((uint32_t)imm19 & 0x7ffff) << 5 | rt;
-        c->addr = a;
-        return w;
-    }
-    case A64GEN_PAIR_OFF:
-    case A64GEN_PAIR_PRE:
-    case A64GEN_PAIR_POST:
-    case A64GEN_PAIR_NT: {
-        static const uint8_t type[] = {[A64GEN_PAIR_NT] = 0,
-                                       [A64GEN_PAIR_POST] = 1,
-                                       [A64GEN_PAIR_OFF] = 2,
-                                       [A64GEN_PAIR_PRE] = 3};
-        int64_t imm7 = sext(a64gen_rand(r), 7);
-        off = c->cls == A64GEN_PAIR_POST ? 0 : imm7 * c->elem;
-        a = fix_sp(cfg, rn, pick_addr(r, cfg, c->bytes, 1), off);
-        w = (uint32_t)f->f1 << 30 | 5u << 27 | (uint32_t)f->f2 << 26 |
-            (uint32_t)type[c->cls] << 23 | (uint32_t)f->f3 << 22 | ((uint32_t)imm7 & 0x7f) << 15 |
-            (uint32_t)c->rt2 << 10;
-        break;
-    }
-    case A64GEN_ORDERED: /* acquire/release need natural alignment (no FEAT_LSE2 assumed) */
-        a = fix_sp(cfg, rn, pick_addr(r, cfg, c->bytes, c->elem), 0);
-        w = (uint32_t)f->f1 << 30 | 0x089f7c00u | (uint32_t)f->f2 << 22 | (uint32_t)f->f3 << 15;
-        break;
-    case A64GEN_LDAPR:
-        a = fix_sp(cfg, rn, pick_addr(r, cfg, c->bytes, c->elem), 0);
-        w = (uint32_t)f->f1 << 30 | 0x38bfc000u;
-        break;
-    default: { /* A64GEN_RCPC2 */
-        int64_t imm9 = sext(a64gen_rand(r), 9);
-        if (rn == 31) /* keep the access aligned while SP stays 16-byte aligned */
-            imm9 &= ~(int64_t)(c->elem - 1);
-        off = imm9;
-        a = fix_sp(cfg, rn, pick_addr(r, cfg, c->bytes, c->elem), off);
-        w = (uint32_t)f->f1 << 30 | 0x19000000u | (uint32_t)f->f2 << 22 |
-            ((uint32_t)imm9 & 0x1ff) << 12;
-        break;
-    }
-    }
-    c->x[rn] = a - (uint64_t)off; /* index 31 is SP */
-    c->addr = a;
-    return w | rn << 5 | rt;
+    uint32_t w = encoders[c->cls](r, cfg, c, f, &off);
+    if (c->cls == A64GEN_LITERAL)
+        return w | c->rt;
+    c->x[c->rn] = c->addr - (uint64_t)off; /* index 31 is SP */
+    return w | (uint32_t)c->rn << 5 | c->rt;
 }
 
 /* sign / wide / acqrel from the form's encoding fields (C6.2 per form). */
