@@ -95,3 +95,18 @@ mmioemu_status x86_linear(const mmioemu_cpu *cpu, unsigned seg, uint64_t off, un
     *la = (s->base + off) & 0xffffffffull;
     return MMIOEMU_OK;
 }
+
+mmioemu_status x86_check_ac(const mmioemu_cpu *cpu, uint64_t la, unsigned size,
+                            mmioemu_result *res)
+{
+    const mmioemu_x86_state *x = &cpu->u.x86;
+    /* SDM Vol. 3A 6.15 (#AC): CPL 3, CR0.AM and RFLAGS.AC set, and a word,
+     * doubleword or quadword operand not aligned to its size. */
+    if (x->cpl != 3 || !(x->cr0 & (1u << 18)) || !(x->rflags & MMIOEMU_FLAG_AC))
+        return MMIOEMU_OK;
+    if ((size == 2 || size == 4 || size == 8) && (la & (size - 1))) {
+        x86_raise(res, X86_VEC_AC, 0);
+        return MMIOEMU_ERR_EXCEPTION;
+    }
+    return MMIOEMU_OK;
+}

@@ -46,6 +46,11 @@ uint64_t x86_effective(const mmioemu_insn *insn, const mmioemu_cpu *cpu, int64_t
 mmioemu_status x86_linear(const mmioemu_cpu *cpu, unsigned seg, uint64_t off, unsigned addr_size,
                           unsigned size, bool write, uint64_t *la, mmioemu_result *res);
 
+/* #AC(0) for a misaligned 2/4/8-byte access at CPL 3 with CR0.AM and
+ * RFLAGS.AC set (only reachable with MMIOEMU_POLICY_ALLOW_USER). */
+mmioemu_status x86_check_ac(const mmioemu_cpu *cpu, uint64_t la, unsigned size,
+                            mmioemu_result *res);
+
 /* x86_alu.c */
 /* dst OP src at `size` bytes; updates the status flags in *rflags exactly as
  * the SDM defines them (undefined ones: docs/flags.md). Returns the result. */

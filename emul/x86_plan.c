@@ -106,6 +106,11 @@ x86_operands(const mmioemu_insn *insn, const mmioemu_cpu *cpu, plan_operand *op,
                                                size == 16)) &&
         (op[0].la & (size - 1)))
         return raise_gp(res);
+    if (mem != MEM_NONE && !is_vec(insn->reg)) {
+        s = x86_check_ac(cpu, op[0].la, size, res);
+        if (s != MMIOEMU_OK)
+            return s;
+    }
     op[0].size = size;
     op[0].acc_flags = w ? MMIOEMU_ACC_WRITE : 0;
     op[0].rmw = w && mem == MEM_RW;

@@ -58,6 +58,8 @@ string_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu
     if (uses_src(k)) {
         s = x86_linear(cpu, insn->mem.seg, areg(cpu, insn, MMIOEMU_REG_RSI), asize(insn),
                        insn->size, false, &op[n].la, res);
+        if (s == MMIOEMU_OK)
+            s = x86_check_ac(cpu, op[n].la, insn->size, res);
         if (s != MMIOEMU_OK)
             return s;
         op[n].size = insn->size, op[n].acc_flags = 0, op[n].rmw = false, n++;
@@ -67,6 +69,8 @@ string_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu
         bool w = k == MMIOEMU_KIND_MOVS || k == MMIOEMU_KIND_STOS;
         s = x86_linear(cpu, MMIOEMU_SEG_ES, areg(cpu, insn, MMIOEMU_REG_RDI), asize(insn),
                        insn->size, w, &op[n].la, res);
+        if (s == MMIOEMU_OK)
+            s = x86_check_ac(cpu, op[n].la, insn->size, res);
         if (s != MMIOEMU_OK)
             return s;
         op[n].size = insn->size, op[n].rmw = false;

@@ -430,3 +430,22 @@ Test(x86_emul_lock, mode_mismatch_and_null_arguments_are_arg)
     l.count = 0;
     cr_assert_eq(mmioemu_execute(&OPS, &E, &I, &l, &C, NULL, NULL), MMIOEMU_ERR_ARG);
 }
+
+Test(x86_emul_lock, misaligned_access_at_cpl3_with_am_and_ac_is_ac0)
+{
+    fx(MMIOEMU_X86_64);
+    P.flags |= MMIOEMU_POLICY_ALLOW_USER;
+    X.cpl = 3;
+    X.cr0 = 1u << 18;                   /* CR0.AM */
+    X.rflags |= MMIOEMU_FLAG_AC;        /* SDM Vol. 3A 6.15: #AC(0) */
+    RBX = M + 2;
+    x86emu_insn(&I, MMIOEMU_X86_64, MMIOEMU_KIND_READ, 4, MMIOEMU_REG_RAX, MMIOEMU_REG_RBX, 0, 2);
+    cr_assert_eq(run(), MMIOEMU_ERR_EXCEPTION);
+    cr_assert_eq(R.vector, 17);
+    cr_assert_eq(E.nlog, 0);
+    RBX = M + 4; /* aligned: fine */
+    cr_assert_eq(run(), MMIOEMU_OK);
+    X.cpl = 0; /* only CPL 3 checks alignment */
+    RBX = M + 2;
+    cr_assert_eq(run(), MMIOEMU_OK);
+}
