@@ -826,3 +826,24 @@ Test(x86_decode, movsxd_r16_reads_two_bytes_on_the_cpu)
     cr_skip_test("not an x86-64 host: no CPU to ask");
 #endif
 }
+
+Test(x86_decode, maskmov_writes_ds_rdi_and_cmpxchg16b_needs_alignment)
+{
+    {
+        DEC(M64, "66 0f f7 c1"); /* MASKMOVDQU xmm0, xmm1: byte-masked store to DS:[rDI] */
+        OK_LEN(4);
+        cr_assert_eq(in.kind, MMIOEMU_KIND_OTHER);
+        cr_assert_eq(in.size, 16);
+        MEM(MMIOEMU_REG_RDI, NONE, 0, 0, MMIOEMU_SEG_DS, 8);
+    }
+    {
+        DEC(M64, "48 0f c7 0f"); /* SDM CMPXCHG16B: #GP(0) unless m128 is 16-byte aligned */
+        OK_LEN(4);
+        cr_assert(in.flags & MMIOEMU_F_ALIGNED);
+    }
+    {
+        DEC(M64, "0f c7 0f"); /* CMPXCHG8B has no alignment rule */
+        OK_LEN(3);
+        cr_assert_not(in.flags & MMIOEMU_F_ALIGNED);
+    }
+}

@@ -177,7 +177,7 @@ static void report(const char *what, const zstats *s)
                 s->lenbad, s->memcmp, s->membad, s->knc, s->excl592, s->exclsxd);
     for (int k = 0; k < 8; k++)
         if (s->first[k][0])
-            cr_log_warn("%s: %s", what, s->first[k]);
+            fprintf(stderr, "[x86_decode_zydis]   %s: %s\n", what, s->first[k]);
 }
 
 static void random_run(mmioemu_mode mode, uint64_t seed)

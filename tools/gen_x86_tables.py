@@ -12,7 +12,8 @@ modrm  -  no ModRM | r any | m mod!=3 | x mod==3, optional /n (reg) and
        .n or .n-m (rm values allowed when mod==3)
 pfx    - any | np | 66 | f3 | f2, joined with '|'
 size   access size rule (see SIZES), imm (IMMS), kind (KINDS), op (OPS)
-reg    - | r (GPR ModRM.reg) | v (vector ModRM.reg) | a (accumulator)
+reg    - | r (GPR ModRM.reg) | v (vector ModRM.reg) | a (accumulator) |
+       di (register form that writes DS:[rDI], MASKMOVQ/MASKMOVDQU)
 ext    - | z | s | m | g (by destination width)
 flags  comma list of FLAGS, dst=<size>, w0/w1 (VEX.W/EVEX.W), or '-'
 """
@@ -33,7 +34,7 @@ KINDS = ["-", "read", "write", "wimm", "ldp", "stp", "movs", "stos", "lods", "cm
          "rmw", "aread", "cmp", "xchg", "cmpxchg", "cx8", "xadd", "bt", "m64b", "flush", "other"]
 OPS = ["add", "or", "adc", "sbb", "and", "sub", "xor", "cmp", "test", "inc", "dec", "not",
        "neg", "bt", "bts", "btr", "btc"]
-REGS = ["-", "r", "v", "a"]
+REGS = ["-", "r", "v", "a", "di"]  # di: register form with an implicit DS:[rDI] operand
 EXTS = ["-", "z", "s", "m", "g"]
 # name -> bit; order is ABI of the generated tables only
 # Bits 3-7 and 14 sit where the same mmioemu_insn.flags bits are (MMIOEMU_F_IMM,

@@ -236,7 +236,9 @@ x86_body(const int vexpath, mmioemu_mode mode, const uint8_t *code, size_t len, 
     out->length = (uint8_t)total;
     out->id = (uint16_t)fid;
     unsigned kind = f->kind;
-    if (!kind || (!mem && (ff & X86_FF_MODRM))) {
+    /* MASKMOVQ/MASKMOVDQU: a register form whose memory operand is DS:[rDI]. */
+    unsigned implicit = f->reg == X86_R_DI;
+    if (!kind || (!mem && (ff & X86_FF_MODRM) && !implicit)) {
         out->kind = MMIOEMU_KIND_NONE;
         out->flags = 0;
         return MMIOEMU_ERR_NO_MEMORY_OPERAND;
@@ -258,7 +260,7 @@ x86_body(const int vexpath, mmioemu_mode mode, const uint8_t *code, size_t len, 
     /* Address expression. */
     out->mem.addr_size = (uint8_t)asz;
     out->mem.index_ext = MMIOEMU_IDX_LSL;
-    if (ff & X86_FF_MODRM) {
+    if ((ff & X86_FF_MODRM) && !implicit) {
         int64_t disp =
             (int64_t)((x86_le4(code, dpos, dlen, last) ^ x86_sbit[dlen]) - x86_sbit[dlen]);
         if (evex) {
@@ -286,10 +288,11 @@ x86_body(const int vexpath, mmioemu_mode mode, const uint8_t *code, size_t len, 
     } else {
         /* String forms: [seg:rSI] source, ES:[rDI] destination (SDM Vol. 1 7.3.9). */
         unsigned dsti = kind == MMIOEMU_KIND_STOS || kind == MMIOEMU_KIND_SCAS ||
-                        (kind == MMIOEMU_KIND_OTHER && (b & 0xfe) == 0x6c);
+                        (kind == MMIOEMU_KIND_OTHER && map == X86_MAP_1B && (b & 0xfe) == 0x6c);
         out->mem.disp = 0;
         out->mem.base = map == X86_MAP_1B && b == 0xd7 ? MMIOEMU_REG_RBX
-                                                       : (dsti ? MMIOEMU_REG_RDI : MMIOEMU_REG_RSI);
+                        : (dsti || implicit)           ? MMIOEMU_REG_RDI
+                                                       : MMIOEMU_REG_RSI;
         out->mem.index = MMIOEMU_REG_NONE;
         out->mem.shift = 0;
         if (dsti) {

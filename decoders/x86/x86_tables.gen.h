@@ -48,6 +48,7 @@ enum { /* reg rules */
     X86_R_R = 1,
     X86_R_V = 2,
     X86_R_A = 3,
+    X86_R_DI = 4,
 };
 enum { /* form flags */
     X86_FF_MODRM = 1u << 0,
@@ -134,14 +135,14 @@ typedef struct x86_group {
     uint8_t s_mode, s_w, s_pfx, s_mod, s_reg, pad;
 } x86_group;
 
-#define X86_FORM_COUNT 997
+#define X86_FORM_COUNT 1001
 #define X86_FORM_3DNOW 251 /* 0F 0F: resolved by its imm8 in map 3dn */
 
 extern const uint16_t x86_maps[X86_MAP_COUNT][256];
-extern const x86_group x86_groups[717];
-extern const uint16_t x86_group_forms[4139];
+extern const x86_group x86_groups[719];
+extern const uint16_t x86_group_forms[4219];
 extern const x86_form x86_forms[X86_FORM_COUNT];
 extern const char x86_mnem_text[];
-extern const uint16_t x86_mnem_offs[713];
+extern const uint16_t x86_mnem_offs[717];
 
 #endif
