@@ -347,7 +347,8 @@ mmioemu_status x86_execute(const plan_ctx *pc, const mmioemu_insn *insn,
 {
     if (x86_is_string(insn))
         return string_execute(pc, insn, plan, cpu, res);
-    if (!plan)
+    /* A data kind with no pieces is not a plan of this instruction. */
+    if (!plan || (plan->count == 0 && insn->kind != MMIOEMU_KIND_FLUSH))
         return MMIOEMU_ERR_ARG;
     if (!x86_kind_supported(insn) || !handlers[insn->kind])
         return MMIOEMU_ERR_UNSUPPORTED;
