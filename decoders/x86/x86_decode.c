@@ -65,8 +65,6 @@ static inline int x86_rare_invalid(uint32_t ff, unsigned modrm, unsigned rex, un
         if ((ff & X86_FF_CR) ? !((0x11du >> r) & 1) : r > 7)
             return 1;
     }
-    if ((ff & X86_FF_KR) && *mod == 3 && (rex & 1))
-        return 1; /* k8-k15 do not exist */
     if ((ff & X86_FF_VSIB) && (*mod == 3 || (modrm & 7) != 4 || asz == 2))
         return 1; /* VSIB needs a SIB byte (SDM 2.3.12) */
     return 0;

@@ -111,8 +111,10 @@ static inline int x86_vex_invalid(uint32_t ff, const x86_vex_state *v, unsigned 
         return 1;
     if ((ff & X86_FF_L1) && v->vl == 16)
         return 1;
-    if ((ff & X86_FF_KR) && ((v->rex & 4) || (vvvv & 8)))
-        return 1; /* only k0-k7 exist */
+    /* Only k0-k7 exist: a k register in ModRM.reg needs R (and EVEX.R') clear;
+     * the VEX mask-logic forms also take one in vvvv. ModRM.rm ignores B. */
+    if ((ff & X86_FF_KR) && ((v->rex & 4) || (v->evex ? v->rr : (vvvv & 8))))
+        return 1;
     if (v->evex) {
         if ((ff & X86_FF_NOMASK) && v->aaa)
             return 1;
