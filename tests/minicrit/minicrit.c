@@ -77,6 +77,45 @@ void mc_str_fail_(int fatal, const char *file, int line, const char *expr, const
         mc_leave(MC_FAIL);
 }
 
+void mc_cmp_fail_(int fatal, const char *file, int line, const char *expr, const char *a,
+                  const char *b, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "[----] %s:%d: Assertion Failed\n", file, line);
+    fprintf(stderr, "[----]   The expression %s is false: %s vs %s.\n", expr, a, b);
+    va_start(ap, fmt);
+    mc_vprint(fmt, ap);
+    va_end(ap);
+    mc_failed = 1;
+    if (fatal)
+        mc_leave(MC_FAIL);
+}
+
+void mc_val_i_(char *buf, long long v)
+{
+    snprintf(buf, 64, "%lld (0x%llx)", v, (unsigned long long)v);
+}
+
+void mc_val_u_(char *buf, unsigned long long v)
+{
+    snprintf(buf, 64, "%llu (0x%llx)", v, v);
+}
+
+void mc_val_d_(char *buf, long double v)
+{
+    snprintf(buf, 64, "%Lg", v);
+}
+
+void mc_val_p_(char *buf, const volatile void *p)
+{
+    snprintf(buf, 64, "%p", (const void *)p);
+}
+
+void mc_val_o_(char *buf, ...)
+{
+    snprintf(buf, 64, "?");
+}
+
 void mc_skip_(const char *file, int line, const char *fmt, ...)
 {
     va_list ap;
