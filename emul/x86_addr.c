@@ -65,13 +65,12 @@ static bool within_limit(const mmioemu_x86_seg *s, uint64_t off, unsigned size)
     return off > s->limit && last <= upper;
 }
 
-mmioemu_status x86_linear(const mmioemu_cpu *cpu, unsigned seg, uint64_t off, unsigned addr_size,
-                          unsigned size, bool write, uint64_t *la, mmioemu_result *res)
+mmioemu_status x86_linear(const mmioemu_cpu *cpu, unsigned seg, uint64_t off, unsigned size,
+                          bool write, uint64_t *la, mmioemu_result *res)
 {
     const mmioemu_x86_state *x = &cpu->u.x86;
     /* #SS(0) instead of #GP(0) for stack-segment references (SDM Vol. 3A 6.15). */
     unsigned vec = seg == MMIOEMU_SEG_SS ? X86_VEC_SS : X86_VEC_GP;
-    (void)addr_size;
     if (seg > MMIOEMU_SEG_GS)
         seg = MMIOEMU_SEG_DS;
     if (cpu->mode == MMIOEMU_X86_64) {

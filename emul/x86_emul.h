@@ -43,8 +43,8 @@ uint64_t x86_effective(const mmioemu_insn *insn, const mmioemu_cpu *cpu, int64_t
 /* Segment `seg`:`off` -> linear address of an access of `size` bytes, with
  * the CPU's own checks: segment type/limit outside 64-bit mode, canonical
  * form in 64-bit mode. EXCEPTION (details in res) when the CPU would fault. */
-mmioemu_status x86_linear(const mmioemu_cpu *cpu, unsigned seg, uint64_t off, unsigned addr_size,
-                          unsigned size, bool write, uint64_t *la, mmioemu_result *res);
+mmioemu_status x86_linear(const mmioemu_cpu *cpu, unsigned seg, uint64_t off, unsigned size,
+                          bool write, uint64_t *la, mmioemu_result *res);
 
 /* #AC(0) for a misaligned 2/4/8-byte access at CPL 3 with CR0.AM and
  * RFLAGS.AC set (only reachable with MMIOEMU_POLICY_ALLOW_USER). */

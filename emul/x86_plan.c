@@ -75,7 +75,7 @@ static mmioemu_status movdir64b_dst(const mmioemu_insn *insn, const mmioemu_cpu 
 {
     unsigned as = insn->mem.addr_size ? insn->mem.addr_size : 8;
     uint64_t off = cpu->u.x86.gpr[insn->reg & 15] & mm_mask(as);
-    mmioemu_status s = x86_linear(cpu, MMIOEMU_SEG_ES, off, as, 64, true, &op->la, res);
+    mmioemu_status s = x86_linear(cpu, MMIOEMU_SEG_ES, off, 64, true, &op->la, res);
     if (s != MMIOEMU_OK)
         return s;
     if (op->la & 63)
@@ -97,7 +97,7 @@ x86_operands(const mmioemu_insn *insn, const mmioemu_cpu *cpu, plan_operand *op,
     unsigned size = mem == MEM_NONE ? 1 : insn->size;
     bool w = mem == MEM_W || (mem == MEM_RW && insn->op != MMIOEMU_OP_BT);
     uint64_t off = x86_effective(insn, cpu, bt_displacement(insn, cpu));
-    mmioemu_status s = x86_linear(cpu, insn->mem.seg, off, insn->mem.addr_size, size, w,
+    mmioemu_status s = x86_linear(cpu, insn->mem.seg, off, size, w,
                                   &op[0].la, res);
     if (s != MMIOEMU_OK)
         return s;

@@ -56,7 +56,7 @@ string_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu
         return MMIOEMU_OK;
     }
     if (uses_src(k)) {
-        s = x86_linear(cpu, insn->mem.seg, areg(cpu, insn, MMIOEMU_REG_RSI), asize(insn),
+        s = x86_linear(cpu, insn->mem.seg, areg(cpu, insn, MMIOEMU_REG_RSI),
                        insn->size, false, &op[n].la, res);
         if (s == MMIOEMU_OK)
             s = x86_check_ac(cpu, op[n].la, insn->size, res);
@@ -67,7 +67,7 @@ string_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu
     if (uses_dst(k)) {
         /* SDM: the destination is always ES:rDI; no override applies. */
         bool w = k == MMIOEMU_KIND_MOVS || k == MMIOEMU_KIND_STOS;
-        s = x86_linear(cpu, MMIOEMU_SEG_ES, areg(cpu, insn, MMIOEMU_REG_RDI), asize(insn),
+        s = x86_linear(cpu, MMIOEMU_SEG_ES, areg(cpu, insn, MMIOEMU_REG_RDI),
                        insn->size, w, &op[n].la, res);
         if (s == MMIOEMU_OK)
             s = x86_check_ac(cpu, op[n].la, insn->size, res);

@@ -224,7 +224,7 @@ void x86emu_insn(mmioemu_insn *in, mmioemu_mode mode, unsigned kind, unsigned si
     in->mode = (uint8_t)mode;
     in->kind = (uint8_t)kind;
     in->size = (uint16_t)size;
-    in->dst_size = (uint8_t)(size > 8 ? size : size);
+    in->dst_size = (uint8_t)size;
     in->reg = (uint8_t)reg;
     in->reg2 = MMIOEMU_REG_NONE;
     in->op = MMIOEMU_OP_NONE;
