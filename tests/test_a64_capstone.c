@@ -251,6 +251,73 @@ Test(a64_capstone, adapter_decodes_stlr_as_a_release_store)
     cr_assert(in.flags & MMIOEMU_F_RELEASE);
 }
 
+static uint64_t le(const uint8_t *p, unsigned n)
+{
+    uint64_t v = 0;
+    while (n--)
+        v = v << 8 | p[n];
+    return v;
+}
+
+/* The .text section of an ELF64 little-endian file (System V gABI: section
+ * headers at e_shoff, names in section e_shstrndx), malloc'd; NULL if absent. */
+static uint8_t *elf_text(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    uint8_t *img = NULL, *text = NULL;
+    long n = 0;
+    if (!f)
+        return NULL;
+    if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) > 64 && !fseek(f, 0, SEEK_SET) &&
+        (img = malloc((size_t)n)) && fread(img, 1, (size_t)n, f) == (size_t)n &&
+        !memcmp(img, "\177ELF\2\1", 6)) {
+        uint64_t shoff = le(img + 0x28, 8), shent = le(img + 0x3a, 2), shnum = le(img + 0x3c, 2);
+        uint64_t strtab = shoff + le(img + 0x3e, 2) * shent;
+        for (uint64_t i = 0;
+             i < shnum && shoff + (i + 1) * shent <= (uint64_t)n && strtab + 0x40 <= (uint64_t)n;
+             i++) {
+            const uint8_t *sh = img + shoff + i * shent;
+            uint64_t name = le(img + strtab + 0x18, 8) + le(sh, 4);
+            uint64_t off = le(sh + 0x18, 8), sz = le(sh + 0x20, 8);
+            if (name + 6 <= (uint64_t)n && !memcmp(img + name, ".text", 6) &&
+                off + sz <= (uint64_t)n && (text = malloc(sz + 1))) {
+                memcpy(text, img + off, sz);
+                *size = sz;
+                break;
+            }
+        }
+    }
+    free(img);
+    fclose(f);
+    return text;
+}
+
+Test(a64_capstone, libc_text_load_store_words_agree_with_capstone)
+{
+    /* real code: every load/store-group word of the aarch64 cross libc */
+    const char *path = "/usr/aarch64-linux-gnu/lib/libc.so.6";
+    size_t size = 0;
+    uint8_t *text = elf_text(path, &size);
+    if (!text)
+        cr_skip_test("%s not readable (Debian package libc6-arm64-cross)", path);
+    cmp_stats st = {0};
+    char msg[200];
+    unsigned group = 0;
+    for (size_t i = 0; i + 4 <= size; i += 4) {
+        uint32_t w = (uint32_t)le(text + i, 4);
+        if ((w & 0x0a000000) != 0x08000000) /* op0 x1x0 at 28:25 */
+            continue;
+        group++;
+        if (!compare_word(w, &st, msg, sizeof msg) && ++st.bad <= 12)
+            cr_log_warn("%08x at .text+%zx: %s", w, i, msg);
+    }
+    free(text);
+    cr_log_info("%s: %u load/store-group words, %u compared field by field, %u disagree", path,
+                group, st.both_valid, st.bad);
+    cr_assert_gt(group, 10000, "too few load/store words: not an aarch64 libc?");
+    cr_assert_eq(st.bad, 0, "%u libc words disagree with Capstone", st.bad);
+}
+
 /* The memory operand's `access` as Capstone reports it, or -1 if invalid. */
 static int cs_mem_access(uint32_t w)
 {
