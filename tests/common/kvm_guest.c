@@ -293,6 +293,24 @@ static int enter(kvm_guest *g, int cpl, uint64_t fs, uint64_t gs, uint64_t rip)
     return ioctl(g->vcpu, KVM_SET_SREGS, &s);
 }
 
+/* 32/16-bit protected mode without paging (SDM Vol. 3A 9.9): CR0.PE only,
+ * linear == physical; every segment base as the case says, 4 GiB limits. */
+static int enter_legacy(kvm_guest *g, const kvmg_run *r)
+{
+    struct kvm_sregs s = g->sregs;
+    s.cr0 = 0x31;   /* NE ET PE */
+    s.cr4 = 0x600;  /* OSXMMEXCPT OSFXSR: SSE moves */
+    s.efer = 0;
+    s.cr3 = 0;
+    struct kvm_segment *sg[6] = {&s.es, &s.cs, &s.ss, &s.ds, &s.fs, &s.gs};
+    for (int i = 0; i < 6; i++) {
+        seg(sg[i], (uint16_t)(i == 1 ? 0x08 : 0x10), i == 1 ? 11 : 3, 0, 0);
+        sg[i]->base = r->seg_base[i] & 0xffffffffull;
+    }
+    s.cs.db = r->bits == 32;
+    return ioctl(g->vcpu, KVM_SET_SREGS, &s);
+}
+
 static void record(kvmg_run *r, struct kvm_run *run)
 {
     uint64_t a = run->mmio.phys_addr;
@@ -323,7 +341,8 @@ int kvm_guest_run(kvm_guest *g, kvmg_run *r)
     if (r->cpl == 3)
         for (uint64_t i = 0; i < X86GEN_WIN_SIZE; i++)
             g->mem[WINRAM + i] = x86gen_mmio_byte(X86GEN_WIN + i);
-    if (enter(g, r->cpl, r->fs_base, r->gs_base, X86GEN_CODE))
+    int legacy = r->bits == 32 || r->bits == 16;
+    if (legacy ? enter_legacy(g, r) : enter(g, r->cpl, r->fs_base, r->gs_base, X86GEN_CODE))
         return -1;
     struct kvm_regs regs;
     memset(&regs, 0, sizeof regs);
@@ -333,7 +352,7 @@ int kvm_guest_run(kvm_guest *g, kvmg_run *r)
     for (int i = 0; i < 16; i++)
         *gp[i] = r->gpr[i];
     regs.rsp = STACK_TOP;
-    regs.rip = X86GEN_CODE;
+    regs.rip = legacy ? r->ip : X86GEN_CODE;
     regs.rflags = (r->rflags & ~0x3000ull) | 0x3002; /* IOPL 3 for the OUT marker */
     if (ioctl(g->vcpu, KVM_SET_REGS, &regs))
         return -1;

@@ -34,6 +34,9 @@ typedef struct kvmg_run {
     int vec;                 /* load/save ZMM0..31 (XSAVE) */
     uint64_t gpr[16];        /* RSP is replaced by the harness stack */
     uint64_t rflags, fs_base, gs_base;
+    int bits;                /* 64 (long mode, default when 0), 32 or 16 (protected mode, no paging) */
+    uint64_t ip;             /* 32/16: EIP/IP; CS.base + ip must be X86GEN_CODE */
+    uint64_t seg_base[6];    /* 32/16: ES CS SS DS FS GS bases */
     uint8_t zmm[32][64];     /* in and out when vec */
     /* out */
     int result;              /* KVMG_* */

@@ -9,22 +9,28 @@
 void x86gen_cpu_init(const x86gen_case *c, int cpl, mmioemu_cpu *cpu)
 {
     memset(cpu, 0, sizeof *cpu);
-    cpu->mode = MMIOEMU_X86_64;
+    int legacy = c->bits == 32 || c->bits == 16;
+    cpu->mode = c->bits == 32 ? MMIOEMU_X86_32 : c->bits == 16 ? MMIOEMU_X86_16 : MMIOEMU_X86_64;
     mmioemu_x86_state *x = &cpu->u.x86;
     memcpy(x->gpr, c->gpr, sizeof x->gpr);
-    x->rip = X86GEN_CODE;
+    x->rip = legacy ? c->ip : X86GEN_CODE;
     x->rflags = c->rflags;
     for (int s = 0; s < 6; s++) {
         x->seg[s].limit = 0xffffffff;
         x->seg[s].attr = MMIOEMU_SEG_ATTR_P | MMIOEMU_SEG_ATTR_S | MMIOEMU_SEG_ATTR_G | 3u |
                          (unsigned)cpl << 5 | MMIOEMU_SEG_ATTR_DB;
+        if (legacy)
+            x->seg[s].base = c->seg_base[s];
     }
-    /* 64-bit code segment: type 11, L=1 D=0 (SDM Vol. 3A 5.2.1) */
+    /* code segment type 11; 64-bit: L=1 D=0; 32-bit: D=1; 16-bit: D=0 (SDM Vol. 3A 5.2.1) */
     x->seg[MMIOEMU_SEG_CS].attr = MMIOEMU_SEG_ATTR_P | MMIOEMU_SEG_ATTR_S | MMIOEMU_SEG_ATTR_G |
-                                  11u | (unsigned)cpl << 5 | (1u << 13);
-    x->seg[MMIOEMU_SEG_FS].base = c->fs_base;
-    x->seg[MMIOEMU_SEG_GS].base = c->gs_base;
-    x->cr0 = 0x80050033ull;
+                                  11u | (unsigned)cpl << 5 |
+                                  (legacy ? (c->bits == 32 ? MMIOEMU_SEG_ATTR_DB : 0) : 1u << 13);
+    if (!legacy) {
+        x->seg[MMIOEMU_SEG_FS].base = c->fs_base;
+        x->seg[MMIOEMU_SEG_GS].base = c->gs_base;
+    }
+    x->cr0 = legacy ? 0x31 : 0x80050033ull;
     x->cpl = (uint8_t)cpl;
     for (unsigned i = 0; i < 32; i++)
         for (unsigned j = 0; j < 64; j++)

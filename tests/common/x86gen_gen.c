@@ -553,6 +553,10 @@ static int build(x86gen_rng *r, unsigned fi, x86gen_case *c)
             c->gpr[e.reg] = v;
     }
     c->gpr[4] = 0;
+    c->bits = 64;
+    c->ip = X86GEN_CODE;
+    c->seg_base[4] = c->fs_base;
+    c->seg_base[5] = c->gs_base;
     if (f->enc == E_STR)
         c->flags |= X86GEN_C_STRING;
     if (locked)

@@ -26,6 +26,7 @@ enum {
     X86GEN_C_REQUIRED = 1u << 4, /* issue 4 lists the form: UNSUPPORTED is a failure */
     X86GEN_C_KVM_QUIRK = 1u << 5, /* KVM's emulator differs from the CPU: check at CPL 3 */
     X86GEN_C_GP = 1u << 6,       /* misaligned on purpose: the CPU raises #GP(0) */
+    X86GEN_C_LIMIT = 1u << 7,    /* 16/32-bit: operand ends past offset 0xffffffff: #GP(0), #SS(0) via SS */
 };
 
 /* Form groups, for tallies and for restricting a run. */
@@ -48,6 +49,10 @@ typedef struct x86gen_case {
     uint64_t target;        /* linear address of the first memory operand */
     uint8_t msize;          /* bytes per access (string: per element) */
     uint8_t no_access;      /* REP with rCX = 0: touches nothing */
+    uint8_t bits;           /* code size: 64, 32 or 16 */
+    uint8_t seg;            /* 16/32-bit: segment of the first memory operand (ES..GS) */
+    uint64_t ip;            /* initial RIP/EIP/IP (CS.base + ip = X86GEN_CODE) */
+    uint64_t seg_base[6];   /* ES CS SS DS FS GS bases (64-bit: FS/GS only) */
 } x86gen_case;
 
 /* Deterministic PRNG state (xorshift64*). */
@@ -62,6 +67,12 @@ uint64_t x86gen_next(x86gen_rng *r);
 int x86gen_case_make(x86gen_rng *r, int only_group, x86gen_case *c);
 /* Build a case from a fixed form row with random operands (for coverage). */
 int x86gen_case_form(x86gen_rng *r, unsigned form, x86gen_case *c);
+
+/* 32- or 16-bit protected-mode case (bits 32 or 16): random segment bases
+ * (every base counts outside 64-bit mode), 16-bit ModRM forms, 67/66 both
+ * ways, rSI/rDI/rCX at the address size. Integer forms and the SSE moves KVM
+ * emulates; no VEX/EVEX, MOVBE, MOVSXD (ARPL), CMPXCHG16B, MOVDIRI/64B. */
+int x86gen_case_make_legacy(x86gen_rng *r, unsigned bits, x86gen_case *c);
 
 unsigned x86gen_form_count(void);
 const char *x86gen_form_name(unsigned form);
