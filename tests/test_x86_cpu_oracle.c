@@ -280,6 +280,63 @@ Test(x86_cpu_oracle, generator_cases_decode_the_same_in_zydis)
     cr_assert_eq(bad, 0);
     cr_assert_gt(checked, 30000);
 }
+
+/* Same for the 32/16-bit generator: length, and segment base + offset
+ * (wrapped to the address size, then to 32 bits) equal to its target. */
+Test(x86_cpu_oracle, legacy_generator_cases_decode_the_same_in_zydis)
+{
+    static const ZydisRegister sr[6] = {ZYDIS_REGISTER_ES, ZYDIS_REGISTER_CS, ZYDIS_REGISTER_SS,
+                                        ZYDIS_REGISTER_DS, ZYDIS_REGISTER_FS, ZYDIS_REGISTER_GS};
+    unsigned bad = 0, checked = 0;
+    for (unsigned bits = 16; bits <= 32; bits += 16) {
+        ZydisDecoder d;
+        ZydisDecoderInit(&d, bits == 32 ? ZYDIS_MACHINE_MODE_LEGACY_32 : ZYDIS_MACHINE_MODE_LEGACY_16,
+                         bits == 32 ? ZYDIS_STACK_WIDTH_32 : ZYDIS_STACK_WIDTH_16);
+        x86gen_rng rng;
+        x86gen_seed(&rng, bits);
+        for (int i = 0; i < 20000; i++) {
+            x86gen_case c;
+            x86gen_case_make_legacy(&rng, bits, &c);
+            ZydisDecodedInstruction in;
+            ZydisDecodedOperand op[ZYDIS_MAX_OPERAND_COUNT];
+            char hex[64];
+            x86gen_hex(&c, hex, sizeof hex);
+            if (ZYAN_FAILED(ZydisDecoderDecodeFull(&d, c.bytes, c.len, &in, op)) || in.length != c.len) {
+                if (bad++ < 10)
+                    cr_log_warn("%u-bit: zydis disagrees on %s [%s]", bits, x86gen_form_name(c.form), hex);
+                continue;
+            }
+            if ((c.flags & X86GEN_C_STRING) || c.group == X86GEN_G_BT)
+                continue;
+            ZydisRegisterContext rc;
+            memset(&rc, 0, sizeof rc);
+            for (int k = 0; k < 8; k++) {
+                rc.values[ZydisRegisterEncode(ZYDIS_REGCLASS_GPR32, (ZyanU8)k)] = (uint32_t)c.gpr[k];
+                rc.values[ZydisRegisterEncode(ZYDIS_REGCLASS_GPR16, (ZyanU8)k)] = (uint16_t)c.gpr[k];
+            }
+            for (int k = 0; k < in.operand_count; k++) {
+                if (op[k].type != ZYDIS_OPERAND_TYPE_MEMORY || op[k].mem.type == ZYDIS_MEMOP_TYPE_AGEN)
+                    continue;
+                ZyanU64 a;
+                if (ZYAN_FAILED(ZydisCalcAbsoluteAddressEx(&in, &op[k], c.ip, &rc, &a)))
+                    break;
+                a &= in.address_width == 16 ? 0xffffull : 0xffffffffull;
+                for (int q = 0; q < 6; q++)
+                    if (op[k].mem.segment == sr[q])
+                        a = (a + c.seg_base[q]) & 0xffffffffull;
+                checked++;
+                if (a != c.target && bad++ < 10)
+                    cr_log_warn("%u-bit: address %llx vs generator %llx: %s [%s]", bits,
+                                (unsigned long long)a, (unsigned long long)c.target,
+                                x86gen_form_name(c.form), hex);
+                break;
+            }
+        }
+    }
+    cr_log_info("legacy generator vs Zydis: 40000 cases, %u addresses checked, %u differ", checked, bad);
+    cr_assert_eq(bad, 0);
+    cr_assert_gt(checked, 25000);
+}
 #endif
 
 #if !defined(__x86_64__) || !defined(__linux__)
