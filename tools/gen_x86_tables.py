@@ -15,7 +15,7 @@ size   access size rule (see SIZES), imm (IMMS), kind (KINDS), op (OPS)
 reg    - | r (GPR ModRM.reg) | v (vector ModRM.reg) | a (accumulator) |
        di (register form that writes DS:[rDI], MASKMOVQ/MASKMOVDQU)
 ext    - | z | s | m | g (by destination width)
-flags  comma list of FLAGS, dst=<size>, w0/w1 (VEX.W/EVEX.W), or '-'
+flags  comma list of FLAGS, dst=<size>, w0/w1 (VEX.W/EVEX.W), norip, or '-'
 """
 import os
 import sys
@@ -28,7 +28,7 @@ OUT_H = os.path.join(ROOT, "decoders", "x86", "x86_tables.gen.h")
 MAPS = ["1b", "0f", "38", "3a", "3dn", "v1", "v2", "v3", "e1", "e2", "e3", "e5", "e6",
         "x8", "x9", "xa"]
 SIZES = ["-", "b", "w", "d", "q", "t", "v", "z", "y", "dq", "qq", "o", "x", "xh", "xq",
-         "xo", "p", "s", "bnd", "cx", "env", "fs", "fx", "a", "dv", "vd", "xs", "ws"]
+         "xo", "p", "s", "bnd", "cx", "env", "fs", "fx", "a", "dv", "vd", "xs", "ws", "ddup"]
 IMMS = ["-", "ib", "iw", "iz", "iv", "iwb", "ap", "mo", "jb", "jz", "ibz", "ibb", "id"]
 KINDS = ["-", "read", "write", "wimm", "ldp", "stp", "movs", "stos", "lods", "cmps", "scas",
          "rmw", "aread", "cmp", "xchg", "cmpxchg", "cx8", "xadd", "bt", "m64b", "flush", "other"]
@@ -121,6 +121,7 @@ def parse_line(line, ln):
     fl = set()
     dst = "-"
     w = None
+    norip = False
     if flags != "-":
         for x in flags.split(","):
             if x.startswith("dst="):
@@ -129,6 +130,8 @@ def parse_line(line, ln):
                     die("bad dst %r" % dst, ln)
             elif x in ("w0", "w1"):
                 w = int(x[1])
+            elif x == "norip":
+                norip = True  # stored as rmmask bit 5 clear on a memory-only form
             elif x in FLAGS:
                 fl.add(x)
             else:
@@ -149,12 +152,14 @@ def parse_line(line, ln):
         r.map, r.op, r.m, r.pf, r.w, r.ln = mp, o, m, pf, w, ln
         r.size, r.imm, r.kind, r.aop, r.reg, r.ext = size, imm, kind, aop, reg, ext
         r.dst, r.flags, r.mnem, r.ref = dst, fl, mnem, ref.strip()
+        r.norip = norip
         rows.append(r)
     return rows
 
 
 def form_key(r):
     return (r.size, r.imm, r.kind, r.aop, r.reg, r.ext, r.dst, tuple(sorted(r.flags)), r.mnem,
+            getattr(r, "norip", False),
             tuple(sorted(r.m.rms)) if r.m.mod == "reg" else (), r.map[0])
 
 
@@ -283,12 +288,13 @@ def pick(rs, use_mode, mo, use_w, w, use_p, p, use_mod, isreg, use_reg, reg, for
 # decoder indexes sz[]/dsz[] with it: no switch on the rule at run time.
 SEL_OF = {"v": "osz", "z": "osz", "y": "osz", "vd": "osz", "p": "osz", "bnd": "osz",
           "cx": "osz", "env": "osz", "fs": "osz", "x": "vl", "xh": "vl", "xq": "vl",
-          "xo": "vl", "a": "asz", "ws": "w", "s": "mode"}
+          "xo": "vl", "a": "asz", "ws": "w", "s": "mode", "ddup": "vl"}
 SELS = ["osz", "vl", "asz", "w", "mode"]
 RULE_SIZES = {"v": (2, 4, 8), "z": (2, 4, 4), "y": (4, 4, 8), "vd": (2, 4, 4), "p": (4, 6, 10),
               "bnd": (4, 8, 16), "cx": (8, 8, 16), "env": (14, 28, 28), "fs": (94, 108, 108),
               "x": (16, 32, 64), "xh": (8, 16, 32), "xq": (4, 8, 16), "xo": (2, 4, 8),
-              "a": (2, 4, 8), "ws": (4, 8, 8), "s": (6, 6, 10)}
+              "a": (2, 4, 8), "ws": (4, 8, 8), "s": (6, 6, 10),
+              "ddup": (8, 32, 64)}  # (V)MOVDDUP: m64 at 128 bits, the full vector above
 FIXED = {"-": 0, "b": 1, "w": 2, "d": 4, "q": 8, "t": 10, "dq": 16, "qq": 32, "o": 64,
          "fx": 512, "xs": 0, "dv": 0}
 EXT_CODES = {"none": 0, "zero": 1, "sign": 2, "merge": 3}  # mmioemu_ext order
@@ -416,7 +422,9 @@ def emit(forms, mnems, maps, groups, gforms):
     for r in forms[1:]:
         fl = " | ".join("X86_FF_%s" % c_ident(x) for x in FLAGS if x in r.flags) or "0"
         op = 0xff if r.aop == "-" else 0xfe if r.aop == "grp" else OPS.index(r.aop)
-        rm = sum(1 << x for x in r.m.rms) if r.m.mod == "reg" else 0xff
+        # rmmask: allowed rm values of a register form; for a memory form with
+        # "norip", bit 5 clear = mod 00 rm 101 (RIP-relative) is #UD.
+        rm = sum(1 << x for x in r.m.rms) if r.m.mod == "reg" else (0xdf if r.norip else 0xff)
         sel, sz, dsz = form_sizes(r)
         c.append("    {%s, %d, {%d, %d, %d}, {%d, %d, %d}, %d, 0x%02x, X86_K_%s, 0x%02x, "
                  "X86_IMM_%s, X86_R_%s, 0x%02x}, /* %s, spec line %d */\n" %

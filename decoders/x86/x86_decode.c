@@ -192,8 +192,8 @@ x86_body(const int vexpath, mmioemu_mode mode, const uint8_t *code, size_t len, 
                         bb = MMIOEMU_REG_NONE;
                     }
                 } else if (rm == 5 && mod == 0) {
-                    if (is64 && (ff & X86_FF_MPX))
-                        return MMIOEMU_ERR_INVALID; /* MPX: RIP-relative is #UD */
+                    if (is64 && !(f->rmmask & 0x20))
+                        return MMIOEMU_ERR_INVALID; /* "norip" forms (MPX mib): #UD */
                     dlen = 4;
                     bb = is64 ? MMIOEMU_REG_RIP : MMIOEMU_REG_NONE;
                 }
@@ -266,6 +266,8 @@ x86_body(const int vexpath, mmioemu_mode mode, const uint8_t *code, size_t len, 
              * with a broadcast (FP16 maps 5/6 and np map-3 forms: 2 bytes). */
             unsigned elem = (map == X86_MAP_E5 || map == X86_MAP_E6 ||
                              (map == X86_MAP_E3 && psel == 0)) ? 2 : (vexw ? 8 : 4);
+            if (map == X86_MAP_E6 && ((b & 0xfe) == 0x56 || (b & 0xfe) == 0xd6))
+                elem = 4; /* complex FP16 (VF[C]MADDC/VF[C]MULC): one pair */
             if (vx->b)
                 size = elem; /* a broadcast reads one element */
             if (dlen == 1)
@@ -363,6 +365,7 @@ x86_decode_vex(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn 
     /* SDM 2.3.2: VEX/EVEX/XOP after 66, F2, F3, LOCK or REX is #UD. */
     if (r || (pf.p66 | pf.rep | pf.lock | pf.rex))
         return MMIOEMU_ERR_INVALID;
+    vx.vraw = vx.vvvv;
     if (!is64) {
         if (vx.evex && (vx.vvvv & 16))
             return MMIOEMU_ERR_INVALID; /* EVEX.V' = 0: no v16-v31 outside 64-bit mode */

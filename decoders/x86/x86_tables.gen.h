@@ -135,14 +135,14 @@ typedef struct x86_group {
     uint8_t s_mode, s_w, s_pfx, s_mod, s_reg, pad;
 } x86_group;
 
-#define X86_FORM_COUNT 1016
-#define X86_FORM_3DNOW 251 /* 0F 0F: resolved by its imm8 in map 3dn */
+#define X86_FORM_COUNT 1044
+#define X86_FORM_3DNOW 255 /* 0F 0F: resolved by its imm8 in map 3dn */
 
 extern const uint16_t x86_maps[X86_MAP_COUNT][256];
-extern const x86_group x86_groups[732];
-extern const uint16_t x86_group_forms[4359];
+extern const x86_group x86_groups[752];
+extern const uint16_t x86_group_forms[4559];
 extern const x86_form x86_forms[X86_FORM_COUNT];
 extern const char x86_mnem_text[];
-extern const uint16_t x86_mnem_offs[731];
+extern const uint16_t x86_mnem_offs[743];
 
 #endif

@@ -10,7 +10,8 @@
 
 /* Vector/EVEX prefix state, filled by x86_vex(). */
 typedef struct x86_vex_state {
-    uint8_t map, pp, w, vl, rex, rr, vvvv, evex, aaa, z, b, pad;
+    uint8_t map, pp, w, vl, rex, rr, vvvv, evex, aaa, z, b;
+    uint8_t vraw; /* vvvv as encoded (all bits even outside 64-bit mode): "must be 1111b" */
 } x86_vex_state;
 
 /* SDM Vol. 2A 2.3.5 (VEX) and 2.7.1 (EVEX): read the prefix bytes at code[*i]
@@ -102,7 +103,8 @@ static inline int x86_vex(unsigned esc, const uint8_t *code, size_t len, size_t 
  * EVEX checks that need ModRM.mod are in x86_evex_invalid(). */
 static inline int x86_vex_invalid(uint32_t ff, const x86_vex_state *v, unsigned is64)
 {
-    unsigned vvvv = is64 ? v->vvvv : v->vvvv & 7;
+    unsigned vvvv = v->vraw;
+    (void)is64;
     if (ff & X86_FF_VSIB)
         vvvv &= 15; /* EVEX.V' extends the VSIB index instead */
     if ((ff & X86_FF_NV) && vvvv)
@@ -113,7 +115,7 @@ static inline int x86_vex_invalid(uint32_t ff, const x86_vex_state *v, unsigned 
         return 1;
     /* Only k0-k7 exist: a k register in ModRM.reg needs R (and EVEX.R') clear;
      * the VEX mask-logic forms also take one in vvvv. ModRM.rm ignores B. */
-    if ((ff & X86_FF_KR) && ((v->rex & 4) || (v->evex ? v->rr : (vvvv & 8))))
+    if ((ff & X86_FF_KR) && ((v->rex & 4) || (v->evex ? v->rr : (v->vvvv & 8))))
         return 1;
     if (v->evex) {
         if ((ff & X86_FF_NOMASK) && v->aaa)
