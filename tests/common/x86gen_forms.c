@@ -129,3 +129,7 @@ const x86gen_form x86gen_form_table[] = {
      R | F_XMM | F_W1 | F_ALIGN | F_KVMCPU, 0, 7},
 };
 const unsigned x86gen_form_table_n = sizeof x86gen_form_table / sizeof x86gen_form_table[0];
+
+#undef G /* bench_emulate.c compiles the generator into one unit */
+#undef R
+#undef W
