@@ -68,7 +68,10 @@ mmioemu_status x86_plan_operands(const plan_ctx *pc, const mmioemu_insn *insn,
                                  mmioemu_result *res);
 
 /* x86_string.c */
-bool x86_is_string(const mmioemu_insn *insn);
+static inline bool x86_is_string(const mmioemu_insn *insn)
+{
+    return insn->kind >= MMIOEMU_KIND_MOVS && insn->kind <= MMIOEMU_KIND_SCAS;
+}
 /* Plan the next element of a string instruction (REP with rCX = 0: nothing). */
 mmioemu_status x86_string_plan(const plan_ctx *pc, const mmioemu_insn *insn,
                                const mmioemu_cpu *cpu, mmioemu_access_list *out,

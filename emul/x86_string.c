@@ -6,11 +6,6 @@
 
 #include "../lib/bytes.h"
 
-bool x86_is_string(const mmioemu_insn *insn)
-{
-    return insn->kind >= MMIOEMU_KIND_MOVS && insn->kind <= MMIOEMU_KIND_SCAS;
-}
-
 static bool is_rep(const mmioemu_insn *insn)
 {
     return (insn->flags & (MMIOEMU_F_REP | MMIOEMU_F_REPNE)) != 0;
