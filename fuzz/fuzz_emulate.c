@@ -1,8 +1,10 @@
 /* libFuzzer: mmioemu_emulate() on arbitrary instructions and register state
  * (x86 16/32/64, arm64), with callbacks that check the emulator's promises
  * (include/mmioemu/emulate.h):
- *  - every data access of a non-string instruction lies inside the pieces
- *    mmioemu_plan() returned for the same input, with a legal size;
+ *  - every data access of a non-string instruction lies inside the operand,
+ *    computed here independently from the descriptor's address expression
+ *    (insn.h: seg:[base + index<<shift + disp] wrapped to addr_size), and
+ *    inside the pieces mmioemu_plan() returned for the same input;
  *  - on any error the vCPU state is exactly as before (string instructions:
  *    the IP is not advanced);
  *  - on success the IP moved past the instruction (x86-64: RIP + length,
@@ -28,6 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 struct fctx {
     mmioemu_access_list plan; /* pieces to respect (count 0: no range check) */
+    bool has_range;           /* the operand [lo, lo + len) computed from the descriptor */
+    uint64_t lo, len;
     unsigned calls, fail_at;
     uint8_t ram_flip; /* addresses with this bit set are RAM, else MMIO */
 };
@@ -52,6 +56,8 @@ static int access(struct fctx *c, uint64_t addr, const void *buf, size_t n)
         }
         check(inside);
     }
+    if (c->has_range)
+        check(addr - c->lo < c->len && addr - c->lo + n <= c->len); /* modulo 2^64 */
     return ++c->calls == c->fail_at;
 }
 
@@ -145,6 +151,79 @@ static bool is_string(uint8_t kind)
            kind == MMIOEMU_KIND_CMPS || kind == MMIOEMU_KIND_SCAS;
 }
 
+/* x86 operand address from the descriptor alone (insn.h, SDM Vol. 2A 2.1.5 and
+ * Vol. 3A 3.4: linear = segment base + effective address, the effective
+ * address wrapped to the address size; in 64-bit mode only FS/GS have bases). */
+static uint64_t x86_operand(const mmioemu_insn *in, const mmioemu_cpu *cpu)
+{
+    const mmioemu_x86_state *x = &cpu->u.x86;
+    uint64_t ea = (uint64_t)in->mem.disp, mask, seg = 0;
+    if (in->mem.base == MMIOEMU_REG_RIP)
+        ea += x->rip + in->length;
+    else if (in->mem.base < 16)
+        ea += x->gpr[in->mem.base];
+    if (in->mem.index < 16)
+        ea += x->gpr[in->mem.index] << in->mem.shift;
+    mask = in->mem.addr_size >= 8 ? ~0ull : (1ull << (8 * in->mem.addr_size)) - 1;
+    ea &= mask;
+    if (in->mem.seg <= MMIOEMU_SEG_GS &&
+        (cpu->mode != MMIOEMU_X86_64 || in->mem.seg >= MMIOEMU_SEG_FS))
+        seg = x->seg[in->mem.seg].base;
+    return cpu->mode == MMIOEMU_X86_64 ? seg + ea : (uint32_t)(seg + ea);
+}
+
+/* arm64 operand address (insn.h; Arm ARM C6.2 load/store addressing). */
+static uint64_t a64_operand(const mmioemu_insn *in, const mmioemu_cpu *cpu)
+{
+    const mmioemu_arm64_state *a = &cpu->u.arm64;
+    uint64_t base, idx = 0;
+    if (in->mem.base == MMIOEMU_REG_RIP)
+        base = a->pc;
+    else if (in->mem.base == MMIOEMU_REG_SP)
+        base = a->sp;
+    else
+        base = in->mem.base <= 30 ? a->x[in->mem.base] : 0;
+    if (in->flags & MMIOEMU_F_WB_POST)
+        return base;
+    if (in->mem.index <= 30) {
+        idx = a->x[in->mem.index];
+        if (in->mem.index_ext == MMIOEMU_IDX_UXTW)
+            idx = (uint32_t)idx;
+        else if (in->mem.index_ext == MMIOEMU_IDX_SXTW)
+            idx = (uint64_t)(int64_t)(int32_t)idx;
+        idx <<= in->mem.shift;
+    }
+    return base + idx + (uint64_t)in->mem.disp;
+}
+
+/* The bytes a non-string instruction may touch, from its descriptor. */
+static void expected_range(struct fctx *c, const mmioemu_insn *in, const mmioemu_cpu *cpu)
+{
+    c->has_range = false;
+    switch (in->kind) {
+    case MMIOEMU_KIND_READ:
+    case MMIOEMU_KIND_WRITE:
+    case MMIOEMU_KIND_WRITE_IMM:
+    case MMIOEMU_KIND_ALU_RMW:
+    case MMIOEMU_KIND_ALU_READ:
+    case MMIOEMU_KIND_CMP:
+    case MMIOEMU_KIND_XCHG:
+    case MMIOEMU_KIND_CMPXCHG:
+    case MMIOEMU_KIND_CMPXCHG_WIDE:
+    case MMIOEMU_KIND_XADD: c->len = in->size; break;
+    case MMIOEMU_KIND_LOAD_PAIR:
+    case MMIOEMU_KIND_STORE_PAIR: c->len = 2u * in->size; break;
+    case MMIOEMU_KIND_BT: /* a register bit offset moves the address: not checked */
+        if (!(in->flags & MMIOEMU_F_IMM))
+            return;
+        c->len = in->size;
+        break;
+    default: /* strings, MOVDIR64B (two operands), FLUSH, OTHER */ return;
+    }
+    c->lo = in->mode == MMIOEMU_ARM64 ? a64_operand(in, cpu) : x86_operand(in, cpu);
+    c->has_range = c->len != 0;
+}
+
 static uint64_t ip_of(const mmioemu_cpu *c)
 {
     return c->mode == MMIOEMU_ARM64 ? c->u.arm64.pc : c->u.x86.rip;
@@ -190,9 +269,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fault.insn = code;
     fault.insn_len = (uint32_t)len;
 
-    /* The plan for the same input bounds every data access. */
+    /* The descriptor's operand and the plan for the same input bound every
+     * data access. */
     if (mmioemu_decode(MMIOEMU_BACKEND_NATIVE, mode, code, len, &in) == MMIOEMU_OK &&
         !is_string(in.kind)) {
+        expected_range(&c, &in, &cpu);
         s = mmioemu_plan(&ops, &c, &in, &cpu, &fault, &pol, &c.plan, &res);
         check(memcmp(&cpu, &before, sizeof(cpu)) == 0); /* plan is pure */
         if (s == MMIOEMU_OK)
