@@ -429,3 +429,56 @@ Test(x86_emul, rep_with_ecx_zero_under_67_still_clears_the_high_halves)
     cr_assert_eq(RDI, 0x20);
     cr_assert_eq(C.u.x86.rip, 2);
 }
+
+Test(x86_emul, rep_movs_checks_the_fault_only_against_the_first_element)
+{
+    fx(MMIOEMU_X86_64);
+    mmioemu_fault f = {0};
+    /* the trap reports the destination of the first element (a write) */
+    f.flags = MMIOEMU_FAULT_GLA | MMIOEMU_FAULT_DIR | MMIOEMU_FAULT_WRITE;
+    f.gla = M + 0xffc;
+    RSI = 0x9000, RDI = M + 0xffc, RCX = 4; /* elements 2..4 cross into the next page */
+    movs(4, MMIOEMU_F_REP);
+    cr_assert_eq(x86emu_run(&OPS, &E, &I, &C, &f, &P, &R), MMIOEMU_OK);
+    cr_assert_eq(R.iterations, 4);
+    cr_assert_eq(RDI, M + 0x100c);
+    f.gla = M + 0x2000; /* neither operand of the first element */
+    RSI = 0x9000, RDI = M + 0xffc, RCX = 4;
+    cr_assert_eq(x86emu_run(&OPS, &E, &I, &C, &f, &P, &R), MMIOEMU_ERR_ADDRESS_MISMATCH);
+    cr_assert_eq(RCX, 4);
+}
+
+Test(x86_emul, public_plan_of_a_string_instruction_is_its_next_element)
+{
+    fx(MMIOEMU_X86_64);
+    mmioemu_access_list l;
+    RSI = M + 0x10, RDI = 0x4000, RCX = 3;
+    movs(2, MMIOEMU_F_REP);
+    cr_assert_eq(mmioemu_plan(&OPS, &E, &I, &C, NULL, &P, &l, &R), MMIOEMU_OK);
+    cr_assert_eq(l.count, 2); /* source read, then destination write (ACC_SECOND) */
+    cr_assert_eq(l.a[0].la, M + 0x10);
+    cr_assert(l.a[0].flags & MMIOEMU_ACC_MMIO);
+    cr_assert_eq(l.a[1].la, 0x4000);
+    cr_assert(l.a[1].flags & MMIOEMU_ACC_WRITE);
+    cr_assert(l.a[1].flags & MMIOEMU_ACC_SECOND);
+    cr_assert_eq(mmioemu_execute(&OPS, &E, &I, &l, &C, &P, &R), MMIOEMU_OK);
+    cr_assert_eq(R.iterations, 3);
+    cr_assert_eq(RDI, 0x4006);
+}
+
+Test(x86_emul, string_destination_is_checked_against_es_in_32_bit_mode)
+{
+    fx(MMIOEMU_X86_32);
+    C.u.x86.seg[MMIOEMU_SEG_ES].limit = 0x1fff;
+    C.u.x86.seg[MMIOEMU_SEG_ES].base = M;
+    RSI = 0x100, RDI = 0x1ffe, RCX = 2;
+    movs(2, MMIOEMU_F_REP);
+    /* element 1 ends at 0x1fff: fine; element 2 at 0x2000 is past ES.limit: #GP(0)
+     * after one element, which stays done (SDM: REP state is kept on a fault) */
+    cr_assert_eq(run(), MMIOEMU_ERR_EXCEPTION);
+    cr_assert_eq(R.vector, 13);
+    cr_assert_eq(R.iterations, 1);
+    cr_assert_eq(RCX, 1);
+    cr_assert_eq(RDI, 0x2000);
+    cr_assert_eq(C.u.x86.rip, 0);
+}
