@@ -39,21 +39,13 @@ static int vmode_for(const x86gen_case *c)
     return x86cpu_vmode();
 }
 
-/* Does this host run the case? EVEX needs AVX-512, VEX needs AVX; FS
+/* Does this host run the case? The CPU must implement it (CPUID); FS
  * overrides need WRFSBASE in user mode (the runner swaps glibc's TLS base). */
 static int runnable(const x86gen_case *c)
 {
-    int vm = x86cpu_vmode();
     if (c->fs_base && !x86cpu_has_fsgsbase())
         return 0;
-    if (c->group == X86GEN_G_AVX)
-        for (unsigned i = 0; i < c->len; i++) {
-            if (c->bytes[i] == 0x62 && vm < 3)
-                return 0;
-            if ((c->bytes[i] == 0xc4 || c->bytes[i] == 0xc5) && vm < 2)
-                return 0;
-        }
-    return 1;
+    return x86cpu_has_insn(c);
 }
 
 static int compare(const x86gen_case *c, const x86cpu_trap *t, char *why, size_t n)

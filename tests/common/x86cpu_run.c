@@ -108,6 +108,36 @@ int x86cpu_vmode(void)
     return vmode_cached;
 }
 
+int x86cpu_has_insn(const x86gen_case *k)
+{
+    static int f1c = -1, f7b, f7c;
+    if (f1c < 0) { /* CPUID traps to the hypervisor in a VM: once */
+        unsigned a, b, c, d;
+        __cpuid(1, a, b, c, d);
+        f1c = (int)c;
+        __cpuid_count(7, 0, a, b, c, d);
+        f7b = (int)b, f7c = (int)c;
+    }
+    const char *n = x86gen_form_name(k->form);
+    if (!strncmp(n, "movbe", 5))
+        return (f1c >> 22) & 1;
+    if (!strncmp(n, "clflushopt", 10))
+        return (f7b >> 23) & 1;
+    if (!strncmp(n, "clwb", 4))
+        return (f7b >> 24) & 1;
+    if (!strncmp(n, "movdir64b", 9))
+        return (f7c >> 28) & 1;
+    if (!strncmp(n, "movdiri", 7))
+        return (f7c >> 27) & 1;
+    if (k->group == X86GEN_G_AVX) {
+        unsigned i = 0;
+        while (i < k->len && k->bytes[i] != 0x62 && k->bytes[i] != 0xc4 && k->bytes[i] != 0xc5)
+            i++; /* skip the legacy prefixes: the first VEX/EVEX escape */
+        return x86cpu_vmode() >= (i < k->len && k->bytes[i] == 0x62 ? 3 : 2);
+    }
+    return 1;
+}
+
 int x86cpu_open(char *why, size_t n)
 {
     unsigned a, b, c, d;
@@ -383,6 +413,11 @@ int x86cpu_open(char *why, size_t n)
 }
 void x86cpu_close(void) {}
 int x86cpu_vmode(void) { return 0; }
+int x86cpu_has_insn(const x86gen_case *c)
+{
+    (void)c;
+    return 0;
+}
 int x86cpu_run_native(const x86gen_case *c, x86cpu_regs *r, uint8_t *a)
 {
     (void)c, (void)r, (void)a;

@@ -36,6 +36,10 @@ int x86cpu_open(char *why, size_t n);
 void x86cpu_close(void);
 /* Best vector mode this CPU and OS support (see x86cpu_regs.vmode). */
 int x86cpu_vmode(void);
+/* Does this CPU (and OS: XCR0) implement the case's instruction? MOVBE,
+ * CLFLUSHOPT, CLWB, MOVDIRI, MOVDIR64B, AVX (VEX), AVX-512 (EVEX) are
+ * checked with CPUID; without them the CPU raises #UD and is no oracle. */
+int x86cpu_has_insn(const x86gen_case *c);
 /* Can user code use RDFSBASE/WRFSBASE (HWCAP2_FSGSBASE)? Needed to run FS
  * overrides: glibc's TLS lives at FS, so it is swapped around the
  * instruction and back at the entry of the signal handler. */
