@@ -117,12 +117,12 @@ x86_body(const int vexpath, mmioemu_mode mode, const uint8_t *code, size_t len, 
      * arithmetic; only groups that select on it insist on it. */
     unsigned have = i < len, modrm = have ? code[i] : 0, fid;
     const x86_group *g = &x86_groups[x86_maps[map][b]];
-    if ((g->s_mod | g->s_reg) && !have) {
+    if (g->modrm && !have) {
         need = i + 1;
         goto truncated;
     }
-    fid = x86_group_forms[g->base + is64 * g->s_mode + (vexw & 1) * g->s_w + psel * g->s_pfx +
-                          ((modrm >> 6) == 3) * g->s_mod + ((modrm >> 3) & 7) * g->s_reg];
+    unsigned key = X86_KEY(is64, vexw & 1, psel, (modrm >> 6) == 3, (modrm >> 3) & 7);
+    fid = x86_group_forms[g->base + x86_key_slot[g->pattern][key]];
     if (!fid)
         return MMIOEMU_ERR_INVALID;
     const x86_form *f = &x86_forms[fid];

@@ -127,14 +127,19 @@ typedef struct x86_form {
     uint8_t rmmask;  /* allowed ModRM.rm values when mod == 3 */
 } x86_form;
 
-/* Every opcode maps to a group (0: undefined). Dispatch on (64-bit mode, W,
- * mandatory prefix, mod==3, ModRM.reg): slot = base + sum(selector * stride);
- * a zero stride ignores the selector, so a one-form group has all zero. */
+/* Every opcode maps to a group (0: undefined). A group selects its form by
+ * some of (64-bit mode, W, mandatory prefix, mod==3, ModRM.reg), packed in
+ * X86_KEY(); slot = base + x86_key_slot[pattern][key], where the pattern
+ * says which selectors this group uses (a one-form group uses none). */
+#define X86_KEY(is64, w, pfx, isreg, reg) \
+    ((is64) << 7 | (w) << 6 | (pfx) << 4 | (isreg) << 3 | (reg))
 typedef struct x86_group {
     uint16_t base;
-    uint8_t s_mode, s_w, s_pfx, s_mod, s_reg, pad;
+    uint8_t pattern; /* row of x86_key_slot */
+    uint8_t modrm;   /* 1: the selection needs the ModRM byte */
 } x86_group;
 
+extern const uint8_t x86_key_slot[15][256];
 #define X86_FORM_COUNT 1044
 #define X86_FORM_3DNOW 255 /* 0F 0F: resolved by its imm8 in map 3dn */
 
