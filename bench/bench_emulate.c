@@ -244,17 +244,31 @@ int main(int argc, char **argv)
         printf("KVM exit round trip: not measured (%s)\n", why);
         return 0;
     }
-    double ex[9];
-    for (int r = 0; r < 9; r++)
-        ex[r] = kvm_guest_exit_ns(g, 2000);
-    qsort(ex, 9, sizeof ex[0], cmp_d);
-    double mm = kvm_guest_mmio_exit_ns(g, 2000);
+    /* Interleaved rounds: an emulate pass, a batch of ring-3 OUT exits, a
+     * batch of ring-0 MMIO exits; the ratio per round, then the median, so a
+     * shared machine's load hits both sides alike. */
+    double ex[15], mm[15], rio[15], rmm[15];
+    unsigned rounds = 15;
+    for (unsigned k = 0; k < rounds; k++) {
+        double t0 = now_ns();
+        pass();
+        double e1 = (now_ns() - t0) / n;
+        ex[k] = kvm_guest_exit_ns(g, 300);
+        mm[k] = kvm_guest_mmio_exit_ns(g, 300);
+        rio[k] = 100.0 * e1 / ex[k];
+        rmm[k] = 100.0 * e1 / mm[k];
+    }
     kvm_guest_close(g);
-    printf("KVM exit round trip (ring-3 OUT to a port, KVM_RUN->KVM_EXIT_IO->KVM_RUN): "
-           "%.0f ns (median of 9 x 2000)\n", ex[4]);
-    printf("KVM MMIO exit round trip (ring-0 load from a window with no memslot): %.0f ns\n", mm);
-    double cheap = mm > 0 && mm < ex[4] ? mm : ex[4];
-    printf("ratio: mmioemu_emulate / cheapest KVM exit measured = %.3f%% (best pass %.3f%%; "
-           "target <= 2%%)\n", 100.0 * emu / cheap, 100.0 * t[0] / cheap);
+    qsort(ex, rounds, sizeof ex[0], cmp_d);
+    qsort(mm, rounds, sizeof mm[0], cmp_d);
+    qsort(rio, rounds, sizeof rio[0], cmp_d);
+    qsort(rmm, rounds, sizeof rmm[0], cmp_d);
+    printf("KVM exit round trip, ring-3 OUT to a port (KVM_RUN -> KVM_EXIT_IO -> KVM_RUN): "
+           "%.0f ns (median of %u x 300)\n", ex[rounds / 2], rounds);
+    printf("KVM exit round trip, ring-0 load from a window with no memslot (KVM_EXIT_MMIO): "
+           "%.0f ns\n", mm[rounds / 2]);
+    printf("ratio mmioemu_emulate / exit, per interleaved round (median, min..max): "
+           "MMIO exit %.2f%% (%.2f..%.2f), OUT exit %.2f%% (%.2f..%.2f); target <= 2%%\n",
+           rmm[rounds / 2], rmm[0], rmm[rounds - 1], rio[rounds / 2], rio[0], rio[rounds - 1]);
     return 0;
 }
