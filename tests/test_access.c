@@ -310,3 +310,42 @@ Test(access, failing_callback_is_reported_as_callback)
     E.fail_at = 1;
     cr_assert_eq(exec_read_operand(&OPS, &E, &l, false, buf), MMIOEMU_ERR_CALLBACK);
 }
+
+Test(emulate_entry, arm64_isv_syndrome_needs_no_fetch)
+{
+    static mmioemu_cpu cpu;
+    mmioemu_result res;
+    setup(false, true, 0);
+    memset(&cpu, 0, sizeof(cpu));
+    cpu.mode = MMIOEMU_ARM64;
+    cpu.u.arm64.el = 1;
+    cpu.u.arm64.pc = 0x40000;
+    /* Arm ARM D17.2.40 ESR_ELx, EC 0x24 data abort: IL, ISV, SAS=3 (8 bytes),
+     * SRT=2, SF=1, WnR=0 -> "LDR X2, [..]" at the fault address */
+    F.flags = MMIOEMU_FAULT_ESR | MMIOEMU_FAULT_GLA | MMIOEMU_FAULT_GPA;
+    F.syndrome = (0x24ull << 26) | (1u << 25) | (1u << 24) | (3u << 22) | (2u << 16) | (1u << 15);
+    F.gla = 0xfe000010;
+    F.gpa = 0xfe000010;
+    mmioemu_status s = mmioemu_emulate(&OPS, &E, &cpu, &F, &POL, &res);
+    if (s == MMIOEMU_ERR_UNSUPPORTED)
+        cr_skip_test("arm64 emulator not built yet (a64_plan returned UNSUPPORTED)");
+    cr_assert_eq(s, MMIOEMU_OK);
+    cr_assert_eq(E.fetches, 0);
+    cr_assert_eq(cpu.u.arm64.x[2], x86emu_peek_le(&E, 0xfe000010, 8));
+    cr_assert_eq(cpu.u.arm64.pc, 0x40004);
+}
+
+Test(emulate_entry, user_mode_is_refused_before_any_fetch)
+{
+    static mmioemu_cpu cpu;
+    setup(false, true, 0);
+    memset(&cpu, 0, sizeof(cpu));
+    cpu.mode = MMIOEMU_X86_64;
+    cpu.u.x86.cpl = 3;
+    cr_assert_eq(mmioemu_emulate(&OPS, &E, &cpu, NULL, &POL, NULL), MMIOEMU_ERR_DENIED);
+    cr_assert_eq(E.fetches, 0);
+    cpu.mode = MMIOEMU_ARM64; /* EL0 likewise */
+    cpu.u.arm64.el = 0;
+    cr_assert_eq(mmioemu_emulate(&OPS, &E, &cpu, NULL, &POL, NULL), MMIOEMU_ERR_DENIED);
+    cr_assert_eq(E.fetches, 0);
+}

@@ -482,3 +482,35 @@ Test(x86_emul, string_destination_is_checked_against_es_in_32_bit_mode)
     cr_assert_eq(RDI, 0x2000);
     cr_assert_eq(C.u.x86.rip, 0);
 }
+
+Test(x86_emul, repne_scas_stops_at_the_matching_byte)
+{
+    fx(MMIOEMU_X86_64);
+    RAX = 0x42;
+    RDI = 0x7100, RCX = 16;
+    x86emu_poke(&E, 0x7105, 0x42);
+    for (int i = 0; i < 5; i++)
+        x86emu_poke(&E, 0x7100 + i, 0);
+    x86emu_insn(&I, MMIOEMU_X86_64, MMIOEMU_KIND_SCAS, 1, MMIOEMU_REG_RAX, MMIOEMU_REG_RDI, 0, 2);
+    I.flags = MMIOEMU_F_REPNE; /* F2 AE: SDM REPNE terminates when ZF = 1 */
+    cr_assert_eq(run(), MMIOEMU_OK);
+    cr_assert_eq(R.iterations, 6);
+    cr_assert_eq(RDI, 0x7106);
+    cr_assert_eq(RCX, 10);
+    cr_assert(C.u.x86.rflags & MMIOEMU_FLAG_ZF);
+}
+
+Test(x86_emul, sixteen_bit_string_registers_wrap_and_keep_their_high_bits)
+{
+    fx(MMIOEMU_X86_16);
+    C.u.x86.seg[MMIOEMU_SEG_DS].base = M;
+    C.u.x86.seg[MMIOEMU_SEG_ES].base = 0x20000;
+    RSI = 0xabcd0000ffffull, RDI = 0x1234fffeull, RCX = 0x99990002ull;
+    movs(1, MMIOEMU_F_REP);
+    cr_assert_eq(run(), MMIOEMU_OK);
+    /* SDM: with a 16-bit address size SI/DI/CX are used and wrap; bits above 15 stay */
+    cr_assert_eq(E.log[2].addr, M); /* second element: SI wrapped to 0 */
+    cr_assert_eq(RSI, 0xabcd00000001ull);
+    cr_assert_eq(RDI, 0x12340000ull);
+    cr_assert_eq(RCX, 0x99990000ull);
+}
