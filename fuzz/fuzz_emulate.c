@@ -177,7 +177,8 @@ static uint64_t a64_operand(const mmioemu_insn *in, const mmioemu_cpu *cpu)
 {
     const mmioemu_arm64_state *a = &cpu->u.arm64;
     uint64_t base, idx = 0;
-    if (in->mem.base == MMIOEMU_REG_RIP)
+    /* On arm64 register 20 is X20: only MMIOEMU_F_LITERAL makes base the PC. */
+    if (in->flags & MMIOEMU_F_LITERAL)
         base = a->pc;
     else if (in->mem.base == MMIOEMU_REG_SP)
         base = a->sp;
