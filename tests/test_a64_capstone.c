@@ -146,8 +146,7 @@ static bool fields_agree(const mmioemu_insn *n, const mmioemu_insn *c, char *msg
             snprintf(msg, len, "sign extension: native %d capstone %d", ns, cs);
             return false;
         }
-        if (n->reg < 32 || n->reg == MMIOEMU_REG_ZR) /* W vs X destination */
-            CMP_(dst_size, "%u")
+        CMP_(dst_size, "%u") /* W vs X; a whole V register for SIMD&FP */
     }
     return true;
 #undef CMP_

@@ -208,7 +208,9 @@ static void cs_a64_regs(const cs_arm64 *a, const cs_a64_row *row, mmioemu_insn *
         out->reg2 = cs_a64_reg(a->operands[1].reg, &w2);
     out->size = row->size ? row->size : (uint16_t)w;
     if (row->kind == R_ || row->kind == LP) {
-        out->dst_size = (uint8_t)w;
+        /* Arm ARM C6.2 LDR (SIMD&FP): a B/H/S/D load writes the whole
+         * 128-bit V register (upper bits zero), so the destination is 16 */
+        out->dst_size = (uint8_t)(out->reg >= MMIOEMU_REG_V0 ? 16 : w);
         out->ext = row->sign ? MMIOEMU_EXT_SIGN : MMIOEMU_EXT_ZERO;
     }
     cs_a64_mem(a, pair ? 2 : 1, out);
