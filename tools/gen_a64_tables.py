@@ -5,6 +5,8 @@ Output (checked in, never edited by hand):
   decoders/arm64/a64_tables.gen.h  form struct, address classes, index macro
   decoders/arm64/a64_tables.gen.c  form rows, first-level index, buckets
   decoders/arm64/a64_names.gen.h   mnemonic per form (hosted tools only)
+  decoders/arm64/a64_hot.gen.h     the decoder's lookup: two-level index, one
+                                   compact row per form, shapes (a64_decode.c only)
 With --check, regenerate in memory and exit 1 if a checked-in file differs.
 Python 3 standard library only.
 """
@@ -16,6 +18,7 @@ SPEC = "decoders/arm64/a64_forms.spec"
 OUT_H = "decoders/arm64/a64_tables.gen.h"
 OUT_C = "decoders/arm64/a64_tables.gen.c"
 OUT_N = "decoders/arm64/a64_names.gen.h"
+OUT_HOT = "decoders/arm64/a64_hot.gen.h"
 
 # Address classes. Those before "pac" are extracted on the decoder's fast path
 # from one immediate field (IMM_FIELD: low bit, length, signed, scaled by the
@@ -37,10 +40,15 @@ REGMAP = [[0xff] * 32,                        # none
           list(range(32)),                    # base: 31 = SP
           [20] * 32]                          # literal: base = PC (MMIOEMU_REG_RIP)
 
-# First-level index: bits 31:28, 26, 24:21, 11:10 of a word of the load/store
-# group (bit 27 = 1, bit 25 = 0). These separate the classes and, for the
-# register forms, size and opc, so the hot forms sit alone in their bucket.
-INDEX_BITS = [31, 30, 29, 28, 26, 24, 23, 22, 21, 11, 10]
+# Two-level index (a64_hot.gen.h): the first level is bits 31:21 of the word
+# (size, V, the class bits, opc, bit 21); its entry names a slice of the second
+# level and which of bits 15:10 (the unscaled/pre/post/unpriv/register-offset
+# selector 11:10, and the LSE, exclusive, structure and MOPS opcode bits 15:12)
+# index that slice. The generator picks, per entry, the fewest bits that leave at
+# most one candidate form per cell, so the decoder never scans: one candidate,
+# one mask compare. Words outside the group land on a row that never matches.
+L1_SHIFT = 21
+SUB_LO, SUB_BITS = 10, 6
 
 
 def form(kind, size, name, rc="gpr", dst=None, ext="NONE", flags=(), scale=0, aux=0, r2=None,
@@ -363,13 +371,6 @@ def expand(spec_line):
     return out
 
 
-def l1_index(w):
-    idx = 0
-    for b in INDEX_BITS:
-        idx = (idx << 1) | ((w >> b) & 1)
-    return idx
-
-
 def in_ldst_group(mask, value):
     """C4.1: the Loads and Stores group is op0 = x1x0 (bit 27 = 1, bit 25 = 0)."""
     need = (1 << 27) | (1 << 25)
@@ -390,28 +391,188 @@ def build(spec_text):
             b = forms[j]
             if ((a["value"] ^ b["value"]) & a["mask"] & b["mask"]) == 0:
                 sys.exit("overlap: %s %s vs %s %s" % (a["cls"], a["name"], b["cls"], b["name"]))
-    # First-level buckets: forms whose fixed bits agree with the index value.
-    buckets, l1, pool = {}, [], []
-    for idx in range(1 << len(INDEX_BITS)):
-        rows = []
-        for k, f in enumerate(ldst):
-            ok = True
-            for pos, b in enumerate(INDEX_BITS):
-                bit = (idx >> (len(INDEX_BITS) - 1 - pos)) & 1
-                if (f["mask"] >> b) & 1 and ((f["value"] >> b) & 1) != bit:
-                    ok = False
+    return forms, len(ldst)
+
+
+# ---- the decoder's lookup tables (a64_hot.gen.h) ----------------------------------------
+
+MASK64 = (1 << 64) - 1
+
+
+def extraction(f):
+    """How the form's variable fields come out of the word (a64_decode.c fill()):
+    the offset field as one shift pair and a mask (field top bit to bit 63,
+    arithmetic shift back to its scaled place, mask the bits below and, when
+    unsigned, above: a64_hot_imm), the a64_hot_regs rows of the four registers,
+    the second register's field, the a64_hot_xs row for register offsets
+    (A64_HOT_SLOW: a routine of its own follows)."""
+    lo, ln, sg, scaled = IMM_FIELD.get(f["addr"], (0, 0, False, False))
+    sc = f["scale"] if scaled else 0
+    if ln == 0:
+        shl = sar = imask = 0
+    else:
+        shl, sar = 64 - lo - ln, 64 - ln - sc
+        imask = -(1 << sc) if sg else ((1 << ln) - 1) << sc
+    r2cls = {None: RC["none"], "rt2": RC[f["rc"]], "rs": RC["gpr"]}[f["r2"]]
+    xs = 16 * (1 + f["scale"]) if f["addr"] == "reg" else 0
+    if ADDR.index(f["addr"]) >= ADDR.index("pac"):
+        xs = XS_SLOW
+    return dict(imm=(imask, shl, sar), rt=RC[f["rc"]] * 32, r2=r2cls * 32,
+                rn=(RC["lit"] if f["addr"] == "lit" else RC["base"]) * 32,
+                rm=(RC["gpr"] if f["addr"] == "reg" else RC["none"]) * 32,
+                r2_shift=16 if f["r2"] == "rs" else 10, xs=xs)
+
+
+# C6.2 LDR (register): option (bits 15:13) -> MMIOEMU_IDX_*, 011 (UXTX) is LSL.
+OPTION_IDX = [0, 1, 2, 0, 4, 5, 6, 7]
+XS_SLOW = 0x80
+
+
+def xs_table():
+    """(shift, index_ext) by option:S (bits 15:12): row 0 for forms without an
+    index, row 1 + scale for register offsets (S = 1 shifts by the access size),
+    and at XS_SLOW a copy of row 0."""
+    t = [(0, 0)] * 16
+    for scale in range(5):
+        t += [(scale if v & 1 else 0, OPTION_IDX[v >> 1]) for v in range(16)]
+    t += [(0, 0)] * (XS_SLOW - len(t))
+    return t + [(0, 0)] * 16
+
+
+def matches_on(f, word, care):
+    return ((f["value"] ^ word) & f["mask"] & care) == 0
+
+
+def build_hot(forms, n_ldst):
+    ldst = forms[:n_ldst]
+    none = len(forms)  # the row that never matches
+    l2, placed = [], {}
+
+    def place(tab):
+        """First fit: the lowest base where every used cell is free or equal."""
+        key = tuple(sorted(tab.items()))
+        if key not in placed:
+            base = 0
+            while not all(base + p >= len(l2) or l2[base + p] in (None, r) for p, r in tab.items()):
+                base += 1
+            for p, r in tab.items():
+                l2.extend([None] * (base + p + 1 - len(l2)))
+                l2[base + p] = r
+            placed[key] = base
+        return placed[key]
+
+    top_care = MASK64 << L1_SHIFT & 0xffffffff
+    l1 = []
+    for hi in range(1 << (32 - L1_SHIFT)):
+        wtop = hi << L1_SHIFT
+        if not in_ldst_group(0xffffffff, wtop):
+            l1.append(place({0: none}) << 16)
+            continue
+        cands = [f for f in ldst if matches_on(f, wtop, top_care)]
+        for m in sorted(range(1 << SUB_BITS), key=lambda x: (bin(x).count("1"), x)):
+            tab = {}
+            for sub in range(1 << SUB_BITS):
+                if sub & ~m:
+                    continue
+                rows = [f for f in cands
+                        if matches_on(f, wtop | sub << SUB_LO, top_care | m << SUB_LO)]
+                if len(rows) > 1:
                     break
-            if ok:
-                rows.append(k)
-        key = tuple(rows)
-        if key not in buckets:
-            buckets[key] = len(pool)
-            pool.extend(rows)
-        if len(rows) > 31 or buckets[key] > 2047 or len(forms) > 2047:
-            sys.exit("bucket too large")
-        # A bucket of one form names the form itself: one load less.
-        l1.append(((rows[0] if len(rows) == 1 else buckets[key]) << 5) | len(rows))
-    return forms, len(ldst), l1, pool
+                tab[sub] = forms.index(rows[0]) if rows else none
+            else:
+                break
+        else:
+            sys.exit("bits 15:10 do not separate the forms of l1 entry 0x%03x" % hi)
+        l1.append(place(tab) << 16 | m << SUB_LO)
+    if len(l2) > 0xffff or none > 0xffff:
+        sys.exit("second level too large")
+    l2 = [none if x is None else x for x in l2]
+    rows, imms = [], []
+    for k, f in enumerate(forms):
+        r = dict(extraction(f), f=f, k=k)
+        if r["imm"] not in imms:
+            imms.append(r["imm"])
+        r["imm"] = imms.index(r["imm"])
+        rows.append(r)
+    return l1, l2, rows, imms
+
+
+def emit_hot(l1, l2, rows, imms):
+    n = len(rows)
+    o = [BANNER, "#ifndef MMIOEMU_A64_HOT_GEN_H\n#define MMIOEMU_A64_HOT_GEN_H\n\n",
+         "/* The decoder's lookup, static: included by a64_decode.c only. */\n",
+         "#include <mmioemu/insn.h>\n\n",
+         "/* One form in 32 bytes: (word & mask) == value; the descriptor's constant\n"
+         " * fields, as the values of its 8-byte lanes; how the variable fields come\n"
+         " * out of the word (a64_decode.c fill()). */\n"
+         "typedef struct a64_hot {\n    uint32_t mask;\n    uint32_t value;\n"
+         "    uint64_t lo;      /* A64_LO: flags, size, id (descriptor bytes 24..31) */\n"
+         "    uint64_t hi;      /* A64_HI: mode .. ext (bytes 32..39); where the decoder\n"
+         "                         puts reg and reg2, the a64_hot_regs rows of Rt and\n"
+         "                         Rt2/Rs (register class * 32) */\n"
+         "    uint8_t rn;       /* a64_hot_regs rows of the base (SP, PC for literals) */\n"
+         "    uint8_t rm;       /* and of the index (XZR) or none */\n"
+         "    uint8_t r2_shift; /* second register field: 10 (Rt2) or 16 (Rs) */\n"
+         "    uint8_t imm;      /* a64_hot_imm row: the offset field */\n"
+         "    uint8_t xs;       /* a64_hot_xs row: 16 * (1 + scale) for register offsets,\n"
+         "                         else 0, or A64_HOT_SLOW */\n"
+         "    uint8_t pad[3];\n"
+         "} a64_hot;\n\n"
+         "/* disp = ((int64_t)(word << shl) >> sar) & mask: the field's top bit to bit\n"
+         " * 63, back arithmetically to its scaled place, the bits below it and (when\n"
+         " * unsigned) above it masked. */\n"
+         "typedef struct a64_imm {\n    uint64_t mask;\n    uint8_t shl;\n    uint8_t sar;\n"
+         "    uint8_t pad[6];\n} a64_imm;\n\n"]
+    o.append("#define A64_LO(flags, size, id) \\\n"
+             "    ((uint64_t)(flags) | (uint64_t)(size) << 32 | (uint64_t)(id) << 48)\n"
+             "#define A64_HI(kind, op, rt, r2, dst_size, ext)                                     \\\n"
+             "    ((uint64_t)MMIOEMU_ARM64 | 4ull << 8 | (uint64_t)(kind) << 16 | (uint64_t)(op) << 24 | \\\n"
+             "     (uint64_t)(rt) << 32 | (uint64_t)(r2) << 40 | (uint64_t)(dst_size) << 48 |       \\\n"
+             "     (uint64_t)(ext) << 56)\n"
+             "#define A64_HI_KEEP 0xffff0000ffffffffull /* all but reg, reg2 */\n")
+    o.append("#define A64_HOT_NONE %du /* row that never matches */\n" % n)
+    o.append("#define A64_HOT_SLOW 0x%02xu /* address class with a routine of its own */\n"
+             % XS_SLOW)
+    o.append("#define A64_L1_SHIFT %d\n" % L1_SHIFT)
+    o.append("/* l1 entry: second-level base << 16 | the bits of 15:10 indexing it, in place. */\n"
+             "#define A64_L2_SLOT(e, w) (((e) >> 16) + (((w) & (e) & 0x%xu) >> %d))\n\n"
+             % (((1 << SUB_BITS) - 1) << SUB_LO, SUB_LO))
+    o.append("static const uint32_t a64_hot_l1[%d] = {\n" % len(l1))
+    for i in range(0, len(l1), 8):
+        o.append("    " + ", ".join("0x%08x" % x for x in l1[i:i + 8]) + ",\n")
+    o.append("};\n\nstatic const uint16_t a64_hot_l2[%d] = {\n" % len(l2))
+    for i in range(0, len(l2), 12):
+        o.append("    " + ", ".join("%d" % x for x in l2[i:i + 12]) + ",\n")
+    o.append("};\n\nstatic const a64_hot a64_hot_rows[%d] = {\n" % (n + 1))
+    for r in rows:
+        f = r["f"]
+        o.append("    /* %3d %-8s %s */\n    {0x%08xu, 0x%08xu, A64_LO(%s, %d, %d),\n"
+                 "     A64_HI(MMIOEMU_KIND_%s, MMIOEMU_OP_%s, %d, %d, %d, MMIOEMU_EXT_%s),\n"
+                 "     %d, %d, %d, %d, 0x%02x, {0}},\n"
+                 % (r["k"], f["name"], f["cls"], f["mask"], f["value"], c_flags(f["flags"]),
+                    f["size"], r["k"], f["kind"], f["op"], r["rt"], r["r2"], f["dst"], f["ext"],
+                    r["rn"], r["rm"], r["r2_shift"], r["imm"], r["xs"]))
+    o.append("    /* none */ {0, 1, 0, 0, 0, 0, 0, 0, 0, {0}},\n};\n\n")
+    o.append("static const a64_imm a64_hot_imm[%d] = {\n" % len(imms))
+    for m, shl, sar in imms:
+        o.append("    {0x%016xull, %d, %d, {0}},\n" % (m & MASK64, shl, sar))
+    o.append("};\n\n")
+    xs = xs_table()
+    o.append("/* Descriptor bytes 8..15 but base and index, as a value: shift, seg (NONE),\n"
+             " * addr_size (8), index_ext by a64_hot.xs + option:S (bits 15:12). */\n"
+             "#define A64_XS(shift, index_ext) \\\n"
+             "    ((uint64_t)(shift) << 16 | 0xffull << 24 | 8ull << 32 | (uint64_t)(index_ext) << 40)\n"
+             "static const uint64_t a64_hot_xs[%d] = {\n" % len(xs))
+    for i in range(0, len(xs), 4):
+        o.append("    " + ", ".join("A64_XS(%d, %d)" % x for x in xs[i:i + 4]) + ",\n")
+    o.append("};\n\n/* Register field -> descriptor register, 32 per class: none, GPR (31 =\n"
+             " * XZR/WZR as a data or index register, C1.2.5), SIMD&FP (V0 + n), base\n"
+             " * (31 = SP), literal (PC: MMIOEMU_REG_RIP). */\n")
+    o.append("static const uint8_t a64_hot_regs[%d] = {\n" % (32 * len(REGMAP)))
+    for r in REGMAP:
+        o.append("    " + ", ".join("%d" % x for x in r) + ",\n")
+    o.append("};\n\n#endif\n")
+    return "".join(o)
 
 
 # ---- output ------------------------------------------------------------------------------
@@ -424,7 +585,7 @@ def c_flags(fl):
     return " | ".join(FLAGS[x] for x in fl) if fl else "0"
 
 
-def emit(forms, n_ldst, l1, pool):
+def emit(forms, n_ldst):
     h = [BANNER, "#ifndef MMIOEMU_A64_TABLES_GEN_H\n#define MMIOEMU_A64_TABLES_GEN_H\n\n",
          "#include <mmioemu/insn.h>\n\n",
          "/* Address field extraction class (a64_decode.c). */\nenum {\n"]
@@ -456,18 +617,10 @@ def emit(forms, n_ldst, l1, pool):
              "    uint8_t pad[3];    /* 32-byte rows */\n"
              "} a64_form;\n\n")
     h.append("#define A64_FORM_COUNT %d\n#define A64_LDST_COUNT %d\n" % (len(forms), n_ldst))
-    h.append("#define A64_L1_BITS %d\n" % len(INDEX_BITS))
-    h.append("/* First-level index of a load/store-group word: bits %s. */\n"
-             % ",".join(str(b) for b in INDEX_BITS))
-    h.append("#define A64_L1_INDEX(w) \\\n    ((((w) >> 21) & 0x780u) | (((w) >> 20) & 0x40u) | "
-             "(((w) >> 19) & 0x3cu) | (((w) >> 10) & 0x3u))\n")
-    h.append("/* l1 entry: (count == 1 ? form row : start in a64_bucket) << 5 | count. */\n")
-    h.append("extern const a64_form a64_forms[A64_FORM_COUNT];\n")
-    h.append("extern const uint16_t a64_l1[1u << A64_L1_BITS];\n")
-    h.append("extern const uint16_t a64_bucket[%d];\n" % max(1, len(pool)))
-    h.append("/* Register field value -> descriptor register, by class: none, GPR\n"
-             " * (31 = XZR/WZR as a data or index register, C1.2.5), SIMD&FP (V0 + n). */\n"
-             "extern const uint8_t a64_regmap[5][32];\n\n#endif\n")
+    h.append("/* Every form, by row (= mmioemu_insn.id); the decoder looks forms up through\n"
+             " * a64_hot.gen.h and reads this table only for the classes with a routine of\n"
+             " * their own. */\n")
+    h.append("extern const a64_form a64_forms[A64_FORM_COUNT];\n\n#endif\n")
 
     c = [BANNER, '#include "a64_tables.gen.h"\n\n',
          "const a64_form a64_forms[A64_FORM_COUNT] = {\n"]
@@ -483,16 +636,6 @@ def emit(forms, n_ldst, l1, pool):
                     f["kind"], f["size"], f["dst"], f["ext"], f["addr"].upper(), RC[f["rc"]],
                     f["scale"], f["aux"], lo, ln, 64 - ln if sg else 0,
                     f["scale"] if scaled else 0, f["op"], regs))
-    c.append("};\n\nconst uint16_t a64_l1[1u << A64_L1_BITS] = {\n")
-    for i in range(0, len(l1), 8):
-        c.append("    " + ", ".join("0x%04x" % x for x in l1[i:i + 8]) + ",\n")
-    c.append("};\n\nconst uint8_t a64_regmap[5][32] = {\n")
-    for r in REGMAP:
-        c.append("    {" + ", ".join("%d" % x for x in r) + "},\n")
-    c.append("};\n\nconst uint16_t a64_bucket[%d] = {\n" % max(1, len(pool)))
-    p = pool or [0]
-    for i in range(0, len(p), 12):
-        c.append("    " + ", ".join("%d" % x for x in p[i:i + 12]) + ",\n")
     c.append("};\n")
 
     n = [BANNER, "#ifndef MMIOEMU_A64_NAMES_GEN_H\n#define MMIOEMU_A64_NAMES_GEN_H\n\n",
@@ -506,12 +649,9 @@ def emit(forms, n_ldst, l1, pool):
 
 def main(argv):
     with open(os.path.join(ROOT, SPEC)) as fh:
-        outs = emit(*build(fh.read()))
-    # Self-check: the C index macro above must equal l1_index().
-    for w in (0xffffffff, 0xb8004409, 0x29400440, 0x12345678):
-        c = ((w >> 21) & 0x780) | ((w >> 20) & 0x40) | ((w >> 19) & 0x3c) | ((w >> 10) & 0x3)
-        if c != l1_index(w):
-            sys.exit("A64_L1_INDEX disagrees with INDEX_BITS")
+        forms, n_ldst = build(fh.read())
+    outs = emit(forms, n_ldst)
+    outs[OUT_HOT] = emit_hot(*build_hot(forms, n_ldst))
     check = "--check" in argv
     bad = 0
     for path, text in outs.items():

@@ -6,7 +6,7 @@
  * rules, except the structure classes' Q/size/S checks below. */
 #include "a64_decode.h"
 
-#include "../../lib/bytes.h"
+#include "a64_hot.gen.h"
 #include "a64_tables.gen.h"
 
 /* Arm ARM C4.1: op0 (bits 28:25) = x1x0 is the Loads and Stores group. */
@@ -16,45 +16,9 @@
 #define SYS_CRN7_MASK 0xfff8f000u
 #define SYS_CRN7_VALUE 0xd5087000u
 
-/* Register-offset option -> MMIOEMU_IDX_*: 011 (UXTX) is LSL; row 0 is for
- * forms without an index (option bits belong to other fields there). */
-static const uint8_t a64_optmap[2][8] = {{0, 0, 0, 0, 0, 0, 0, 0}, {0, 1, 2, 0, 4, 5, 6, 7}};
-
 static inline uint32_t field(uint32_t w, unsigned lo, unsigned n)
 {
     return (w >> lo) & ((1u << n) - 1);
-}
-
-/* Sign-extend the n-bit field at lo. */
-static inline int64_t sfield(uint32_t w, unsigned lo, unsigned n)
-{
-    int64_t v = field(w, lo, n);
-    return (v & (1ll << (n - 1))) ? v - (1ll << n) : v;
-}
-
-/* Row of the form matching w, or A64_FORM_COUNT when none does. */
-static unsigned a64_lookup(uint32_t w)
-{
-    if ((w & LDST_GROUP_MASK) == LDST_GROUP_VALUE) {
-        uint32_t e = a64_l1[A64_L1_INDEX(w)];
-        if ((e & 31) == 1) { /* the common case: one candidate, named directly */
-            const a64_form *f = &a64_forms[e >> 5];
-            return (w & f->mask) == f->value ? e >> 5 : A64_FORM_COUNT;
-        }
-        const uint16_t *b = &a64_bucket[e >> 5];
-        for (uint32_t n = e & 31; n; n--, b++) {
-            const a64_form *f = &a64_forms[*b];
-            if ((w & f->mask) == f->value)
-                return *b;
-        }
-        return A64_FORM_COUNT;
-    }
-    if ((w & SYS_CRN7_MASK) == SYS_CRN7_VALUE) {
-        for (unsigned i = A64_LDST_COUNT; i < A64_FORM_COUNT; i++)
-            if ((w & a64_forms[i].mask) == a64_forms[i].value)
-                return i;
-    }
-    return A64_FORM_COUNT;
 }
 
 /* Arm ARM C4.1.88 "Advanced SIMD load/store multiple structures": size is
@@ -132,49 +96,104 @@ static mmioemu_status extract_slow(uint32_t w, const a64_form *f, mmioemu_insn *
     return MMIOEMU_OK;
 }
 
-mmioemu_status a64_decode_word(uint32_t w, mmioemu_insn *out)
+/* Descriptor bytes 8..15 (base .. reserved), 24..31 (flags, size, id) and
+ * 32..39 (mode .. ext), each from one value: byte k of a lane is bits 8k+7:8k,
+ * so a compiler merges each group into one store on either endianness. */
+static inline void put_mem_tail(mmioemu_insn *out, uint64_t v)
 {
-    unsigned row = a64_lookup(w);
+    out->mem.base = (uint8_t)v;
+    out->mem.index = (uint8_t)(v >> 8);
+    out->mem.shift = (uint8_t)(v >> 16);
+    out->mem.seg = (uint8_t)(v >> 24);
+    out->mem.addr_size = (uint8_t)(v >> 32);
+    out->mem.index_ext = (uint8_t)(v >> 40);
+    out->mem.reserved[0] = (uint8_t)(v >> 48);
+    out->mem.reserved[1] = (uint8_t)(v >> 56);
+}
+
+static inline void put_lo(mmioemu_insn *out, uint64_t v)
+{
+    out->flags = (uint32_t)v;
+    out->size = (uint16_t)(v >> 32);
+    out->id = (uint16_t)(v >> 48);
+}
+
+static inline void put_hi(mmioemu_insn *out, uint64_t v)
+{
+    out->mode = (uint8_t)v;
+    out->length = (uint8_t)(v >> 8);
+    out->kind = (uint8_t)(v >> 16);
+    out->op = (uint8_t)(v >> 24);
+    out->reg = (uint8_t)(v >> 32);
+    out->reg2 = (uint8_t)(v >> 40);
+    out->dst_size = (uint8_t)(v >> 48);
+    out->ext = (uint8_t)(v >> 56);
+}
+
+/* Fills the descriptor of form `row` from w: every field, nothing branching on
+ * the form's class (a mixed stream does not mispredict) except for the rare
+ * classes with a routine of their own. */
+static inline __attribute__((always_inline)) mmioemu_status fill(uint32_t w, unsigned row,
+                                                                 mmioemu_insn *out)
+{
+    const a64_hot *r = &a64_hot_rows[row];
+    const a64_imm *imm = &a64_hot_imm[r->imm];
+    uint64_t hi = r->hi;
+    /* The offset: one immediate field, sign- or zero-extended and scaled:
+     * imm12 << size (uimm), simm9, simm19 * 4 (literal), simm7 << size (pairs). */
+    out->mem.disp = (int64_t)((uint64_t)((int64_t)((uint64_t)w << imm->shl) >> imm->sar) &
+                              imm->mask);
+    /* Registers by table lookup: Rn (31 = SP, or PC for literals), Rm for
+     * register offsets (31 = XZR), Rt, Rt2 or Rs (their rows are in `hi`).
+     * C6.2 LDR (register): option is the index extension, S scales it by the
+     * access size (a64_hot_xs). */
+    uint64_t base = a64_hot_regs[r->rn + field(w, 5, 5)];
+    uint64_t index = a64_hot_regs[r->rm + field(w, 16, 5)];
+    uint64_t reg = a64_hot_regs[(uint8_t)(hi >> 32) + field(w, 0, 5)];
+    uint64_t reg2 = a64_hot_regs[(uint8_t)(hi >> 40) + ((w >> r->r2_shift) & 31)];
+    put_mem_tail(out, a64_hot_xs[r->xs + field(w, 12, 4)] | base | index << 8);
+    put_lo(out, r->lo);
+    put_hi(out, (hi & A64_HI_KEEP) | reg << 32 | reg2 << 40);
+    if (r->xs & A64_HOT_SLOW)
+        return extract_slow(w, &a64_forms[row], out);
+    return MMIOEMU_OK;
+}
+
+/* Words the first compare rejects: unallocated inside the group, the DC/IC
+ * forms outside it (SYS CRn = 7, a short scan), everything else has no memory
+ * operand. */
+static mmioemu_status __attribute__((noinline)) decode_cold(uint32_t w, mmioemu_insn *out)
+{
+    bool group = (w & LDST_GROUP_MASK) == LDST_GROUP_VALUE;
+    if (!group && (w & SYS_CRN7_MASK) == SYS_CRN7_VALUE) {
+        for (unsigned i = A64_LDST_COUNT; i < A64_FORM_COUNT; i++)
+            if ((w & a64_hot_rows[i].mask) == a64_hot_rows[i].value)
+                return fill(w, i, out);
+    }
     out->mode = MMIOEMU_ARM64;
     out->length = 4;
-    if (row >= A64_FORM_COUNT) {
-        out->flags = 0;
-        out->kind = MMIOEMU_KIND_NONE;
-        /* Inside the group every encoding not in the table is unallocated. */
-        return (w & LDST_GROUP_MASK) == LDST_GROUP_VALUE ? MMIOEMU_ERR_INVALID
-                                                         : MMIOEMU_ERR_NO_MEMORY_OPERAND;
-    }
-    const a64_form *f = &a64_forms[row];
-    out->kind = f->kind;
-    out->flags = f->flags;
-    out->size = f->size;
-    out->dst_size = f->dst_size;
-    out->ext = f->ext;
-    out->id = (uint16_t)row;
-    out->op = f->op;
-    /* Registers by table lookup, no branch on the class: Rt, Rt2 or Rs, Rn
-     * (31 = SP, or PC for literals), Rm for register offsets (31 = XZR). */
-    out->reg = a64_regmap[f->rt_cls][field(w, 0, 5)];
-    out->reg2 = a64_regmap[f->r2_cls][(w >> f->r2_shift) & 31];
-    out->mem.base = a64_regmap[f->base_cls][field(w, 5, 5)];
-    out->mem.index = a64_regmap[f->idx_cls][field(w, 16, 5)];
-    /* The offset: one immediate field, sign-extended by a shift pair, then
-     * scaled: imm12 << size (uimm), simm9 (unscaled, pre, post, unprivileged),
-     * simm19 * 4 (literal), simm7 << size (pairs). */
-    uint64_t imm = (w >> f->imm_lo) & ((1u << f->imm_len) - 1);
-    int64_t disp = (int64_t)(imm << f->imm_sext) >> f->imm_sext;
-    out->mem.disp = (int64_t)((uint64_t)disp << f->imm_scale);
-    /* C6.2 LDR (register): option (011 = UXTX = LSL) and S scale the index;
-     * idx_cls is 1 exactly for register offsets. */
-    uint32_t roff = f->idx_cls & 1, opt = field(w, 13, 3);
-    out->mem.index_ext = a64_optmap[roff][opt];
-    out->mem.shift = (uint8_t)(f->scale & (0u - (roff & field(w, 12, 1))));
-    out->mem.seg = MMIOEMU_SEG_NONE;
-    out->mem.addr_size = 8;
-    out->mem.reserved[0] = out->mem.reserved[1] = 0;
-    if (f->addr >= A64_ADDR_PAC)
-        return extract_slow(w, f, out);
-    return MMIOEMU_OK;
+    out->flags = 0;
+    out->kind = MMIOEMU_KIND_NONE;
+    /* Inside the group every encoding not in the table is unallocated. */
+    return group ? MMIOEMU_ERR_INVALID : MMIOEMU_ERR_NO_MEMORY_OPERAND;
+}
+
+/* The lookup: bits 31:21 pick a slice of the second level, the few bits of
+ * 15:10 the generator chose pick the one candidate form in it; its mask
+ * compare is the only test (a64_hot.gen.h). Outside the group the candidate is
+ * a row that never matches. */
+static inline __attribute__((always_inline)) mmioemu_status decode(uint32_t w, mmioemu_insn *out)
+{
+    uint32_t e = a64_hot_l1[w >> A64_L1_SHIFT];
+    unsigned row = a64_hot_l2[A64_L2_SLOT(e, w)];
+    if ((w & a64_hot_rows[row].mask) != a64_hot_rows[row].value)
+        return decode_cold(w, out);
+    return fill(w, row, out);
+}
+
+mmioemu_status a64_decode_word(uint32_t w, mmioemu_insn *out)
+{
+    return decode(w, out);
 }
 
 mmioemu_status a64_decode(const uint8_t *code, size_t len, mmioemu_insn *out)
@@ -184,6 +203,10 @@ mmioemu_status a64_decode(const uint8_t *code, size_t len, mmioemu_insn *out)
         out->length = 4;
         return MMIOEMU_ERR_TRUNCATED;
     }
-    /* Arm ARM B2.6.2: instruction fetches are always little-endian. */
-    return a64_decode_word((uint32_t)mm_load_le(code, 4), out);
+    /* Arm ARM B2.6.2: instruction fetches are always little-endian. Four
+     * explicit bytes (one load on a little-endian host, a load and a byte
+     * swap on a big-endian one). */
+    return decode((uint32_t)code[0] | (uint32_t)code[1] << 8 | (uint32_t)code[2] << 16 |
+                      (uint32_t)code[3] << 24,
+                  out);
 }

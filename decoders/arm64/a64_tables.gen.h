@@ -51,16 +51,9 @@ typedef struct a64_form {
 
 #define A64_FORM_COUNT 567
 #define A64_LDST_COUNT 547
-#define A64_L1_BITS 11
-/* First-level index of a load/store-group word: bits 31,30,29,28,26,24,23,22,21,11,10. */
-#define A64_L1_INDEX(w) \
-    ((((w) >> 21) & 0x780u) | (((w) >> 20) & 0x40u) | (((w) >> 19) & 0x3cu) | (((w) >> 10) & 0x3u))
-/* l1 entry: (count == 1 ? form row : start in a64_bucket) << 5 | count. */
+/* Every form, by row (= mmioemu_insn.id); the decoder looks forms up through
+ * a64_hot.gen.h and reads this table only for the classes with a routine of
+ * their own. */
 extern const a64_form a64_forms[A64_FORM_COUNT];
-extern const uint16_t a64_l1[1u << A64_L1_BITS];
-extern const uint16_t a64_bucket[547];
-/* Register field value -> descriptor register, by class: none, GPR
- * (31 = XZR/WZR as a data or index register, C1.2.5), SIMD&FP (V0 + n). */
-extern const uint8_t a64_regmap[5][32];
 
 #endif
