@@ -337,6 +337,17 @@ def form_ext(r, sz, dsz):
     return out
 
 
+def form_fast(r):
+    """x86_form.fast (X86_FAST_* in the generated header)."""
+    bad = "rare" in r.flags or r.mnem == "3dnow" or r.map not in MAPS[:4]
+    v = (1 if bad or "i64" in r.flags else 0) | (2 if bad or "o64" in r.flags else 0)
+    v |= (4 if "f64" in r.flags else 0) | (8 if "d64" in r.flags else 0)
+    v |= 16 if "m66" in r.flags else 0
+    if (r.kind != "-" and (not r.m.modrm or r.reg == "di")) or r.imm == "mo":
+        v |= 32
+    return v
+
+
 def c_ident(s):
     return "".join(ch if ch.isalnum() else "_" for ch in s).upper()
 
@@ -381,7 +392,22 @@ def emit(forms, mnems, maps, groups, gforms):
              "    uint8_t imm;     /* X86_IMM_* */\n"
              "    uint8_t reg;     /* X86_R_* */\n"
              "    uint8_t rmmask;  /* allowed ModRM.rm values when mod == 3 */\n"
+             "    uint8_t fast;    /* X86_FAST_*: what the decoder's common path needs */\n"
              "} x86_form;\n\n")
+    h.append("/* x86_form.fast: the common legacy path's view of a form, one byte.\n"
+             " * BAD64/BAD32: it cannot finish the form in that mode (invalid there,\n"
+             " * \"rare\" checks, 3DNow!, the null form): the general path decides.\n"
+             " * F64/D64/M66 pick the operand size (x86_osz_of). IMPL: a memory operand\n"
+             " * not described by ModRM (strings, moffs, XLAT, MASKMOVQ) or a moffs. */\n"
+             "enum {\n"
+             "    X86_FAST_BAD64 = 1u << 0,\n"
+             "    X86_FAST_BAD32 = 1u << 1,\n"
+             "    X86_FAST_F64 = 1u << 2,\n"
+             "    X86_FAST_D64 = 1u << 3,\n"
+             "    X86_FAST_M66 = 1u << 4,\n"
+             "    X86_FAST_IMPL = 1u << 5,\n"
+             "};\n"
+             "#define X86_FAST_OSZ_SHIFT 2 /* (fast >> 2) & 7: F64 | D64 << 1 | M66 << 2 */\n\n")
     h.append("/* Every opcode maps to a group (0: undefined). A group selects its form by\n"
              " * some of (64-bit mode, W, mandatory prefix, mod==3, ModRM.reg), packed in\n"
              " * X86_KEY(); slot = base + x86_key_slot[pattern][key], where the pattern\n"
@@ -393,6 +419,26 @@ def emit(forms, mnems, maps, groups, gforms):
              "    uint8_t pattern; /* row of x86_key_slot */\n"
              "    uint8_t modrm;   /* 1: the selection needs the ModRM byte */\n"
              "} x86_group;\n\n")
+    h.append("/* Legacy maps 1b/0f/38/3a by opcode, one word: group base, key pattern,\n"
+             " * \"selection needs ModRM\", and ESC for the bytes that are not opcodes of\n"
+             " * their map (0F; 0F 38 / 0F 3A; C4 C5 62 8F, maybe VEX/EVEX/XOP). */\n"
+             "#define X86_OPW_BASE(w) ((w) & 0x1fffu)\n"
+             "#define X86_OPW_PATTERN(w) (((w) >> 13) & 15u)\n"
+             "#define X86_OPW_MODRM (1u << 17)\n"
+             "#define X86_OPW_ESC (1u << 18)\n"
+             "extern const uint32_t x86_opw[4][256];\n")
+    h.append("/* ModRM byte with 32/64-bit addressing (SDM Vol. 2A Tables 2-2, 2-3): the\n"
+             " * X86_KEY() bits (mod==3, reg), displacement bytes, SIB follows, disp32\n"
+             " * without base (mod 00 rm 101: RIP-relative in 64-bit mode). */\n"
+             "#define X86_MRM_KEY(m) ((m) & 15u)\n"
+             "#define X86_MRM_DLEN(m) (((m) >> 4) & 7u)\n"
+             "#define X86_MRM_SIB (1u << 7)\n"
+             "#define X86_MRM_NOBASE (1u << 8)\n"
+             "extern const uint16_t x86_modrm32[256];\n")
+    h.append("/* Operand size by x86_osz_index(mode, REX.W, 66) + the form's F64/D64/M66\n"
+             " * bits (SDM Vol. 1 3.6.1, Vol. 2A 2.2.1.2). */\n"
+             "#define x86_osz_index(mode, w, p66) ((((mode) * 2u + (w)) * 2u + (p66)) * 8u)\n"
+             "extern const uint8_t x86_osz_of[96];\n")
     h.append("extern const uint8_t x86_key_slot[%d][256];\n" % len(patterns))
     h.append("#define X86_FORM_COUNT %d\n" % len(forms))
     f3dn = [i for i, r in enumerate(forms) if r is not None and r.mnem == "3dnow"]
@@ -415,6 +461,52 @@ def emit(forms, mnems, maps, groups, gforms):
             c.append("        " + ", ".join("0x%04x" % v for v in t[i:i + 8]) + ",\n")
         c.append("    },\n")
     c.append("};\n\n")
+    if len(gforms) >= 1 << 13 or len(patterns) > 16:
+        die("x86_opw fields overflow")
+    c.append("const uint32_t x86_opw[4][256] = {\n")
+    for mp in MAPS[:4]:
+        c.append("    { /* %s */\n" % mp)
+        words = []
+        for op in range(256):
+            base, st = groups[maps[mp][op]]
+            w = base | patterns.index(tuple(st)) << 13 | (1 if (st[3] or st[4]) else 0) << 17
+            if (mp, op) in (("1b", 0x0f), ("1b", 0xc4), ("1b", 0xc5), ("1b", 0x62),
+                            ("1b", 0x8f), ("0f", 0x38), ("0f", 0x3a)):
+                w |= 1 << 18
+            words.append(w)
+        for i in range(0, 256, 8):
+            c.append("        " + ", ".join("0x%05x" % v for v in words[i:i + 8]) + ",\n")
+        c.append("    },\n")
+    c.append("};\n\n")
+    c.append("const uint16_t x86_modrm32[256] = {\n")
+    words = []
+    for m in range(256):
+        mod, reg, rm = m >> 6, (m >> 3) & 7, m & 7
+        dlen = [0, 1, 4, 0][mod]
+        nobase = mod == 0 and rm == 5
+        if nobase:
+            dlen = 4
+        sib = mod != 3 and rm == 4
+        words.append((1 if mod == 3 else 0) << 3 | reg | dlen << 4 | sib << 7 | nobase << 8)
+    for i in range(0, 256, 8):
+        c.append("    " + ", ".join("0x%03x" % v for v in words[i:i + 8]) + ",\n")
+    c.append("};\n\n")
+    c.append("const uint8_t x86_osz_of[96] = {\n")
+    for mode in range(3):
+        for w in range(2):
+            for p66 in range(2):
+                row = []
+                for cls in range(8):
+                    f64, d64, m66 = cls & 1, cls & 2, cls & 4
+                    o66 = p66 and not m66
+                    if mode == 2:
+                        osz = 8 if (w or f64) else 2 if o66 else 8 if d64 else 4
+                    else:
+                        osz = 2 if ((mode == 0) != bool(o66)) else 4
+                    row.append(osz)
+                c.append("    " + ", ".join("%d" % v for v in row) +
+                         ", /* mode %d, W %d, 66 %d */\n" % (mode, w, p66))
+    c.append("};\n\n")
     c.append("const x86_group x86_groups[%d] = {\n" % len(groups))
     for base, st in groups:
         pat = patterns.index(tuple(st))
@@ -436,7 +528,7 @@ def emit(forms, mnems, maps, groups, gforms):
         c.append("    " + ", ".join("%d" % v for v in gforms[i:i + 12]) + ",\n")
     c.append("};\n\n")
     c.append("const x86_form x86_forms[X86_FORM_COUNT] = {\n")
-    c.append("    {0, 0, {0, 0, 0}, {0, 0, 0}, 0, 0, 0, 0xff, 0, 0, 0},\n")
+    c.append("    {0, 0, {0, 0, 0}, {0, 0, 0}, 0, 0, 0, 0xff, 0, 0, 0, 0x03},\n")
     for r in forms[1:]:
         fl = " | ".join("X86_FF_%s" % c_ident(x) for x in FLAGS if x in r.flags) or "0"
         op = 0xff if r.aop == "-" else 0xfe if r.aop == "grp" else OPS.index(r.aop)
@@ -445,11 +537,11 @@ def emit(forms, mnems, maps, groups, gforms):
         rm = sum(1 << x for x in r.m.rms) if r.m.mod == "reg" else (0xdf if r.norip else 0xff)
         sel, sz, dsz = form_sizes(r)
         c.append("    {%s, %d, {%d, %d, %d}, {%d, %d, %d}, %d, 0x%02x, X86_K_%s, 0x%02x, "
-                 "X86_IMM_%s, X86_R_%s, 0x%02x}, /* %s, spec line %d */\n" %
+                 "X86_IMM_%s, X86_R_%s, 0x%02x, 0x%02x}, /* %s, spec line %d */\n" %
                  (fl, mnems.index(r.mnem), sz[0], sz[1], sz[2], dsz[0], dsz[1], dsz[2], sel,
                   form_ext(r, sz, dsz), "NONE" if r.kind == "-" else c_ident(r.kind), op,
                   "NONE" if r.imm == "-" else c_ident(r.imm),
-                  "NONE" if r.reg == "-" else c_ident(r.reg), rm, r.mnem, r.ln))
+                  "NONE" if r.reg == "-" else c_ident(r.reg), rm, form_fast(r), r.mnem, r.ln))
     c.append("};\n\n")
     offs = []
     text = []

@@ -1,14 +1,15 @@
-/* Native x86 decoder: bytes -> mmioemu_insn for 16/32/64-bit modes.
- * One hot function driven by the tables generated from x86_forms.spec; it
- * never reads code[i] for i >= len and never writes fields the kind does not define. */
+/* Native x86 decoder, general path: bytes -> mmioemu_insn for every encoding
+ * in 16/32/64-bit modes (VEX/EVEX/XOP, 3DNow!, 16-bit addressing, strings,
+ * truncation and invalid encodings). x86_fast.c finishes the common legacy
+ * forms itself and hands everything else here. Driven by the tables generated
+ * from x86_forms.spec; it never reads code[i] for i >= len and never writes
+ * fields the kind does not define. */
 #include "x86_decode.h"
 
 #include "../../lib/bytes.h"
 #include "x86_tables.gen.h"
 #include "x86_vex.h"
 
-/* Form flag bits that are copied to mmioemu_insn.flags as they are. */
-#define X86_FF_COPY (X86_FF_IMM | X86_FF_MEMSRC | X86_FF_BSWAP | X86_FF_NT | X86_FF_AL | X86_FF_DIR)
 _Static_assert((unsigned)X86_FF_IMM == (unsigned)MMIOEMU_F_IMM &&
                    (unsigned)X86_FF_MEMSRC == (unsigned)MMIOEMU_F_MEM_SRC &&
                    (unsigned)X86_FF_BSWAP == (unsigned)MMIOEMU_F_BSWAP &&
@@ -385,7 +386,8 @@ truncated:
     return MMIOEMU_ERR_TRUNCATED;
 }
 
-mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out)
+mmioemu_status x86_decode_general(mmioemu_mode mode, const uint8_t *code, size_t len,
+                                  mmioemu_insn *out)
 {
     const unsigned is64 = mode == MMIOEMU_X86_64;
     size_t i = 0, need;

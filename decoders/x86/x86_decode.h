@@ -4,8 +4,18 @@
 
 #include <mmioemu/insn.h>
 
+#include "x86_tables.gen.h"
+
+/* Form flag bits that are copied to mmioemu_insn.flags as they are. */
+#define X86_FF_COPY (X86_FF_IMM | X86_FF_MEMSRC | X86_FF_BSWAP | X86_FF_NT | X86_FF_AL | X86_FF_DIR)
+
 /* mode is MMIOEMU_X86_16/32/64; arguments already checked by the caller. */
 mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out);
+
+/* The same for every encoding, without the common-path shortcuts of
+ * x86_decode() (x86_fast.c), which hands it whatever it does not finish. */
+mmioemu_status x86_decode_general(mmioemu_mode mode, const uint8_t *code, size_t len,
+                                  mmioemu_insn *out);
 
 /* Mnemonic of the native form `id` (mmioemu_insn.id); "?" when out of range. */
 const char *x86_form_mnemonic(uint16_t id);

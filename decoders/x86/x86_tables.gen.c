@@ -548,6 +548,195 @@ const uint16_t x86_maps[X86_MAP_COUNT][256] = {
     },
 };
 
+const uint32_t x86_opw[4][256] = {
+    { /* 1b */
+        0x00001, 0x00002, 0x00003, 0x00004, 0x00005, 0x00006, 0x00007, 0x00008,
+        0x00009, 0x0000a, 0x0000b, 0x0000c, 0x0000d, 0x0000e, 0x00007, 0x40000,
+        0x0000f, 0x00010, 0x00011, 0x00012, 0x00013, 0x00014, 0x00007, 0x00008,
+        0x00015, 0x00016, 0x00017, 0x00018, 0x00019, 0x0001a, 0x00007, 0x00008,
+        0x0001b, 0x0001c, 0x0001d, 0x0001e, 0x0001f, 0x00020, 0x00000, 0x00021,
+        0x00022, 0x00023, 0x00024, 0x00025, 0x00026, 0x00027, 0x00000, 0x00028,
+        0x00029, 0x0002a, 0x0002b, 0x0002c, 0x0002d, 0x0002e, 0x00000, 0x0002f,
+        0x00030, 0x00031, 0x00032, 0x00033, 0x00034, 0x00035, 0x00000, 0x00036,
+        0x00037, 0x00037, 0x00037, 0x00037, 0x00037, 0x00037, 0x00037, 0x00037,
+        0x00038, 0x00038, 0x00038, 0x00038, 0x00038, 0x00038, 0x00038, 0x00038,
+        0x00039, 0x00039, 0x00039, 0x00039, 0x00039, 0x00039, 0x00039, 0x00039,
+        0x0003a, 0x0003a, 0x0003a, 0x0003a, 0x0003a, 0x0003a, 0x0003a, 0x0003a,
+        0x0003b, 0x0003c, 0x4003d, 0x1803e, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00040, 0x00041, 0x00042, 0x00043, 0x00044, 0x00045, 0x00046, 0x00047,
+        0x00048, 0x00048, 0x00048, 0x00048, 0x00048, 0x00048, 0x00048, 0x00048,
+        0x00048, 0x00048, 0x00048, 0x00048, 0x00048, 0x00048, 0x00048, 0x00048,
+        0x22049, 0x22051, 0x3a059, 0x22069, 0x00071, 0x00072, 0x00073, 0x00074,
+        0x00075, 0x00076, 0x00077, 0x00078, 0x22079, 0x00081, 0x22082, 0x6208a,
+        0x00092, 0x00092, 0x00092, 0x00092, 0x00092, 0x00092, 0x00092, 0x00092,
+        0x00093, 0x00094, 0x00095, 0x00096, 0x00097, 0x00098, 0x00099, 0x0009a,
+        0x0009b, 0x0009c, 0x0009d, 0x0009e, 0x0009f, 0x000a0, 0x000a1, 0x000a2,
+        0x000a3, 0x000a4, 0x000a5, 0x000a6, 0x000a7, 0x000a8, 0x000a9, 0x000aa,
+        0x000ab, 0x000ab, 0x000ab, 0x000ab, 0x000ab, 0x000ab, 0x000ab, 0x000ab,
+        0x000ac, 0x000ac, 0x000ac, 0x000ac, 0x000ac, 0x000ac, 0x000ac, 0x000ac,
+        0x220ad, 0x220b5, 0x000bd, 0x000be, 0x400bf, 0x400c0, 0x260c1, 0x260d1,
+        0x000e1, 0x000e2, 0x000e3, 0x000e4, 0x000e5, 0x000e6, 0x000e7, 0x000e8,
+        0x220e9, 0x220f1, 0x220e9, 0x220f1, 0x000f9, 0x000fa, 0x000fb, 0x000fc,
+        0x240fd, 0x260ff, 0x2610f, 0x2611f, 0x2412f, 0x26131, 0x26141, 0x26151,
+        0x00161, 0x00161, 0x00161, 0x00162, 0x00163, 0x00163, 0x00163, 0x00163,
+        0x00164, 0x00165, 0x00166, 0x00167, 0x00168, 0x00168, 0x00168, 0x00168,
+        0x00000, 0x00169, 0x00000, 0x00000, 0x0016a, 0x0016b, 0x2216c, 0x22174,
+        0x0017c, 0x0017c, 0x0017c, 0x0017c, 0x0017c, 0x0017c, 0x2217d, 0x26185,
+    },
+    { /* 0f */
+        0x22195, 0x3c19d, 0x0021d, 0x0021e, 0x00000, 0x0021f, 0x00220, 0x00221,
+        0x00222, 0x00223, 0x00000, 0x00224, 0x00000, 0x24225, 0x00227, 0x00228,
+        0x2a229, 0x08231, 0x2a235, 0x0823d, 0x08241, 0x08241, 0x2a245, 0x0824d,
+        0x26251, 0x00261, 0x2e262, 0x2e2a2, 0x00261, 0x00261, 0x00261, 0x00261,
+        0x002e2, 0x002e3, 0x002e2, 0x002e3, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x082e4, 0x082e8, 0x082ec, 0x082f0, 0x082f4, 0x082f4, 0x082f8, 0x082f8,
+        0x002fc, 0x002fc, 0x002fc, 0x002fc, 0x002fc, 0x002fc, 0x00000, 0x082fd,
+        0x40000, 0x00000, 0x40000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00301, 0x00301, 0x00301, 0x00301, 0x00301, 0x00301, 0x00301, 0x00301,
+        0x00301, 0x00301, 0x00301, 0x00301, 0x00301, 0x00301, 0x00301, 0x00301,
+        0x08302, 0x08306, 0x0830a, 0x0830a, 0x0830e, 0x0830e, 0x0830e, 0x0830e,
+        0x08312, 0x08312, 0x08316, 0x0831a, 0x08312, 0x08312, 0x08312, 0x08312,
+        0x0831e, 0x0831e, 0x0831e, 0x08322, 0x08322, 0x08322, 0x08322, 0x08322,
+        0x08322, 0x08322, 0x08322, 0x08322, 0x08326, 0x08326, 0x0832a, 0x0832e,
+        0x08332, 0x2c336, 0x2c336, 0x2c356, 0x08376, 0x08376, 0x08376, 0x0837a,
+        0x2e37e, 0x2a3be, 0x00000, 0x00000, 0x083c6, 0x083c6, 0x083ca, 0x083ce,
+        0x003d2, 0x003d2, 0x003d2, 0x003d2, 0x003d2, 0x003d2, 0x003d2, 0x003d2,
+        0x003d2, 0x003d2, 0x003d2, 0x003d2, 0x003d2, 0x003d2, 0x003d2, 0x003d2,
+        0x003d3, 0x003d3, 0x003d3, 0x003d3, 0x003d3, 0x003d3, 0x003d3, 0x003d3,
+        0x003d3, 0x003d3, 0x003d3, 0x003d3, 0x003d3, 0x003d3, 0x003d3, 0x003d3,
+        0x003d4, 0x003d4, 0x003d5, 0x003d6, 0x003d7, 0x003d8, 0x2c3d9, 0x2c3f9,
+        0x003d4, 0x003d4, 0x00419, 0x0041a, 0x0041b, 0x0041c, 0x3c41d, 0x0049d,
+        0x0049e, 0x0049f, 0x004a0, 0x004a1, 0x004a2, 0x004a2, 0x004a3, 0x004a4,
+        0x084a5, 0x004a9, 0x224aa, 0x004b2, 0x084b3, 0x084b3, 0x004b7, 0x004b8,
+        0x004b9, 0x004ba, 0x084bb, 0x084bf, 0x084c3, 0x084c7, 0x084cb, 0x364cf,
+        0x0054f, 0x0054f, 0x0054f, 0x0054f, 0x0054f, 0x0054f, 0x0054f, 0x0054f,
+        0x08550, 0x08322, 0x08322, 0x08322, 0x08322, 0x08322, 0x2a554, 0x0855c,
+        0x08322, 0x08322, 0x08322, 0x08322, 0x08322, 0x08322, 0x08322, 0x08322,
+        0x08322, 0x08322, 0x08322, 0x08322, 0x08322, 0x08322, 0x08560, 0x08564,
+        0x08322, 0x08322, 0x08322, 0x08322, 0x08322, 0x08322, 0x08322, 0x08322,
+        0x08568, 0x08322, 0x08322, 0x08322, 0x08322, 0x08322, 0x08322, 0x0856c,
+        0x08322, 0x08322, 0x08322, 0x08322, 0x08322, 0x08322, 0x08322, 0x00570,
+    },
+    { /* 38 */
+        0x08571, 0x08571, 0x08571, 0x08571, 0x08571, 0x08571, 0x08571, 0x08571,
+        0x08571, 0x08571, 0x08571, 0x08571, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x08575, 0x00000, 0x00000, 0x00000, 0x08579, 0x08579, 0x00000, 0x0857d,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x08581, 0x08581, 0x08581, 0x00000,
+        0x08585, 0x08589, 0x0858d, 0x08591, 0x08595, 0x08599, 0x00000, 0x00000,
+        0x0859d, 0x0859d, 0x085a1, 0x085a5, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x085a9, 0x085ad, 0x085b1, 0x085b5, 0x085b9, 0x085bd, 0x00000, 0x0859d,
+        0x0859d, 0x0859d, 0x0859d, 0x0859d, 0x0859d, 0x0859d, 0x0859d, 0x0859d,
+        0x0859d, 0x0859d, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x085c1, 0x085c1, 0x085c1, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x085c5, 0x085c5, 0x085c5, 0x085c5, 0x085c5, 0x085c5, 0x00000, 0x085c9,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x2c5cd, 0x00000, 0x00000, 0x085ed, 0x2a5f1, 0x2a5f9, 0x2a5f9, 0x2a5f9,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x2a601, 0x2a609, 0x00000, 0x00000, 0x00000, 0x08611, 0x2a615, 0x00000,
+        0x0861d, 0x08621, 0x08625, 0x08625, 0x00000, 0x00000, 0x00000, 0x00000,
+    },
+    { /* 3a */
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x08629, 0x08629, 0x0862d, 0x08631, 0x08635, 0x08635, 0x08635, 0x08639,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x0863d, 0x08641, 0x08645, 0x08649,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x0864d, 0x08651, 0x08655, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x08659, 0x08659, 0x08659, 0x00000, 0x0865d, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x08661, 0x08661, 0x08661, 0x08661, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x08665, 0x00000, 0x08669, 0x08669,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x0866d,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+    },
+};
+
+const uint16_t x86_modrm32[256] = {
+    0x000, 0x000, 0x000, 0x000, 0x080, 0x140, 0x000, 0x000,
+    0x001, 0x001, 0x001, 0x001, 0x081, 0x141, 0x001, 0x001,
+    0x002, 0x002, 0x002, 0x002, 0x082, 0x142, 0x002, 0x002,
+    0x003, 0x003, 0x003, 0x003, 0x083, 0x143, 0x003, 0x003,
+    0x004, 0x004, 0x004, 0x004, 0x084, 0x144, 0x004, 0x004,
+    0x005, 0x005, 0x005, 0x005, 0x085, 0x145, 0x005, 0x005,
+    0x006, 0x006, 0x006, 0x006, 0x086, 0x146, 0x006, 0x006,
+    0x007, 0x007, 0x007, 0x007, 0x087, 0x147, 0x007, 0x007,
+    0x010, 0x010, 0x010, 0x010, 0x090, 0x010, 0x010, 0x010,
+    0x011, 0x011, 0x011, 0x011, 0x091, 0x011, 0x011, 0x011,
+    0x012, 0x012, 0x012, 0x012, 0x092, 0x012, 0x012, 0x012,
+    0x013, 0x013, 0x013, 0x013, 0x093, 0x013, 0x013, 0x013,
+    0x014, 0x014, 0x014, 0x014, 0x094, 0x014, 0x014, 0x014,
+    0x015, 0x015, 0x015, 0x015, 0x095, 0x015, 0x015, 0x015,
+    0x016, 0x016, 0x016, 0x016, 0x096, 0x016, 0x016, 0x016,
+    0x017, 0x017, 0x017, 0x017, 0x097, 0x017, 0x017, 0x017,
+    0x040, 0x040, 0x040, 0x040, 0x0c0, 0x040, 0x040, 0x040,
+    0x041, 0x041, 0x041, 0x041, 0x0c1, 0x041, 0x041, 0x041,
+    0x042, 0x042, 0x042, 0x042, 0x0c2, 0x042, 0x042, 0x042,
+    0x043, 0x043, 0x043, 0x043, 0x0c3, 0x043, 0x043, 0x043,
+    0x044, 0x044, 0x044, 0x044, 0x0c4, 0x044, 0x044, 0x044,
+    0x045, 0x045, 0x045, 0x045, 0x0c5, 0x045, 0x045, 0x045,
+    0x046, 0x046, 0x046, 0x046, 0x0c6, 0x046, 0x046, 0x046,
+    0x047, 0x047, 0x047, 0x047, 0x0c7, 0x047, 0x047, 0x047,
+    0x008, 0x008, 0x008, 0x008, 0x008, 0x008, 0x008, 0x008,
+    0x009, 0x009, 0x009, 0x009, 0x009, 0x009, 0x009, 0x009,
+    0x00a, 0x00a, 0x00a, 0x00a, 0x00a, 0x00a, 0x00a, 0x00a,
+    0x00b, 0x00b, 0x00b, 0x00b, 0x00b, 0x00b, 0x00b, 0x00b,
+    0x00c, 0x00c, 0x00c, 0x00c, 0x00c, 0x00c, 0x00c, 0x00c,
+    0x00d, 0x00d, 0x00d, 0x00d, 0x00d, 0x00d, 0x00d, 0x00d,
+    0x00e, 0x00e, 0x00e, 0x00e, 0x00e, 0x00e, 0x00e, 0x00e,
+    0x00f, 0x00f, 0x00f, 0x00f, 0x00f, 0x00f, 0x00f, 0x00f,
+};
+
+const uint8_t x86_osz_of[96] = {
+    2, 2, 2, 2, 2, 2, 2, 2, /* mode 0, W 0, 66 0 */
+    4, 4, 4, 4, 2, 2, 2, 2, /* mode 0, W 0, 66 1 */
+    2, 2, 2, 2, 2, 2, 2, 2, /* mode 0, W 1, 66 0 */
+    4, 4, 4, 4, 2, 2, 2, 2, /* mode 0, W 1, 66 1 */
+    4, 4, 4, 4, 4, 4, 4, 4, /* mode 1, W 0, 66 0 */
+    2, 2, 2, 2, 4, 4, 4, 4, /* mode 1, W 0, 66 1 */
+    4, 4, 4, 4, 4, 4, 4, 4, /* mode 1, W 1, 66 0 */
+    2, 2, 2, 2, 4, 4, 4, 4, /* mode 1, W 1, 66 1 */
+    4, 8, 8, 8, 4, 8, 8, 8, /* mode 2, W 0, 66 0 */
+    2, 8, 2, 8, 4, 8, 8, 8, /* mode 2, W 0, 66 1 */
+    8, 8, 8, 8, 8, 8, 8, 8, /* mode 2, W 1, 66 0 */
+    8, 8, 8, 8, 8, 8, 8, 8, /* mode 2, W 1, 66 1 */
+};
+
 const x86_group x86_groups[752] = {
     {0, 0, 0},
     {1, 0, 0},
@@ -1960,1050 +2149,1050 @@ const uint16_t x86_group_forms[4559] = {
 };
 
 const x86_form x86_forms[X86_FORM_COUNT] = {
-    {0, 0, {0, 0, 0}, {0, 0, 0}, 0, 0, 0, 0xff, 0, 0, 0},
-    {X86_FF_MODRM | X86_FF_LOCK, 1, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x00, X86_IMM_NONE, X86_R_R, 0xff}, /* add, spec line 9 */
-    {X86_FF_MODRM | X86_FF_LOCK, 1, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x00, X86_IMM_NONE, X86_R_R, 0xff}, /* add, spec line 10 */
-    {X86_FF_MODRM, 1, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_AREAD, 0x00, X86_IMM_NONE, X86_R_R, 0xff}, /* add, spec line 11 */
-    {X86_FF_MODRM, 1, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_AREAD, 0x00, X86_IMM_NONE, X86_R_R, 0xff}, /* add, spec line 12 */
-    {0, 1, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* add, spec line 13 */
-    {0, 1, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff}, /* add, spec line 14 */
-    {X86_FF_I64, 2, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* push, spec line 15 */
-    {X86_FF_I64, 3, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pop, spec line 16 */
-    {X86_FF_MODRM | X86_FF_LOCK, 4, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x01, X86_IMM_NONE, X86_R_R, 0xff}, /* or, spec line 17 */
-    {X86_FF_MODRM | X86_FF_LOCK, 4, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x01, X86_IMM_NONE, X86_R_R, 0xff}, /* or, spec line 18 */
-    {X86_FF_MODRM, 4, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_AREAD, 0x01, X86_IMM_NONE, X86_R_R, 0xff}, /* or, spec line 19 */
-    {X86_FF_MODRM, 4, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_AREAD, 0x01, X86_IMM_NONE, X86_R_R, 0xff}, /* or, spec line 20 */
-    {0, 4, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* or, spec line 21 */
-    {0, 4, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff}, /* or, spec line 22 */
-    {X86_FF_MODRM | X86_FF_LOCK, 5, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x02, X86_IMM_NONE, X86_R_R, 0xff}, /* adc, spec line 24 */
-    {X86_FF_MODRM | X86_FF_LOCK, 5, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x02, X86_IMM_NONE, X86_R_R, 0xff}, /* adc, spec line 25 */
-    {X86_FF_MODRM, 5, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_AREAD, 0x02, X86_IMM_NONE, X86_R_R, 0xff}, /* adc, spec line 26 */
-    {X86_FF_MODRM, 5, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_AREAD, 0x02, X86_IMM_NONE, X86_R_R, 0xff}, /* adc, spec line 27 */
-    {0, 5, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* adc, spec line 28 */
-    {0, 5, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff}, /* adc, spec line 29 */
-    {X86_FF_MODRM | X86_FF_LOCK, 6, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x03, X86_IMM_NONE, X86_R_R, 0xff}, /* sbb, spec line 32 */
-    {X86_FF_MODRM | X86_FF_LOCK, 6, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x03, X86_IMM_NONE, X86_R_R, 0xff}, /* sbb, spec line 33 */
-    {X86_FF_MODRM, 6, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_AREAD, 0x03, X86_IMM_NONE, X86_R_R, 0xff}, /* sbb, spec line 34 */
-    {X86_FF_MODRM, 6, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_AREAD, 0x03, X86_IMM_NONE, X86_R_R, 0xff}, /* sbb, spec line 35 */
-    {0, 6, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* sbb, spec line 36 */
-    {0, 6, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff}, /* sbb, spec line 37 */
-    {X86_FF_MODRM | X86_FF_LOCK, 7, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x04, X86_IMM_NONE, X86_R_R, 0xff}, /* and, spec line 40 */
-    {X86_FF_MODRM | X86_FF_LOCK, 7, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x04, X86_IMM_NONE, X86_R_R, 0xff}, /* and, spec line 41 */
-    {X86_FF_MODRM, 7, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_AREAD, 0x04, X86_IMM_NONE, X86_R_R, 0xff}, /* and, spec line 42 */
-    {X86_FF_MODRM, 7, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_AREAD, 0x04, X86_IMM_NONE, X86_R_R, 0xff}, /* and, spec line 43 */
-    {0, 7, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* and, spec line 44 */
-    {0, 7, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff}, /* and, spec line 45 */
-    {X86_FF_I64, 8, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* daa, spec line 46 */
-    {X86_FF_MODRM | X86_FF_LOCK, 9, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x05, X86_IMM_NONE, X86_R_R, 0xff}, /* sub, spec line 47 */
-    {X86_FF_MODRM | X86_FF_LOCK, 9, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x05, X86_IMM_NONE, X86_R_R, 0xff}, /* sub, spec line 48 */
-    {X86_FF_MODRM, 9, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_AREAD, 0x05, X86_IMM_NONE, X86_R_R, 0xff}, /* sub, spec line 49 */
-    {X86_FF_MODRM, 9, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_AREAD, 0x05, X86_IMM_NONE, X86_R_R, 0xff}, /* sub, spec line 50 */
-    {0, 9, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* sub, spec line 51 */
-    {0, 9, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff}, /* sub, spec line 52 */
-    {X86_FF_I64, 10, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* das, spec line 53 */
-    {X86_FF_MODRM | X86_FF_LOCK, 11, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x06, X86_IMM_NONE, X86_R_R, 0xff}, /* xor, spec line 54 */
-    {X86_FF_MODRM | X86_FF_LOCK, 11, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x06, X86_IMM_NONE, X86_R_R, 0xff}, /* xor, spec line 55 */
-    {X86_FF_MODRM, 11, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_AREAD, 0x06, X86_IMM_NONE, X86_R_R, 0xff}, /* xor, spec line 56 */
-    {X86_FF_MODRM, 11, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_AREAD, 0x06, X86_IMM_NONE, X86_R_R, 0xff}, /* xor, spec line 57 */
-    {0, 11, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* xor, spec line 58 */
-    {0, 11, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff}, /* xor, spec line 59 */
-    {X86_FF_I64, 12, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* aaa, spec line 60 */
-    {X86_FF_MODRM, 13, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_NONE, X86_R_R, 0xff}, /* cmp, spec line 61 */
-    {X86_FF_MODRM, 13, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_NONE, X86_R_R, 0xff}, /* cmp, spec line 62 */
-    {X86_FF_MODRM | X86_FF_MEMSRC, 13, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_NONE, X86_R_R, 0xff}, /* cmp, spec line 63 */
-    {X86_FF_MODRM | X86_FF_MEMSRC, 13, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_NONE, X86_R_R, 0xff}, /* cmp, spec line 64 */
-    {0, 13, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* cmp, spec line 65 */
-    {0, 13, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff}, /* cmp, spec line 66 */
-    {X86_FF_I64, 14, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* aas, spec line 67 */
-    {X86_FF_I64, 15, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* inc, spec line 68 */
-    {X86_FF_I64, 16, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* dec, spec line 69 */
-    {X86_FF_D64, 2, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* push, spec line 70 */
-    {X86_FF_D64, 3, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pop, spec line 71 */
-    {X86_FF_I64, 17, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pusha, spec line 72 */
-    {X86_FF_I64, 18, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* popa, spec line 73 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_I64, 19, {4, 8, 16}, {4, 8, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* bound, spec line 74 */
-    {X86_FF_MODRM | X86_FF_I64, 20, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* arpl, spec line 75 */
-    {X86_FF_MODRM | X86_FF_O64, 21, {2, 4, 4}, {2, 4, 8}, 0, 0x27, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* movsxd, spec line 76 */
-    {X86_FF_D64, 2, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff}, /* push, spec line 77 */
-    {X86_FF_MODRM, 22, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IZ, X86_R_R, 0xff}, /* imul, spec line 78 */
-    {X86_FF_D64, 2, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* push, spec line 79 */
-    {X86_FF_MODRM, 22, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_R, 0xff}, /* imul, spec line 80 */
-    {X86_FF_REP, 23, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* insb, spec line 81 */
-    {X86_FF_REP, 24, {2, 4, 4}, {2, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* ins, spec line 82 */
-    {X86_FF_REP, 25, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* outsb, spec line 83 */
-    {X86_FF_REP, 26, {2, 4, 4}, {2, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* outs, spec line 84 */
-    {X86_FF_F64, 27, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_JB, X86_R_NONE, 0xff}, /* jcc, spec line 85 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 1, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x00, X86_IMM_IB, X86_R_NONE, 0xff}, /* add, spec line 86 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 4, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x01, X86_IMM_IB, X86_R_NONE, 0xff}, /* or, spec line 87 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 5, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x02, X86_IMM_IB, X86_R_NONE, 0xff}, /* adc, spec line 88 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 6, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x03, X86_IMM_IB, X86_R_NONE, 0xff}, /* sbb, spec line 89 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 7, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x04, X86_IMM_IB, X86_R_NONE, 0xff}, /* and, spec line 90 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 9, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x05, X86_IMM_IB, X86_R_NONE, 0xff}, /* sub, spec line 91 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 11, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x06, X86_IMM_IB, X86_R_NONE, 0xff}, /* xor, spec line 92 */
-    {X86_FF_MODRM | X86_FF_IMM, 13, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_IB, X86_R_NONE, 0xff}, /* cmp, spec line 93 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 1, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x00, X86_IMM_IZ, X86_R_NONE, 0xff}, /* add, spec line 94 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 4, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x01, X86_IMM_IZ, X86_R_NONE, 0xff}, /* or, spec line 95 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 5, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x02, X86_IMM_IZ, X86_R_NONE, 0xff}, /* adc, spec line 96 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 6, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x03, X86_IMM_IZ, X86_R_NONE, 0xff}, /* sbb, spec line 97 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 7, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x04, X86_IMM_IZ, X86_R_NONE, 0xff}, /* and, spec line 98 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 9, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x05, X86_IMM_IZ, X86_R_NONE, 0xff}, /* sub, spec line 99 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 11, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x06, X86_IMM_IZ, X86_R_NONE, 0xff}, /* xor, spec line 100 */
-    {X86_FF_MODRM | X86_FF_IMM, 13, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_IZ, X86_R_NONE, 0xff}, /* cmp, spec line 101 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK | X86_FF_I64, 1, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x00, X86_IMM_IB, X86_R_NONE, 0xff}, /* add, spec line 102 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK | X86_FF_I64, 4, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x01, X86_IMM_IB, X86_R_NONE, 0xff}, /* or, spec line 103 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK | X86_FF_I64, 5, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x02, X86_IMM_IB, X86_R_NONE, 0xff}, /* adc, spec line 104 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK | X86_FF_I64, 6, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x03, X86_IMM_IB, X86_R_NONE, 0xff}, /* sbb, spec line 105 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK | X86_FF_I64, 7, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x04, X86_IMM_IB, X86_R_NONE, 0xff}, /* and, spec line 106 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK | X86_FF_I64, 9, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x05, X86_IMM_IB, X86_R_NONE, 0xff}, /* sub, spec line 107 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK | X86_FF_I64, 11, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x06, X86_IMM_IB, X86_R_NONE, 0xff}, /* xor, spec line 108 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_I64, 13, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_IB, X86_R_NONE, 0xff}, /* cmp, spec line 109 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 1, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x00, X86_IMM_IB, X86_R_NONE, 0xff}, /* add, spec line 110 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 4, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x01, X86_IMM_IB, X86_R_NONE, 0xff}, /* or, spec line 111 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 5, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x02, X86_IMM_IB, X86_R_NONE, 0xff}, /* adc, spec line 112 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 6, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x03, X86_IMM_IB, X86_R_NONE, 0xff}, /* sbb, spec line 113 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 7, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x04, X86_IMM_IB, X86_R_NONE, 0xff}, /* and, spec line 114 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 9, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x05, X86_IMM_IB, X86_R_NONE, 0xff}, /* sub, spec line 115 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 11, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x06, X86_IMM_IB, X86_R_NONE, 0xff}, /* xor, spec line 116 */
-    {X86_FF_MODRM | X86_FF_IMM, 13, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_IB, X86_R_NONE, 0xff}, /* cmp, spec line 117 */
-    {X86_FF_MODRM, 28, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMP, 0x08, X86_IMM_NONE, X86_R_R, 0xff}, /* test, spec line 118 */
-    {X86_FF_MODRM, 28, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMP, 0x08, X86_IMM_NONE, X86_R_R, 0xff}, /* test, spec line 119 */
-    {X86_FF_MODRM | X86_FF_LOCK, 29, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_XCHG, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* xchg, spec line 120 */
-    {X86_FF_MODRM | X86_FF_LOCK, 29, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_XCHG, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* xchg, spec line 121 */
-    {X86_FF_MODRM, 30, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* mov, spec line 122 */
-    {X86_FF_MODRM, 30, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* mov, spec line 123 */
-    {X86_FF_MODRM, 30, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* mov, spec line 124 */
-    {X86_FF_MODRM, 30, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* mov, spec line 125 */
-    {X86_FF_MODRM, 30, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* mov, spec line 126 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 31, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* lea, spec line 127 */
-    {X86_FF_MODRM | X86_FF_D64, 3, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pop, spec line 130 */
-    {0, 29, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* xchg, spec line 131 */
-    {0, 32, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* cbw, spec line 132 */
-    {0, 33, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* cwd, spec line 133 */
-    {X86_FF_I64, 34, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_AP, X86_R_NONE, 0xff}, /* callf, spec line 134 */
-    {0, 35, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* fwait, spec line 135 */
-    {X86_FF_D64, 36, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pushf, spec line 136 */
-    {X86_FF_D64, 37, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* popf, spec line 137 */
-    {0, 38, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* sahf, spec line 138 */
-    {0, 39, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* lahf, spec line 139 */
-    {0, 30, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_MO, X86_R_A, 0xff}, /* mov, spec line 140 */
-    {0, 30, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_READ, 0xff, X86_IMM_MO, X86_R_A, 0xff}, /* mov, spec line 141 */
-    {0, 30, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_MO, X86_R_A, 0xff}, /* mov, spec line 142 */
-    {0, 30, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_MO, X86_R_A, 0xff}, /* mov, spec line 143 */
-    {X86_FF_REP, 40, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_MOVS, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* movsb, spec line 144 */
-    {X86_FF_REP, 41, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_MOVS, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* movs, spec line 145 */
-    {X86_FF_REP, 42, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMPS, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* cmpsb, spec line 146 */
-    {X86_FF_REP, 43, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMPS, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* cmps, spec line 147 */
-    {0, 28, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* test, spec line 148 */
-    {0, 28, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff}, /* test, spec line 149 */
-    {X86_FF_REP, 44, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_STOS, 0xff, X86_IMM_NONE, X86_R_A, 0xff}, /* stosb, spec line 150 */
-    {X86_FF_REP, 45, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_STOS, 0xff, X86_IMM_NONE, X86_R_A, 0xff}, /* stos, spec line 151 */
-    {X86_FF_REP, 46, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_LODS, 0xff, X86_IMM_NONE, X86_R_A, 0xff}, /* lodsb, spec line 152 */
-    {X86_FF_REP, 47, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_LODS, 0xff, X86_IMM_NONE, X86_R_A, 0xff}, /* lods, spec line 153 */
-    {X86_FF_REP, 48, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_SCAS, 0xff, X86_IMM_NONE, X86_R_A, 0xff}, /* scasb, spec line 154 */
-    {X86_FF_REP, 49, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_SCAS, 0xff, X86_IMM_NONE, X86_R_A, 0xff}, /* scas, spec line 155 */
-    {0, 30, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* mov, spec line 156 */
-    {0, 30, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IV, X86_R_NONE, 0xff}, /* mov, spec line 157 */
-    {X86_FF_MODRM | X86_FF_IMM, 50, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* shift, spec line 158 */
-    {X86_FF_MODRM | X86_FF_IMM, 50, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* shift, spec line 159 */
-    {X86_FF_F64, 51, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IW, X86_R_NONE, 0xff}, /* ret, spec line 160 */
-    {X86_FF_F64, 51, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* ret, spec line 161 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_I64, 52, {4, 6, 10}, {4, 6, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* les, spec line 162 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_I64, 53, {4, 6, 10}, {4, 6, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* lds, spec line 163 */
-    {X86_FF_MODRM | X86_FF_IMM, 30, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_WIMM, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* mov, spec line 164 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 54, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0x01}, /* xabort, spec line 165 */
-    {X86_FF_MODRM | X86_FF_IMM, 30, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_WIMM, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff}, /* mov, spec line 166 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 55, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0x01}, /* xbegin, spec line 167 */
-    {X86_FF_D64, 56, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IWB, X86_R_NONE, 0xff}, /* enter, spec line 168 */
-    {X86_FF_D64, 57, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* leave, spec line 169 */
-    {0, 58, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IW, X86_R_NONE, 0xff}, /* retf, spec line 170 */
-    {0, 58, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* retf, spec line 171 */
-    {0, 59, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* int3, spec line 172 */
-    {0, 60, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* int, spec line 173 */
-    {X86_FF_I64, 61, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* into, spec line 174 */
-    {0, 62, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* iret, spec line 175 */
-    {X86_FF_MODRM, 50, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* shift, spec line 176 */
-    {X86_FF_MODRM, 50, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* shift, spec line 177 */
-    {X86_FF_I64, 63, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* aam, spec line 180 */
-    {X86_FF_I64, 64, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* aad, spec line 181 */
-    {X86_FF_I64, 65, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* salc, spec line 182 */
-    {0, 66, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* xlat, spec line 183 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 67, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* x87, spec line 216 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 67, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* x87, spec line 217 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 68, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* fld, spec line 218 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 69, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* fst, spec line 219 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 70, {14, 28, 28}, {14, 28, 28}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* fldenv, spec line 220 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 71, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* fldcw, spec line 221 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 72, {14, 28, 28}, {14, 28, 28}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* fnstenv, spec line 222 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 73, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* fnstcw, spec line 223 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 74, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x01}, /* fnop, spec line 225 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 75, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* fstp1, spec line 226 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 67, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x33}, /* x87, spec line 227 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 76, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x7f}, /* fldc, spec line 228 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 77, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* fcmov, spec line 231 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 78, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x02}, /* fucompp, spec line 232 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 68, {10, 10, 10}, {10, 10, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* fld, spec line 234 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 79, {10, 10, 10}, {10, 10, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* fstp, spec line 235 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 67, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x1f}, /* x87, spec line 237 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 80, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* fcomi, spec line 238 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 67, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* x87, spec line 239 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 81, {94, 108, 108}, {94, 108, 108}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* frstor, spec line 242 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 82, {94, 108, 108}, {94, 108, 108}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* fnsave, spec line 243 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 83, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* fnstsw, spec line 244 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 67, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* x87, spec line 246 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 84, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x02}, /* fcompp, spec line 248 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 85, {10, 10, 10}, {10, 10, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* fbld, spec line 251 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 86, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* fild, spec line 252 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 87, {10, 10, 10}, {10, 10, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* fbstp, spec line 253 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 88, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* fistp, spec line 254 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 83, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x01}, /* fnstsw, spec line 256 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 89, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* fcomip, spec line 257 */
-    {X86_FF_F64, 90, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_JB, X86_R_NONE, 0xff}, /* loop, spec line 184 */
-    {X86_FF_F64, 91, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_JB, X86_R_NONE, 0xff}, /* jrcxz, spec line 185 */
-    {0, 92, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* inout, spec line 186 */
-    {X86_FF_F64, 93, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_JZ, X86_R_NONE, 0xff}, /* call, spec line 187 */
-    {X86_FF_F64, 94, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_JZ, X86_R_NONE, 0xff}, /* jmp, spec line 188 */
-    {X86_FF_I64, 95, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_AP, X86_R_NONE, 0xff}, /* jmpf, spec line 189 */
-    {X86_FF_F64, 94, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_JB, X86_R_NONE, 0xff}, /* jmp, spec line 190 */
-    {0, 92, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* inout, spec line 191 */
-    {0, 96, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* int1, spec line 192 */
-    {0, 97, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* hlt, spec line 193 */
-    {0, 98, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* cmc, spec line 194 */
-    {X86_FF_MODRM | X86_FF_IMM, 28, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMP, 0x08, X86_IMM_IB, X86_R_NONE, 0xff}, /* test, spec line 195 */
-    {X86_FF_MODRM | X86_FF_LOCK, 99, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x0b, X86_IMM_NONE, X86_R_NONE, 0xff}, /* not, spec line 197 */
-    {X86_FF_MODRM | X86_FF_LOCK, 100, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x0c, X86_IMM_NONE, X86_R_NONE, 0xff}, /* neg, spec line 198 */
-    {X86_FF_MODRM, 101, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* muldiv, spec line 199 */
-    {X86_FF_MODRM | X86_FF_IMM, 28, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMP, 0x08, X86_IMM_IZ, X86_R_NONE, 0xff}, /* test, spec line 200 */
-    {X86_FF_MODRM | X86_FF_LOCK, 99, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x0b, X86_IMM_NONE, X86_R_NONE, 0xff}, /* not, spec line 202 */
-    {X86_FF_MODRM | X86_FF_LOCK, 100, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x0c, X86_IMM_NONE, X86_R_NONE, 0xff}, /* neg, spec line 203 */
-    {X86_FF_MODRM, 101, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* muldiv, spec line 204 */
-    {0, 102, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* flagop, spec line 205 */
-    {X86_FF_MODRM | X86_FF_LOCK, 15, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x09, X86_IMM_NONE, X86_R_NONE, 0xff}, /* inc, spec line 206 */
-    {X86_FF_MODRM | X86_FF_LOCK, 16, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x0a, X86_IMM_NONE, X86_R_NONE, 0xff}, /* dec, spec line 207 */
-    {X86_FF_MODRM | X86_FF_LOCK, 15, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x09, X86_IMM_NONE, X86_R_NONE, 0xff}, /* inc, spec line 208 */
-    {X86_FF_MODRM | X86_FF_LOCK, 16, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x0a, X86_IMM_NONE, X86_R_NONE, 0xff}, /* dec, spec line 209 */
-    {X86_FF_MODRM | X86_FF_F64 | X86_FF_RARE | X86_FF_NOTRACK, 93, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* call, spec line 210 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 34, {4, 6, 10}, {4, 6, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* callf, spec line 211 */
-    {X86_FF_MODRM | X86_FF_F64 | X86_FF_RARE | X86_FF_NOTRACK, 94, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* jmp, spec line 212 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 95, {4, 6, 10}, {4, 6, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* jmpf, spec line 213 */
-    {X86_FF_MODRM | X86_FF_D64, 2, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* push, spec line 214 */
-    {X86_FF_MODRM, 103, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* sldt, spec line 260 */
-    {X86_FF_MODRM, 104, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* lldt, spec line 261 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 105, {6, 6, 10}, {6, 6, 10}, 4, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* sgdt, spec line 262 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 106, {6, 6, 10}, {6, 6, 10}, 4, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* lgdt, spec line 263 */
-    {X86_FF_MODRM, 107, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* smsw, spec line 264 */
-    {X86_FF_MODRM, 108, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* lmsw, spec line 265 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 109, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* invlpg, spec line 267 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 110, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x3f}, /* vmx, spec line 268 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 111, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x8f}, /* monitor/encls, spec line 269 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 112, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xf3}, /* xgetbv/xtest, spec line 271 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 113, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* svm, spec line 273 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 114, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xc1}, /* pkru, spec line 274 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 115, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xfe}, /* rdtscp, spec line 279 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 116, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x01}, /* pcommit, spec line 278 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 117, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* rstorssp, spec line 266 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 118, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x05}, /* setssbsy, spec line 275 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 119, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x03}, /* xsusldtrk, spec line 276 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_O64, 120, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* swapgs/rdtscp, spec line 277 */
-    {X86_FF_MODRM, 121, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* lar, spec line 280 */
-    {X86_FF_MODRM, 122, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* lsl, spec line 281 */
-    {0, 123, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* syscall, spec line 282 */
-    {0, 124, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* clts, spec line 283 */
-    {0, 125, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* sysret, spec line 284 */
-    {0, 126, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* invd, spec line 285 */
-    {0, 127, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* wbinvd, spec line 286 */
-    {0, 128, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* ud2, spec line 287 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 129, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* prefetchw, spec line 288 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 130, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* nop, spec line 289 */
-    {0, 131, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* femms, spec line 290 */
-    {X86_FF_MODRM, 132, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* 3dnow, spec line 291 */
-    {X86_FF_MODRM, 133, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* movups, spec line 292 */
-    {X86_FF_MODRM | X86_FF_M66, 134, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* movupd, spec line 293 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 135, {4, 4, 4}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* movss, spec line 294 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 135, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* movss, spec line 295 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 136, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* movsd, spec line 296 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 136, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* movsd, spec line 297 */
-    {X86_FF_MODRM, 133, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* movups, spec line 298 */
-    {X86_FF_MODRM | X86_FF_M66, 134, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* movupd, spec line 299 */
-    {X86_FF_MODRM, 135, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* movss, spec line 300 */
-    {X86_FF_MODRM, 136, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* movsd, spec line 301 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 137, {8, 8, 8}, {8, 8, 8}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* movlps, spec line 302 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 138, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* movhlps, spec line 303 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 139, {8, 8, 8}, {8, 8, 8}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* movlpd, spec line 304 */
-    {X86_FF_MODRM, 140, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* movsldup, spec line 305 */
-    {X86_FF_MODRM, 141, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* movddup, spec line 306 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 137, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* movlps, spec line 307 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 139, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* movlpd, spec line 308 */
-    {X86_FF_MODRM | X86_FF_M66, 142, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* unpck, spec line 309 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 143, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* movhps, spec line 310 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 144, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* movlhps, spec line 311 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 145, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* movhpd, spec line 312 */
-    {X86_FF_MODRM, 146, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* movshdup, spec line 313 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 147, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* prefetch, spec line 316 */
-    {X86_FF_MODRM, 130, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* nop, spec line 317 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_MPX, 148, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xdf}, /* bndldx, spec line 318 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_MPX, 149, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* bndmov, spec line 319 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 149, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x0f}, /* bndmov, spec line 320 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 150, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* bndcl, spec line 321 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_MPX, 151, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xdf}, /* bndstx, spec line 323 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_MPX, 152, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xdf}, /* bndmk, spec line 324 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 153, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* bndcn, spec line 327 */
-    {X86_FF_MODRM | X86_FF_F64 | X86_FF_RARE | X86_FF_CR | X86_FF_MODREG, 30, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* mov, spec line 330 */
-    {X86_FF_MODRM | X86_FF_F64 | X86_FF_RARE | X86_FF_DR | X86_FF_MODREG, 30, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* mov, spec line 332 */
-    {X86_FF_MODRM | X86_FF_AL, 154, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* movaps, spec line 334 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66, 155, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* movapd, spec line 335 */
-    {X86_FF_MODRM | X86_FF_AL, 154, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* movaps, spec line 336 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66, 155, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* movapd, spec line 337 */
-    {X86_FF_MODRM | X86_FF_M66, 156, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* cvtpi2ps, spec line 338 */
-    {X86_FF_MODRM, 157, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* cvtsi2ss, spec line 339 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL, 158, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* movntps, spec line 340 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66, 159, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* movntpd, spec line 341 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT, 160, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* movntss, spec line 342 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT, 161, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* movntsd, spec line 343 */
-    {X86_FF_MODRM, 162, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* cvtps2pi, spec line 344 */
-    {X86_FF_MODRM | X86_FF_M66, 163, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* cvtpd2pi, spec line 345 */
-    {X86_FF_MODRM, 164, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* cvtss2si, spec line 346 */
-    {X86_FF_MODRM, 165, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* cvtsd2si, spec line 347 */
-    {X86_FF_MODRM, 166, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* comiss, spec line 348 */
-    {X86_FF_MODRM | X86_FF_M66, 167, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* comisd, spec line 349 */
-    {0, 168, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* sys, spec line 350 */
-    {0, 169, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* getsec, spec line 351 */
-    {X86_FF_MODRM, 170, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* cmov, spec line 352 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 171, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* movmskp, spec line 353 */
-    {X86_FF_MODRM | X86_FF_M66, 172, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* sqrtp, spec line 354 */
-    {X86_FF_MODRM, 173, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* sqrtss, spec line 355 */
-    {X86_FF_MODRM, 174, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* sqrtsd, spec line 356 */
-    {X86_FF_MODRM, 175, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* rsqrtps, spec line 357 */
-    {X86_FF_MODRM, 176, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* rsqrtss, spec line 358 */
-    {X86_FF_MODRM | X86_FF_M66, 177, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* logicp, spec line 359 */
-    {X86_FF_MODRM | X86_FF_M66, 178, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* arithp, spec line 360 */
-    {X86_FF_MODRM, 179, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* ariths, spec line 361 */
-    {X86_FF_MODRM, 180, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* arithsd, spec line 362 */
-    {X86_FF_MODRM, 181, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* cvtps2pd, spec line 363 */
-    {X86_FF_MODRM | X86_FF_M66, 182, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* cvtpd2ps, spec line 364 */
-    {X86_FF_MODRM, 183, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* cvtss2sd, spec line 365 */
-    {X86_FF_MODRM, 184, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* cvtsd2ss, spec line 366 */
-    {X86_FF_MODRM | X86_FF_M66, 185, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* cvtdq2ps, spec line 367 */
-    {X86_FF_MODRM, 186, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* punpckl, spec line 371 */
-    {X86_FF_MODRM | X86_FF_M66, 186, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* punpckl, spec line 372 */
-    {X86_FF_MODRM, 187, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* mmx, spec line 373 */
-    {X86_FF_MODRM | X86_FF_M66, 188, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* sse2, spec line 374 */
-    {X86_FF_MODRM | X86_FF_M66, 189, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* punpckqdq, spec line 375 */
-    {X86_FF_MODRM, 190, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* movd, spec line 376 */
-    {X86_FF_MODRM | X86_FF_M66, 190, {4, 4, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* movd, spec line 377 */
-    {X86_FF_MODRM, 191, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* movq, spec line 378 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66, 192, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* movdqa, spec line 379 */
-    {X86_FF_MODRM, 193, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* movdqu, spec line 380 */
-    {X86_FF_MODRM, 194, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* pshufw, spec line 381 */
-    {X86_FF_MODRM | X86_FF_M66, 195, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* pshufd, spec line 382 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 196, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* psrl, spec line 383 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 197, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* psra, spec line 384 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 198, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* psll, spec line 385 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 199, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* psrldq, spec line 386 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 200, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* pslldq, spec line 387 */
-    {X86_FF_MODRM, 201, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pcmpeq, spec line 388 */
-    {X86_FF_MODRM | X86_FF_M66, 201, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pcmpeq, spec line 389 */
-    {0, 202, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* emms, spec line 390 */
-    {X86_FF_MODRM | X86_FF_F64, 203, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmread, spec line 391 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 204, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IBB, X86_R_NONE, 0xff}, /* extrq, spec line 393 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 205, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IBB, X86_R_NONE, 0xff}, /* insertq, spec line 394 */
-    {X86_FF_MODRM | X86_FF_F64, 206, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmwrite, spec line 392 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 204, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* extrq, spec line 395 */
-    {X86_FF_MODRM | X86_FF_M66, 207, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* hadd, spec line 396 */
-    {X86_FF_MODRM | X86_FF_M66, 190, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* movd, spec line 398 */
-    {X86_FF_MODRM, 191, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* movq, spec line 399 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66, 192, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* movdqa, spec line 401 */
-    {X86_FF_MODRM, 193, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* movdqu, spec line 402 */
-    {X86_FF_F64, 27, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_JZ, X86_R_NONE, 0xff}, /* jcc, spec line 403 */
-    {X86_FF_MODRM, 208, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* setcc, spec line 404 */
-    {X86_FF_D64, 209, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pushpop, spec line 405 */
-    {0, 210, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* cpuid, spec line 409 */
-    {X86_FF_MODRM, 211, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x0d, X86_IMM_NONE, X86_R_R, 0xff}, /* bt, spec line 410 */
-    {X86_FF_MODRM, 212, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_R, 0xff}, /* shld, spec line 411 */
-    {X86_FF_MODRM, 212, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* shld, spec line 412 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 213, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x01}, /* xsha, spec line 406 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 214, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x01}, /* xstore, spec line 407 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 215, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x01}, /* xcrypt, spec line 408 */
-    {0, 216, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* rsm, spec line 414 */
-    {X86_FF_MODRM | X86_FF_LOCK, 217, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x0e, X86_IMM_NONE, X86_R_R, 0xff}, /* bts, spec line 415 */
-    {X86_FF_MODRM, 218, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_R, 0xff}, /* shrd, spec line 416 */
-    {X86_FF_MODRM, 218, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* shrd, spec line 417 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 219, {512, 512, 512}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* fxsave, spec line 418 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 220, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* ldmxcsr, spec line 419 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 221, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* stmxcsr, spec line 420 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 222, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* xsave, spec line 421 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 223, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* xsaveopt, spec line 422 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 224, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_FLUSH, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* clflush, spec line 423 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 225, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* fence, spec line 428 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 226, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_FLUSH, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* clwb, spec line 424 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 227, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_FLUSH, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* clflushopt, spec line 425 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 228, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* umwait, spec line 431 */
-    {X86_FF_MODRM, 229, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* ptwrite, spec line 426 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 230, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* clrssbsy, spec line 427 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 231, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* incssp, spec line 430 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_O64, 232, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* rdfsbase, spec line 429 */
-    {X86_FF_MODRM, 22, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* imul, spec line 432 */
-    {X86_FF_MODRM | X86_FF_LOCK, 233, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMPXCHG, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* cmpxchg, spec line 433 */
-    {X86_FF_MODRM | X86_FF_LOCK, 233, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMPXCHG, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* cmpxchg, spec line 434 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 234, {4, 6, 10}, {4, 6, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* lss, spec line 435 */
-    {X86_FF_MODRM | X86_FF_LOCK, 235, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x0f, X86_IMM_NONE, X86_R_R, 0xff}, /* btr, spec line 436 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 236, {4, 6, 10}, {4, 6, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* lfs, spec line 437 */
-    {X86_FF_MODRM, 237, {1, 1, 1}, {2, 4, 8}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* movzx, spec line 438 */
-    {X86_FF_MODRM, 237, {2, 2, 2}, {2, 4, 8}, 0, 0x17, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* movzx, spec line 439 */
-    {X86_FF_MODRM, 238, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* popcnt, spec line 440 */
-    {X86_FF_MODRM, 239, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* ud1, spec line 441 */
-    {X86_FF_MODRM | X86_FF_IMM, 211, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x0d, X86_IMM_IBZ, X86_R_NONE, 0xff}, /* bt, spec line 442 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 217, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x0e, X86_IMM_IBZ, X86_R_NONE, 0xff}, /* bts, spec line 443 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 235, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x0f, X86_IMM_IBZ, X86_R_NONE, 0xff}, /* btr, spec line 444 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 240, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x10, X86_IMM_IBZ, X86_R_NONE, 0xff}, /* btc, spec line 445 */
-    {X86_FF_MODRM | X86_FF_LOCK, 240, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x10, X86_IMM_NONE, X86_R_R, 0xff}, /* btc, spec line 446 */
-    {X86_FF_MODRM, 241, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* bsf, spec line 447 */
-    {X86_FF_MODRM, 242, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* tzcnt, spec line 448 */
-    {X86_FF_MODRM, 243, {1, 1, 1}, {2, 4, 8}, 0, 0x2a, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* movsx, spec line 449 */
-    {X86_FF_MODRM, 243, {2, 2, 2}, {2, 4, 8}, 0, 0x2b, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* movsx, spec line 450 */
-    {X86_FF_MODRM | X86_FF_LOCK, 244, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_XADD, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* xadd, spec line 451 */
-    {X86_FF_MODRM | X86_FF_LOCK, 244, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_XADD, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* xadd, spec line 452 */
-    {X86_FF_MODRM | X86_FF_M66, 245, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* cmpp, spec line 453 */
-    {X86_FF_MODRM, 246, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* cmpss, spec line 454 */
-    {X86_FF_MODRM, 247, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* cmpsd, spec line 455 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT, 248, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* movnti, spec line 456 */
-    {X86_FF_MODRM | X86_FF_M66, 249, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* pinsrw, spec line 457 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 250, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* pextrw, spec line 458 */
-    {X86_FF_MODRM | X86_FF_M66, 251, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* shufp, spec line 459 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_LOCK, 252, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_CX8, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* cmpxchg8b, spec line 460 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 253, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* xsaves, spec line 462 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 254, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmptrld, spec line 463 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 255, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmptrst, spec line 464 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 256, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* rdrand, spec line 465 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 257, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* rdpid, spec line 466 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_AL | X86_FF_LOCK, 258, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_CX8, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* cmpxchg16b, spec line 461 */
-    {0, 259, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* bswap, spec line 467 */
-    {X86_FF_MODRM | X86_FF_M66, 260, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* addsubp, spec line 468 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 191, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* movq, spec line 471 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 191, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* movq, spec line 472 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 261, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pmovmskb, spec line 473 */
-    {X86_FF_MODRM | X86_FF_M66, 262, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* cvtpd2dq, spec line 478 */
-    {X86_FF_MODRM, 263, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* cvtdq2pd, spec line 479 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT, 264, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* movntq, spec line 480 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66, 265, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* movntdq, spec line 481 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 266, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* lddqu, spec line 484 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 267, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_DI, 0xff}, /* maskmovq, spec line 487 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 268, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_DI, 0xff}, /* maskmovdqu, spec line 488 */
-    {X86_FF_MODRM, 269, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* ud0, spec line 491 */
-    {X86_FF_MODRM, 270, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* ssse3, spec line 494 */
-    {X86_FF_MODRM | X86_FF_M66, 270, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* ssse3, spec line 495 */
-    {X86_FF_MODRM | X86_FF_M66, 271, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pblendvb, spec line 496 */
-    {X86_FF_MODRM | X86_FF_M66, 272, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* blendvp, spec line 497 */
-    {X86_FF_MODRM | X86_FF_M66, 273, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* ptest, spec line 498 */
-    {X86_FF_MODRM, 274, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pabs, spec line 499 */
-    {X86_FF_MODRM | X86_FF_M66, 274, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pabs, spec line 500 */
-    {X86_FF_MODRM | X86_FF_M66, 275, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pmovsxbw, spec line 501 */
-    {X86_FF_MODRM | X86_FF_M66, 276, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pmovsxbd, spec line 502 */
-    {X86_FF_MODRM | X86_FF_M66, 277, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pmovsxbq, spec line 503 */
-    {X86_FF_MODRM | X86_FF_M66, 278, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pmovsxwd, spec line 504 */
-    {X86_FF_MODRM | X86_FF_M66, 279, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pmovsxwq, spec line 505 */
-    {X86_FF_MODRM | X86_FF_M66, 280, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pmovsxdq, spec line 506 */
-    {X86_FF_MODRM | X86_FF_M66, 281, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* sse41, spec line 507 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66, 282, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* movntdqa, spec line 508 */
-    {X86_FF_MODRM | X86_FF_M66, 283, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* packusdw, spec line 509 */
-    {X86_FF_MODRM | X86_FF_M66, 284, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pmovzxbw, spec line 510 */
-    {X86_FF_MODRM | X86_FF_M66, 285, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pmovzxbd, spec line 511 */
-    {X86_FF_MODRM | X86_FF_M66, 286, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pmovzxbq, spec line 512 */
-    {X86_FF_MODRM | X86_FF_M66, 287, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pmovzxwd, spec line 513 */
-    {X86_FF_MODRM | X86_FF_M66, 288, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pmovzxwq, spec line 514 */
-    {X86_FF_MODRM | X86_FF_M66, 289, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pmovzxdq, spec line 515 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_F64 | X86_FF_M66, 290, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* invept, spec line 517 */
-    {X86_FF_MODRM, 291, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* sha, spec line 518 */
-    {X86_FF_MODRM | X86_FF_M66, 292, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* gf2p8mulb, spec line 519 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 293, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* aesencwide128kl, spec line 522 */
-    {X86_FF_MODRM | X86_FF_M66, 294, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* aes, spec line 520 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 295, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* aesenc128kl, spec line 521 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 296, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* loadiwkey, spec line 524 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_BSWAP, 297, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* movbe, spec line 525 */
-    {X86_FF_MODRM, 298, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* crc32, spec line 527 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_BSWAP, 297, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* movbe, spec line 526 */
-    {X86_FF_MODRM, 298, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* crc32, spec line 528 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 299, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* wruss, spec line 529 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 300, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* wrss, spec line 530 */
-    {X86_FF_MODRM | X86_FF_M66, 301, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* adcx, spec line 531 */
-    {X86_FF_MODRM, 302, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* adox, spec line 532 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_DIR | X86_FF_M66, 303, {64, 64, 64}, {64, 64, 64}, 0, 0x00, X86_K_M64B, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* movdir64b, spec line 533 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 304, {64, 64, 64}, {64, 64, 64}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* enqcmd, spec line 534 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_DIR, 305, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_R, 0xff}, /* movdiri, spec line 535 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 306, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* encodekey128, spec line 523 */
-    {X86_FF_MODRM | X86_FF_M66, 307, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* roundp, spec line 536 */
-    {X86_FF_MODRM | X86_FF_M66, 308, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* roundss, spec line 537 */
-    {X86_FF_MODRM | X86_FF_M66, 309, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* roundsd, spec line 538 */
-    {X86_FF_MODRM | X86_FF_M66, 310, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* blend, spec line 539 */
-    {X86_FF_MODRM, 311, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* palignr, spec line 540 */
-    {X86_FF_MODRM | X86_FF_M66, 311, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* palignr, spec line 541 */
-    {X86_FF_MODRM | X86_FF_M66, 312, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* pextrb, spec line 542 */
-    {X86_FF_MODRM | X86_FF_M66, 250, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* pextrw, spec line 543 */
-    {X86_FF_MODRM | X86_FF_M66, 313, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* pextrd, spec line 544 */
-    {X86_FF_MODRM | X86_FF_M66, 314, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* extractps, spec line 545 */
-    {X86_FF_MODRM | X86_FF_M66, 315, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* pinsrb, spec line 546 */
-    {X86_FF_MODRM | X86_FF_M66, 316, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* insertps, spec line 547 */
-    {X86_FF_MODRM | X86_FF_M66, 317, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* pinsrd, spec line 548 */
-    {X86_FF_MODRM | X86_FF_M66, 281, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* sse41, spec line 549 */
-    {X86_FF_MODRM | X86_FF_M66, 318, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* pclmulqdq, spec line 550 */
-    {X86_FF_MODRM | X86_FF_M66, 319, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* pcmpstr, spec line 551 */
-    {X86_FF_MODRM, 320, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* sha1rnds4, spec line 552 */
-    {X86_FF_MODRM | X86_FF_M66, 321, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* gf2p8affineqb, spec line 553 */
-    {X86_FF_MODRM | X86_FF_M66, 322, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* aeskeygenassist, spec line 554 */
-    {X86_FF_MODRM, 323, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pi2f, spec line 557 */
-    {X86_FF_MODRM, 324, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pf2i, spec line 558 */
-    {X86_FF_MODRM, 325, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pfnacc, spec line 559 */
-    {X86_FF_MODRM, 326, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pfpnacc, spec line 560 */
-    {X86_FF_MODRM, 327, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pfcmpge, spec line 561 */
-    {X86_FF_MODRM, 328, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pfmin, spec line 562 */
-    {X86_FF_MODRM, 329, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pfrcp, spec line 563 */
-    {X86_FF_MODRM, 330, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pfsub, spec line 564 */
-    {X86_FF_MODRM, 331, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pfadd, spec line 565 */
-    {X86_FF_MODRM, 332, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pfcmpgt, spec line 566 */
-    {X86_FF_MODRM, 333, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pfmax, spec line 567 */
-    {X86_FF_MODRM, 334, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pfrcpit1, spec line 568 */
-    {X86_FF_MODRM, 335, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pfsubr, spec line 569 */
-    {X86_FF_MODRM, 336, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pfacc, spec line 570 */
-    {X86_FF_MODRM, 337, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pfcmpeq, spec line 571 */
-    {X86_FF_MODRM, 338, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pfmul, spec line 572 */
-    {X86_FF_MODRM, 339, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pfrcpit2, spec line 573 */
-    {X86_FF_MODRM, 340, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pswapd, spec line 574 */
-    {X86_FF_MODRM, 341, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* pavgusb, spec line 575 */
-    {X86_FF_MODRM | X86_FF_NV, 342, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovups, spec line 579 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 343, {4, 4, 4}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovss, spec line 581 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 343, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovss, spec line 582 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 344, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovsd, spec line 583 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 344, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovsd, spec line 584 */
-    {X86_FF_MODRM | X86_FF_NV, 342, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovups, spec line 580 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 343, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovss, spec line 585 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 344, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovsd, spec line 587 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0, 345, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovlps, spec line 589 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0, 346, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovhlps, spec line 590 */
-    {X86_FF_MODRM | X86_FF_NV, 347, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovsldup, spec line 591 */
-    {X86_FF_MODRM | X86_FF_NV, 348, {8, 32, 64}, {8, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovddup, spec line 592 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV, 345, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovlps, spec line 593 */
-    {X86_FF_MODRM, 349, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vunpck, spec line 594 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0, 350, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovhps, spec line 595 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0, 351, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovlhps, spec line 596 */
-    {X86_FF_MODRM | X86_FF_NV, 352, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovshdup, spec line 597 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV, 350, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovhps, spec line 598 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_NV, 353, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovaps, spec line 599 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_NV, 353, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovaps, spec line 600 */
-    {X86_FF_MODRM, 354, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtsi2ss, spec line 601 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_NV, 355, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovntps, spec line 602 */
-    {X86_FF_MODRM | X86_FF_NV, 356, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtss2si, spec line 603 */
-    {X86_FF_MODRM | X86_FF_NV, 357, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtsd2si, spec line 604 */
-    {X86_FF_MODRM | X86_FF_NV, 358, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcomiss, spec line 605 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 359, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcomisd, spec line 606 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L1 | X86_FF_KR, 360, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* kand, spec line 607 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 361, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* knot, spec line 608 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L1 | X86_FF_KR, 362, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* kor, spec line 609 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L1 | X86_FF_KR, 363, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* kadd, spec line 610 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L1 | X86_FF_KR, 364, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* kunpck, spec line 611 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_L1 | X86_FF_KR, 365, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* kunpckbw, spec line 612 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV, 366, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovmskp, spec line 613 */
-    {X86_FF_MODRM | X86_FF_NV, 367, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vsqrtp, spec line 614 */
-    {X86_FF_MODRM, 368, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vsqrtss, spec line 615 */
-    {X86_FF_MODRM, 369, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vsqrtsd, spec line 616 */
-    {X86_FF_MODRM | X86_FF_NV, 370, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vrsqrtps, spec line 617 */
-    {X86_FF_MODRM, 371, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vrsqrtss, spec line 618 */
-    {X86_FF_MODRM, 372, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vlogicp, spec line 619 */
-    {X86_FF_MODRM, 373, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* varithp, spec line 620 */
-    {X86_FF_MODRM, 374, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* variths, spec line 621 */
-    {X86_FF_MODRM, 375, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* varithsd, spec line 622 */
-    {X86_FF_MODRM | X86_FF_NV, 376, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtps2pd, spec line 623 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 377, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtpd2ps, spec line 624 */
-    {X86_FF_MODRM, 378, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtss2sd, spec line 625 */
-    {X86_FF_MODRM, 379, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtsd2ss, spec line 626 */
-    {X86_FF_MODRM | X86_FF_NV, 380, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtdq2ps, spec line 627 */
-    {X86_FF_MODRM | X86_FF_M66, 381, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpunpck, spec line 631 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 382, {4, 4, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovd, spec line 632 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 383, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovdqa, spec line 633 */
-    {X86_FF_MODRM | X86_FF_NV, 384, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovdqu, spec line 634 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 385, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpshufd, spec line 635 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 386, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpsrl, spec line 636 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 387, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpsra, spec line 637 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 388, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpsll, spec line 638 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 389, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpsrlq, spec line 639 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 390, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpsllq, spec line 640 */
-    {X86_FF_MODRM | X86_FF_M66, 391, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpcmpeq, spec line 641 */
-    {X86_FF_NV, 392, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vzeroupper, spec line 642 */
-    {X86_FF_MODRM | X86_FF_M66, 393, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vhadd, spec line 643 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 382, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovd, spec line 644 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 394, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovq, spec line 645 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 383, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovdqa, spec line 646 */
-    {X86_FF_MODRM | X86_FF_NV, 384, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovdqu, spec line 647 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 395, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* kmov, spec line 648 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 395, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* kmov, spec line 649 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 396, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* kmovw, spec line 650 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 397, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* kmovb, spec line 652 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 398, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* kmovd, spec line 654 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0 | X86_FF_NV, 396, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* kmovw, spec line 651 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 397, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* kmovb, spec line 653 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0 | X86_FF_NV, 398, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* kmovd, spec line 655 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 399, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* kortest, spec line 656 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV, 400, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vldmxcsr, spec line 657 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV, 401, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vstmxcsr, spec line 658 */
-    {X86_FF_MODRM, 402, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vcmpp, spec line 659 */
-    {X86_FF_MODRM, 403, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vcmpss, spec line 660 */
-    {X86_FF_MODRM, 404, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vcmpsd, spec line 661 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 405, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpinsrw, spec line 662 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 406, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpextrw, spec line 663 */
-    {X86_FF_MODRM, 407, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vshufp, spec line 664 */
-    {X86_FF_MODRM | X86_FF_M66, 408, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vaddsubp, spec line 665 */
-    {X86_FF_MODRM | X86_FF_M66, 386, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpsrl, spec line 666 */
-    {X86_FF_MODRM | X86_FF_M66, 409, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vavx2, spec line 667 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 394, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovq, spec line 668 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 394, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovq, spec line 669 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_NV, 410, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovmskb, spec line 670 */
-    {X86_FF_MODRM | X86_FF_M66, 387, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpsra, spec line 672 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 411, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtpd2dq, spec line 674 */
-    {X86_FF_MODRM | X86_FF_NV, 412, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtdq2pd, spec line 675 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 413, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovntdq, spec line 676 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 414, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vlddqu, spec line 678 */
-    {X86_FF_MODRM | X86_FF_M66, 388, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpsll, spec line 679 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 415, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_DI, 0xff}, /* vmaskmovdqu, spec line 681 */
-    {X86_FF_MODRM | X86_FF_M66, 416, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vssse3, spec line 685 */
-    {X86_FF_MODRM | X86_FF_M66, 417, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpermilp, spec line 686 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 418, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vtestp, spec line 687 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 419, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtph2ps, spec line 688 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 420, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpermps, spec line 689 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 421, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vptest, spec line 690 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 422, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vbroadcastss, spec line 691 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 423, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vbroadcastsd, spec line 692 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 424, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vbroadcastf128, spec line 693 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 425, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpabs, spec line 694 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 426, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovsxbw, spec line 695 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 427, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovsxbd, spec line 696 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 428, {2, 4, 8}, {2, 4, 8}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovsxbq, spec line 697 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 429, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovsxwd, spec line 698 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 430, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovsxwq, spec line 699 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 431, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovsxdq, spec line 700 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 432, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovntdqa, spec line 702 */
-    {X86_FF_MODRM | X86_FF_M66, 433, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpackusdw, spec line 703 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 434, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmaskmovp, spec line 704 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 435, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovzxbw, spec line 706 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 436, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovzxbd, spec line 707 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 437, {2, 4, 8}, {2, 4, 8}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovzxbq, spec line 708 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 438, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovzxwd, spec line 709 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 439, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovzxwq, spec line 710 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 440, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovzxdq, spec line 711 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 441, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpermd, spec line 712 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 442, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vphminposuw, spec line 714 */
-    {X86_FF_MODRM | X86_FF_M66, 443, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpsrlv, spec line 715 */
-    {X86_FF_MODRM | X86_FF_M66, 444, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpsravd, spec line 716 */
-    {X86_FF_MODRM | X86_FF_M66, 445, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpsllv, spec line 717 */
-    {X86_FF_MODRM | X86_FF_M66, 446, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpdpbusd, spec line 718 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 447, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpbroadcastd, spec line 719 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 448, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpbroadcastq, spec line 720 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 449, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vbroadcasti128, spec line 721 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 450, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpbroadcastb, spec line 722 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 451, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpbroadcastw, spec line 723 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 452, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmaskmov, spec line 724 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_VSIB, 453, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpgather, spec line 726 */
-    {X86_FF_MODRM | X86_FF_M66, 454, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vfma, spec line 727 */
-    {X86_FF_MODRM | X86_FF_M66, 455, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vfmas, spec line 728 */
-    {X86_FF_MODRM | X86_FF_M66, 456, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vgf2p8mulb, spec line 751 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 457, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vaesimc, spec line 752 */
-    {X86_FF_MODRM | X86_FF_M66, 458, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vaes, spec line 753 */
-    {X86_FF_MODRM | X86_FF_L0, 459, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* andn, spec line 754 */
-    {X86_FF_MODRM | X86_FF_L0, 460, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* blsr, spec line 755 */
-    {X86_FF_MODRM | X86_FF_L0, 461, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* bzhi, spec line 756 */
-    {X86_FF_MODRM | X86_FF_L0, 462, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* mulx, spec line 757 */
-    {X86_FF_MODRM | X86_FF_L0, 463, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* bextr, spec line 758 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 464, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpermq, spec line 761 */
-    {X86_FF_MODRM | X86_FF_M66, 465, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpblendd, spec line 762 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 417, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpermilp, spec line 763 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 466, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vperm2f128, spec line 764 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 467, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vroundp, spec line 765 */
-    {X86_FF_MODRM | X86_FF_M66, 468, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vroundss, spec line 766 */
-    {X86_FF_MODRM | X86_FF_M66, 469, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vroundsd, spec line 767 */
-    {X86_FF_MODRM | X86_FF_M66, 470, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vblend, spec line 768 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 471, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpextrb, spec line 769 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 406, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpextrw, spec line 770 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 472, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpextrd, spec line 771 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 473, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vextractps, spec line 772 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 474, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vinsertf128, spec line 773 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 475, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vextractf128, spec line 774 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 476, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vcvtps2ph, spec line 775 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 477, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpinsrb, spec line 776 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 478, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vinsertps, spec line 777 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 479, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpinsrd, spec line 778 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 480, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* kshift, spec line 779 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 481, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vinserti128, spec line 780 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 482, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vextracti128, spec line 781 */
-    {X86_FF_MODRM | X86_FF_M66, 483, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vdpps, spec line 782 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 484, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vdppd, spec line 783 */
-    {X86_FF_MODRM | X86_FF_M66, 485, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vmpsadbw, spec line 784 */
-    {X86_FF_MODRM | X86_FF_M66, 486, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpclmulqdq, spec line 785 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 487, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vperm2i128, spec line 786 */
-    {X86_FF_MODRM | X86_FF_M66, 488, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpermil2p, spec line 787 */
-    {X86_FF_MODRM | X86_FF_M66, 489, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vblendv, spec line 788 */
-    {X86_FF_MODRM | X86_FF_M66, 490, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vfma4, spec line 789 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 491, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpcmpstr, spec line 790 */
-    {X86_FF_MODRM | X86_FF_M66, 492, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vfma4s, spec line 792 */
-    {X86_FF_MODRM | X86_FF_M66, 492, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vfma4s, spec line 793 */
-    {X86_FF_MODRM | X86_FF_M66, 493, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vgf2p8affineqb, spec line 803 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 494, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vaeskeygenassist, spec line 804 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 495, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* rorx, spec line 805 */
-    {X86_FF_MODRM | X86_FF_NV, 342, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovups, spec line 810 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 343, {4, 4, 4}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovss, spec line 814 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 343, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovss, spec line 815 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 496, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovupd, spec line 811 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 344, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovsd, spec line 816 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 344, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovsd, spec line 817 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 342, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovups, spec line 812 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV | X86_FF_NZ, 343, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovss, spec line 818 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 496, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovupd, spec line 813 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV | X86_FF_NZ, 344, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovsd, spec line 820 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NOMASK, 345, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovlps, spec line 822 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0 | X86_FF_NOMASK, 346, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovhlps, spec line 823 */
-    {X86_FF_MODRM | X86_FF_NV, 347, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovsldup, spec line 825 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 497, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovlpd, spec line 824 */
-    {X86_FF_MODRM | X86_FF_NV, 348, {8, 32, 64}, {8, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovddup, spec line 826 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 345, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovlps, spec line 827 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 497, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovlpd, spec line 828 */
-    {X86_FF_MODRM | X86_FF_BC, 498, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vunpckps, spec line 829 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 499, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vunpckpd, spec line 830 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NOMASK, 350, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovhps, spec line 831 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0 | X86_FF_NOMASK, 351, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovlhps, spec line 832 */
-    {X86_FF_MODRM | X86_FF_NV, 352, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovshdup, spec line 834 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 500, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovhpd, spec line 833 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 350, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovhps, spec line 835 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 500, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovhpd, spec line 836 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_NV, 353, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovaps, spec line 837 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 501, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovapd, spec line 838 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_NV | X86_FF_NZ, 353, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovaps, spec line 839 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 501, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovapd, spec line 840 */
-    {X86_FF_MODRM | X86_FF_ER | X86_FF_NOMASK, 354, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtsi2ss, spec line 841 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_NV | X86_FF_NOMASK, 355, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovntps, spec line 842 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NOMASK, 502, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovntpd, spec line 843 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 356, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtss2si, spec line 844 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 357, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtsd2si, spec line 845 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 358, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcomiss, spec line 846 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 359, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcomisd, spec line 847 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 503, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vsqrtps, spec line 848 */
-    {X86_FF_MODRM | X86_FF_ER, 368, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vsqrtss, spec line 850 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 504, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vsqrtpd, spec line 849 */
-    {X86_FF_MODRM | X86_FF_ER, 369, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vsqrtsd, spec line 851 */
-    {X86_FF_MODRM | X86_FF_BC, 505, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vlogicps, spec line 852 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 506, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vlogicpd, spec line 853 */
-    {X86_FF_MODRM | X86_FF_BC | X86_FF_ER, 507, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* varithps, spec line 854 */
-    {X86_FF_MODRM | X86_FF_ER, 374, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* variths, spec line 856 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 508, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* varithpd, spec line 855 */
-    {X86_FF_MODRM | X86_FF_ER, 375, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* varithsd, spec line 857 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 376, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtps2pd, spec line 858 */
-    {X86_FF_MODRM | X86_FF_ER, 378, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtss2sd, spec line 860 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 377, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtpd2ps, spec line 859 */
-    {X86_FF_MODRM | X86_FF_ER, 379, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtsd2ss, spec line 861 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 380, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtdq2ps, spec line 862 */
-    {X86_FF_MODRM | X86_FF_M66, 509, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpunpcklbw, spec line 867 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 510, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpunpckldq, spec line 868 */
-    {X86_FF_MODRM | X86_FF_M66, 511, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpacksswb, spec line 869 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_KR, 512, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpcmpgtb, spec line 870 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_KR, 513, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpcmpgtd, spec line 871 */
-    {X86_FF_MODRM | X86_FF_M66, 514, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpackuswb, spec line 872 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 515, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpunpckhdq, spec line 873 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 516, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpackssdw, spec line 874 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 517, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpunpcklqdq, spec line 875 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 382, {4, 4, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovd, spec line 876 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 518, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovdqa32, spec line 877 */
-    {X86_FF_MODRM | X86_FF_NV, 519, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovdqu32, spec line 879 */
-    {X86_FF_MODRM | X86_FF_NV, 520, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovdqu8, spec line 881 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 521, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovdqa64, spec line 878 */
-    {X86_FF_MODRM | X86_FF_NV, 522, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovdqu64, spec line 880 */
-    {X86_FF_MODRM | X86_FF_NV, 523, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovdqu16, spec line 882 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 385, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpshufd, spec line 883 */
-    {X86_FF_MODRM | X86_FF_NV, 524, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpshufhw, spec line 884 */
-    {X86_FF_MODRM | X86_FF_M66, 525, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpsrlw, spec line 885 */
-    {X86_FF_MODRM | X86_FF_M66, 526, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpsraw, spec line 886 */
-    {X86_FF_MODRM | X86_FF_M66, 527, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpsllw, spec line 887 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 528, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vprord, spec line 888 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 529, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpsrad, spec line 889 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 530, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpslld, spec line 890 */
-    {X86_FF_MODRM | X86_FF_M66, 531, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpsrldq, spec line 892 */
-    {X86_FF_MODRM | X86_FF_M66, 532, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpslldq, spec line 894 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 389, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpsrlq, spec line 891 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 390, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpsllq, spec line 893 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NZ | X86_FF_KR, 533, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpcmpeqb, spec line 895 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 534, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpcmpeqd, spec line 896 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 535, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtt2u, spec line 897 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 536, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtu2, spec line 898 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 537, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtps2qq, spec line 899 */
-    {X86_FF_MODRM | X86_FF_ER | X86_FF_NOMASK, 538, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtusi2ss, spec line 900 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 382, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovd, spec line 901 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 394, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovq, spec line 902 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 518, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovdqa32, spec line 903 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 519, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovdqu32, spec line 905 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 520, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovdqu8, spec line 907 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 521, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovdqa64, spec line 904 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 522, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovdqu64, spec line 906 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 523, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovdqu16, spec line 908 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_BC | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 539, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vcmpps, spec line 909 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 403, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vcmpss, spec line 911 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 540, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vcmppd, spec line 910 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 404, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vcmpsd, spec line 912 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 405, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpinsrw, spec line 913 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 406, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpextrw, spec line 914 */
-    {X86_FF_MODRM | X86_FF_BC, 541, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vshufps, spec line 915 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 542, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vshufpd, spec line 916 */
-    {X86_FF_MODRM | X86_FF_M66, 525, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpsrlw, spec line 917 */
-    {X86_FF_MODRM | X86_FF_M66, 543, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpsrld, spec line 918 */
-    {X86_FF_MODRM | X86_FF_M66, 389, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpsrlq, spec line 919 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 544, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpaddq, spec line 920 */
-    {X86_FF_MODRM | X86_FF_M66, 545, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmullw, spec line 921 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 394, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovq, spec line 922 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 394, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovq, spec line 923 */
-    {X86_FF_MODRM | X86_FF_M66, 546, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpsubusb, spec line 924 */
-    {X86_FF_MODRM | X86_FF_M66, 547, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpminub, spec line 925 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 548, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpandd, spec line 926 */
-    {X86_FF_MODRM | X86_FF_M66, 549, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpaddusb, spec line 927 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 550, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpandnd, spec line 928 */
-    {X86_FF_MODRM | X86_FF_M66, 551, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpavgb, spec line 929 */
-    {X86_FF_MODRM | X86_FF_M66, 526, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpsraw, spec line 930 */
-    {X86_FF_MODRM | X86_FF_M66, 529, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpsrad, spec line 931 */
-    {X86_FF_MODRM | X86_FF_M66, 552, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpavgw, spec line 932 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 412, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtdq2pd, spec line 934 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 553, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvttpd2dq, spec line 933 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 411, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtpd2dq, spec line 935 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NOMASK, 413, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovntdq, spec line 936 */
-    {X86_FF_MODRM | X86_FF_M66, 554, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpsubsb, spec line 937 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 555, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpord, spec line 938 */
-    {X86_FF_MODRM | X86_FF_M66, 556, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpaddsb, spec line 939 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 557, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpxord, spec line 940 */
-    {X86_FF_MODRM | X86_FF_M66, 527, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpsllw, spec line 941 */
-    {X86_FF_MODRM | X86_FF_M66, 530, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpslld, spec line 942 */
-    {X86_FF_MODRM | X86_FF_M66, 390, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpsllq, spec line 943 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 558, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmuludq, spec line 944 */
-    {X86_FF_MODRM | X86_FF_M66, 559, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmaddwd, spec line 945 */
-    {X86_FF_MODRM | X86_FF_M66, 560, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpsubb, spec line 946 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 561, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpsubd, spec line 947 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 562, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpsubq, spec line 948 */
-    {X86_FF_MODRM | X86_FF_M66, 563, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpaddb, spec line 949 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 564, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpaddd, spec line 950 */
-    {X86_FF_MODRM | X86_FF_M66, 565, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpshufb, spec line 953 */
-    {X86_FF_MODRM | X86_FF_M66, 566, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmaddubsw, spec line 954 */
-    {X86_FF_MODRM | X86_FF_M66, 567, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmulhrsw, spec line 955 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 568, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpermilps, spec line 956 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 569, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpermilpd, spec line 957 */
-    {X86_FF_MODRM | X86_FF_NV, 570, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovus, spec line 959 */
-    {X86_FF_MODRM | X86_FF_M66, 571, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpsrlvw, spec line 958 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_ER, 419, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtph2ps, spec line 960 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 572, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vprorv, spec line 961 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_BC, 420, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpermps, spec line 962 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 422, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vbroadcastss, spec line 963 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 423, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vbroadcastsd, spec line 964 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 573, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vbroadcastf32x4, spec line 965 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 574, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vbroadcastf64x4, spec line 966 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 575, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpabsb, spec line 967 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 576, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpabsd, spec line 968 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 577, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpabsq, spec line 969 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 426, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovsxbw, spec line 970 */
-    {X86_FF_MODRM | X86_FF_NV, 578, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovs, spec line 976 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 427, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovsxbd, spec line 971 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 428, {2, 4, 8}, {2, 4, 8}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovsxbq, spec line 972 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 429, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovsxwd, spec line 973 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 430, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovsxwq, spec line 974 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 431, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovsxdq, spec line 975 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NZ | X86_FF_KR, 579, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vptestmb, spec line 977 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 580, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vptestmd, spec line 978 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV | X86_FF_NOMASK, 581, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovm2b, spec line 980 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 582, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmuldq, spec line 979 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 583, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpcmpeqq, spec line 981 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NOMASK, 432, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff}, /* vmovntdqa, spec line 982 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV | X86_FF_NOMASK, 584, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpbroadcastmb2q, spec line 983 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 433, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpackusdw, spec line 984 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 585, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vscalefps, spec line 985 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 586, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vscalefss, spec line 986 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 435, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovzxbw, spec line 987 */
-    {X86_FF_MODRM | X86_FF_NV, 587, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmov, spec line 993 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 436, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovzxbd, spec line 988 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 437, {2, 4, 8}, {2, 4, 8}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovzxbq, spec line 989 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 438, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovzxwd, spec line 990 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 439, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovzxwq, spec line 991 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 440, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovzxdq, spec line 992 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_BC, 441, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpermd, spec line 994 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 588, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpcmpgtq, spec line 995 */
-    {X86_FF_MODRM | X86_FF_M66, 589, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpminsb, spec line 996 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV | X86_FF_NOMASK, 590, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmovm2d, spec line 997 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 591, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpminsd, spec line 998 */
-    {X86_FF_MODRM | X86_FF_M66, 592, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpminuw, spec line 999 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV | X86_FF_NOMASK, 593, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpbroadcastmw2d, spec line 1000 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 594, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpminud, spec line 1001 */
-    {X86_FF_MODRM | X86_FF_M66, 595, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmaxsb, spec line 1002 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 596, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmaxsd, spec line 1003 */
-    {X86_FF_MODRM | X86_FF_M66, 597, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmaxuw, spec line 1004 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 598, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmaxud, spec line 1005 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 599, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmulld, spec line 1006 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 600, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vgetexpps, spec line 1007 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 601, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vgetexpss, spec line 1008 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 602, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vplzcntd, spec line 1009 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 603, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpsrlvd, spec line 1010 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 604, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vrcp14ps, spec line 1011 */
-    {X86_FF_MODRM | X86_FF_M66, 605, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vrcp14ss, spec line 1012 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 606, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vrsqrt14ps, spec line 1013 */
-    {X86_FF_MODRM | X86_FF_M66, 607, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vrsqrt14ss, spec line 1014 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 446, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpdpbusd, spec line 1015 */
-    {X86_FF_MODRM | X86_FF_BC, 608, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vdpbf16ps, spec line 1069 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 609, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vp4dpwssd, spec line 1074 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 610, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpopcntb, spec line 1016 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 611, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpopcntd, spec line 1017 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 447, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpbroadcastd, spec line 1018 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 448, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpbroadcastq, spec line 1019 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 612, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vbroadcasti32x4, spec line 1020 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 613, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vbroadcasti64x4, spec line 1021 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 614, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpexpandb, spec line 1022 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 615, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpblendmd, spec line 1023 */
-    {X86_FF_MODRM | X86_FF_M66, 616, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpblendmb, spec line 1024 */
-    {X86_FF_MODRM | X86_FF_M66, 617, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpshldvw, spec line 1025 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 618, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpshldvd, spec line 1026 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC, 619, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtneps2bf16, spec line 1071 */
-    {X86_FF_MODRM | X86_FF_BC, 620, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtne2ps2bf16, spec line 1070 */
-    {X86_FF_MODRM | X86_FF_M66, 621, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpshrdvw, spec line 1027 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 622, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpshrdvd, spec line 1028 */
-    {X86_FF_MODRM | X86_FF_M66, 623, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpermi2b, spec line 1029 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 624, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpermi2d, spec line 1030 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 450, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpbroadcastb, spec line 1031 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 451, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpbroadcastw, spec line 1032 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_NV, 450, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpbroadcastb, spec line 1033 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_NV, 447, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpbroadcastd, spec line 1034 */
-    {X86_FF_MODRM | X86_FF_M66, 625, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpermt2b, spec line 1035 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 626, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpermt2d, spec line 1036 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 627, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmultishiftqb, spec line 1037 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 628, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vexpandps, spec line 1038 */
-    {X86_FF_MODRM | X86_FF_M66, 629, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpermb, spec line 1039 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NZ | X86_FF_KR, 630, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpshufbitqmb, spec line 1040 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_NV | X86_FF_VSIB | X86_FF_MASK, 631, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpgatherdd, spec line 1041 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 454, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vfma, spec line 1042 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 455, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vfmas, spec line 1043 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 632, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* v4fmaddps, spec line 1072 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_NV | X86_FF_VSIB | X86_FF_NZ | X86_FF_MASK, 633, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpscatterdd, spec line 1050 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 634, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* v4fnmaddps, spec line 1073 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 635, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpmadd52luq, spec line 1059 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 636, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpconflictd, spec line 1068 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 637, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vexp2ps, spec line 1075 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 638, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vrcp28ps, spec line 1076 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 639, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vrcp28ss, spec line 1077 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 640, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vrsqrt28ps, spec line 1078 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 641, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vrsqrt28ss, spec line 1079 */
-    {X86_FF_MODRM | X86_FF_M66, 456, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vgf2p8mulb, spec line 1080 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NOMASK, 642, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vaesenc, spec line 1081 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV | X86_FF_BC, 464, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpermq, spec line 1084 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 643, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* valignd, spec line 1085 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 568, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpermilps, spec line 1086 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 569, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpermilpd, spec line 1087 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 644, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vrndscaleph, spec line 1222 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 645, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vrndscalep, spec line 1088 */
-    {X86_FF_MODRM | X86_FF_ER, 646, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vrndscalesh, spec line 1223 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 647, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vrndscales, spec line 1089 */
-    {X86_FF_MODRM | X86_FF_M66, 648, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpalignr, spec line 1091 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 471, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpextrb, spec line 1092 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 406, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpextrw, spec line 1093 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 472, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpextrd, spec line 1094 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 473, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vextractps, spec line 1095 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 649, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vinsertf32x4, spec line 1096 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 650, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vextractf32x4, spec line 1097 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 651, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vinsertf64x4, spec line 1098 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 652, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vextractf64x4, spec line 1099 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_ER, 476, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vcvtps2ph, spec line 1100 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 653, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpcmpud, spec line 1101 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 477, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpinsrb, spec line 1102 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 478, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vinsertps, spec line 1103 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 479, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpinsrd, spec line 1104 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_BC, 654, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vshuff32x4, spec line 1105 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 655, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpternlogd, spec line 1106 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 656, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vgetmantph, spec line 1224 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 657, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vgetmantps, spec line 1107 */
-    {X86_FF_MODRM | X86_FF_ER, 658, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vgetmantsh, spec line 1225 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 659, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vgetmantss, spec line 1108 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 660, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vinserti32x4, spec line 1109 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 661, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vextracti32x4, spec line 1110 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 662, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vinserti64x4, spec line 1111 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 663, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vextracti64x4, spec line 1112 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NZ | X86_FF_KR, 664, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpcmpub, spec line 1113 */
-    {X86_FF_MODRM | X86_FF_M66, 665, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vdbpsadbw, spec line 1114 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_BC, 666, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vshufi32x4, spec line 1115 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NOMASK, 486, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpclmulqdq, spec line 1116 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 667, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vrangeps, spec line 1117 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 668, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vrangess, spec line 1118 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 669, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vfixupimmps, spec line 1119 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 670, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vfixupimmss, spec line 1120 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 671, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vreduceph, spec line 1226 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 672, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vreduceps, spec line 1121 */
-    {X86_FF_MODRM | X86_FF_ER, 673, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vreducesh, spec line 1227 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 674, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vreducess, spec line 1122 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_NV | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 675, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vfpclassph, spec line 1228 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 676, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vfpclassps, spec line 1123 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_NV | X86_FF_NZ | X86_FF_KR, 677, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vfpclasssh, spec line 1229 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NV | X86_FF_NZ | X86_FF_KR, 678, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vfpclassss, spec line 1124 */
-    {X86_FF_MODRM | X86_FF_M66, 679, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpshldw, spec line 1125 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 680, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpshldd, spec line 1126 */
-    {X86_FF_MODRM | X86_FF_M66, 681, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpshrdw, spec line 1127 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 682, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpshrdd, spec line 1128 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_BC | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 683, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vcmpph, spec line 1230 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 684, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vcmpsh, spec line 1231 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 493, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vgf2p8affineqb, spec line 1129 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 685, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovsh, spec line 1162 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 685, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovsh, spec line 1163 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV | X86_FF_NZ, 685, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovsh, spec line 1164 */
-    {X86_FF_MODRM | X86_FF_ER, 686, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtss2sh, spec line 1167 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 687, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtps2phx, spec line 1166 */
-    {X86_FF_MODRM | X86_FF_ER | X86_FF_NOMASK, 688, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtsi2sh, spec line 1168 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 689, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtsh2si, spec line 1169 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 690, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcomish, spec line 1170 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 691, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vsqrtph, spec line 1171 */
-    {X86_FF_MODRM | X86_FF_ER, 692, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vsqrtsh, spec line 1172 */
-    {X86_FF_MODRM | X86_FF_BC | X86_FF_ER, 693, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* varithph, spec line 1173 */
-    {X86_FF_MODRM | X86_FF_ER, 694, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* varithsh, spec line 1174 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 695, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtph2pd, spec line 1175 */
-    {X86_FF_MODRM | X86_FF_ER, 696, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtsh2sd, spec line 1176 */
-    {X86_FF_MODRM | X86_FF_ER, 697, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtsd2sh, spec line 1177 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 698, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtdq2ph, spec line 1178 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 699, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vmovw, spec line 1181 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 700, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtph2udq, spec line 1183 */
-    {X86_FF_MODRM | X86_FF_ER, 701, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtsh2ss, spec line 1185 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 702, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vcvtph2psx, spec line 1184 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 703, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vscalefph, spec line 1186 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 704, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vscalefsh, spec line 1187 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 705, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vgetexpph, spec line 1188 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 706, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vgetexpsh, spec line 1189 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 707, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vrcpph, spec line 1190 */
-    {X86_FF_MODRM | X86_FF_M66, 708, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vrcpsh, spec line 1191 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 709, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vrsqrtph, spec line 1192 */
-    {X86_FF_MODRM | X86_FF_M66, 710, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vrsqrtsh, spec line 1193 */
-    {X86_FF_MODRM | X86_FF_BC | X86_FF_ER, 711, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vfmaddcph, spec line 1194 */
-    {X86_FF_MODRM | X86_FF_ER, 712, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vfmaddcsh, spec line 1195 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 713, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vfmaph, spec line 1196 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 714, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vfmash, spec line 1197 */
-    {X86_FF_MODRM | X86_FF_BC | X86_FF_ER, 715, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vfmulcph, spec line 1220 */
-    {X86_FF_MODRM | X86_FF_ER, 716, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vfmulcsh, spec line 1221 */
-    {X86_FF_MODRM | X86_FF_L0, 717, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpmacssww, spec line 1132 */
-    {X86_FF_MODRM | X86_FF_L0, 718, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpmacssdd, spec line 1133 */
-    {X86_FF_MODRM | X86_FF_L0, 719, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpmacsww, spec line 1134 */
-    {X86_FF_MODRM | X86_FF_L0, 720, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpmacsdd, spec line 1135 */
-    {X86_FF_MODRM, 721, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpcmov, spec line 1136 */
-    {X86_FF_MODRM | X86_FF_L0, 721, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpcmov, spec line 1137 */
-    {X86_FF_MODRM | X86_FF_L0, 722, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpmadcsswd, spec line 1138 */
-    {X86_FF_MODRM | X86_FF_L0, 723, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpmadcswd, spec line 1139 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 724, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vprot, spec line 1140 */
-    {X86_FF_MODRM | X86_FF_L0, 725, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpcom, spec line 1141 */
-    {X86_FF_MODRM | X86_FF_L0, 726, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff}, /* vpcomu, spec line 1142 */
-    {X86_FF_MODRM | X86_FF_L0, 727, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* tbm, spec line 1143 */
-    {X86_FF_MODRM | X86_FF_L0, 728, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* blcmsk, spec line 1144 */
-    {X86_FF_MODRM | X86_FF_L0, 729, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* blci, spec line 1145 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0 | X86_FF_NV, 730, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* lwpcb, spec line 1146 */
-    {X86_FF_MODRM | X86_FF_NV, 731, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vfrczp, spec line 1147 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 732, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vfrczss, spec line 1148 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 733, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vfrczsd, spec line 1149 */
-    {X86_FF_MODRM | X86_FF_L0, 734, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vpsh, spec line 1150 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 735, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vphaddb, spec line 1151 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 736, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vphaddw, spec line 1152 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 737, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vphadddq, spec line 1153 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 738, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vphaddub, spec line 1154 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 739, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vphadduw, spec line 1155 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 740, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vphaddudq, spec line 1156 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 741, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff}, /* vphsub, spec line 1157 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 463, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_ID, X86_R_NONE, 0xff}, /* bextr, spec line 1158 */
-    {X86_FF_MODRM | X86_FF_L0, 742, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_ID, X86_R_NONE, 0xff}, /* lwpins, spec line 1159 */
+    {0, 0, {0, 0, 0}, {0, 0, 0}, 0, 0, 0, 0xff, 0, 0, 0, 0x03},
+    {X86_FF_MODRM | X86_FF_LOCK, 1, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x00, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* add, spec line 9 */
+    {X86_FF_MODRM | X86_FF_LOCK, 1, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x00, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* add, spec line 10 */
+    {X86_FF_MODRM, 1, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_AREAD, 0x00, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* add, spec line 11 */
+    {X86_FF_MODRM, 1, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_AREAD, 0x00, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* add, spec line 12 */
+    {0, 1, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* add, spec line 13 */
+    {0, 1, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* add, spec line 14 */
+    {X86_FF_I64, 2, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01}, /* push, spec line 15 */
+    {X86_FF_I64, 3, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01}, /* pop, spec line 16 */
+    {X86_FF_MODRM | X86_FF_LOCK, 4, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x01, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* or, spec line 17 */
+    {X86_FF_MODRM | X86_FF_LOCK, 4, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x01, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* or, spec line 18 */
+    {X86_FF_MODRM, 4, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_AREAD, 0x01, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* or, spec line 19 */
+    {X86_FF_MODRM, 4, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_AREAD, 0x01, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* or, spec line 20 */
+    {0, 4, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* or, spec line 21 */
+    {0, 4, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* or, spec line 22 */
+    {X86_FF_MODRM | X86_FF_LOCK, 5, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x02, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* adc, spec line 24 */
+    {X86_FF_MODRM | X86_FF_LOCK, 5, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x02, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* adc, spec line 25 */
+    {X86_FF_MODRM, 5, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_AREAD, 0x02, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* adc, spec line 26 */
+    {X86_FF_MODRM, 5, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_AREAD, 0x02, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* adc, spec line 27 */
+    {0, 5, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* adc, spec line 28 */
+    {0, 5, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* adc, spec line 29 */
+    {X86_FF_MODRM | X86_FF_LOCK, 6, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x03, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* sbb, spec line 32 */
+    {X86_FF_MODRM | X86_FF_LOCK, 6, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x03, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* sbb, spec line 33 */
+    {X86_FF_MODRM, 6, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_AREAD, 0x03, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* sbb, spec line 34 */
+    {X86_FF_MODRM, 6, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_AREAD, 0x03, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* sbb, spec line 35 */
+    {0, 6, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* sbb, spec line 36 */
+    {0, 6, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* sbb, spec line 37 */
+    {X86_FF_MODRM | X86_FF_LOCK, 7, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x04, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* and, spec line 40 */
+    {X86_FF_MODRM | X86_FF_LOCK, 7, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x04, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* and, spec line 41 */
+    {X86_FF_MODRM, 7, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_AREAD, 0x04, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* and, spec line 42 */
+    {X86_FF_MODRM, 7, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_AREAD, 0x04, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* and, spec line 43 */
+    {0, 7, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* and, spec line 44 */
+    {0, 7, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* and, spec line 45 */
+    {X86_FF_I64, 8, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01}, /* daa, spec line 46 */
+    {X86_FF_MODRM | X86_FF_LOCK, 9, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x05, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* sub, spec line 47 */
+    {X86_FF_MODRM | X86_FF_LOCK, 9, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x05, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* sub, spec line 48 */
+    {X86_FF_MODRM, 9, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_AREAD, 0x05, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* sub, spec line 49 */
+    {X86_FF_MODRM, 9, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_AREAD, 0x05, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* sub, spec line 50 */
+    {0, 9, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* sub, spec line 51 */
+    {0, 9, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* sub, spec line 52 */
+    {X86_FF_I64, 10, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01}, /* das, spec line 53 */
+    {X86_FF_MODRM | X86_FF_LOCK, 11, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x06, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* xor, spec line 54 */
+    {X86_FF_MODRM | X86_FF_LOCK, 11, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x06, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* xor, spec line 55 */
+    {X86_FF_MODRM, 11, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_AREAD, 0x06, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* xor, spec line 56 */
+    {X86_FF_MODRM, 11, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_AREAD, 0x06, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* xor, spec line 57 */
+    {0, 11, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* xor, spec line 58 */
+    {0, 11, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* xor, spec line 59 */
+    {X86_FF_I64, 12, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01}, /* aaa, spec line 60 */
+    {X86_FF_MODRM, 13, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* cmp, spec line 61 */
+    {X86_FF_MODRM, 13, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* cmp, spec line 62 */
+    {X86_FF_MODRM | X86_FF_MEMSRC, 13, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* cmp, spec line 63 */
+    {X86_FF_MODRM | X86_FF_MEMSRC, 13, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* cmp, spec line 64 */
+    {0, 13, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* cmp, spec line 65 */
+    {0, 13, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* cmp, spec line 66 */
+    {X86_FF_I64, 14, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01}, /* aas, spec line 67 */
+    {X86_FF_I64, 15, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01}, /* inc, spec line 68 */
+    {X86_FF_I64, 16, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01}, /* dec, spec line 69 */
+    {X86_FF_D64, 2, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x08}, /* push, spec line 70 */
+    {X86_FF_D64, 3, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x08}, /* pop, spec line 71 */
+    {X86_FF_I64, 17, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01}, /* pusha, spec line 72 */
+    {X86_FF_I64, 18, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01}, /* popa, spec line 73 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_I64, 19, {4, 8, 16}, {4, 8, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01}, /* bound, spec line 74 */
+    {X86_FF_MODRM | X86_FF_I64, 20, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x01}, /* arpl, spec line 75 */
+    {X86_FF_MODRM | X86_FF_O64, 21, {2, 4, 4}, {2, 4, 8}, 0, 0x27, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x02}, /* movsxd, spec line 76 */
+    {X86_FF_D64, 2, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x08}, /* push, spec line 77 */
+    {X86_FF_MODRM, 22, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IZ, X86_R_R, 0xff, 0x00}, /* imul, spec line 78 */
+    {X86_FF_D64, 2, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x08}, /* push, spec line 79 */
+    {X86_FF_MODRM, 22, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_R, 0xff, 0x00}, /* imul, spec line 80 */
+    {X86_FF_REP, 23, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x20}, /* insb, spec line 81 */
+    {X86_FF_REP, 24, {2, 4, 4}, {2, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x20}, /* ins, spec line 82 */
+    {X86_FF_REP, 25, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x20}, /* outsb, spec line 83 */
+    {X86_FF_REP, 26, {2, 4, 4}, {2, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x20}, /* outs, spec line 84 */
+    {X86_FF_F64, 27, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_JB, X86_R_NONE, 0xff, 0x04}, /* jcc, spec line 85 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 1, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x00, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* add, spec line 86 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 4, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x01, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* or, spec line 87 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 5, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x02, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* adc, spec line 88 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 6, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x03, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* sbb, spec line 89 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 7, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x04, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* and, spec line 90 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 9, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x05, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* sub, spec line 91 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 11, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x06, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* xor, spec line 92 */
+    {X86_FF_MODRM | X86_FF_IMM, 13, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* cmp, spec line 93 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 1, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x00, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* add, spec line 94 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 4, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x01, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* or, spec line 95 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 5, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x02, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* adc, spec line 96 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 6, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x03, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* sbb, spec line 97 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 7, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x04, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* and, spec line 98 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 9, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x05, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* sub, spec line 99 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 11, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x06, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* xor, spec line 100 */
+    {X86_FF_MODRM | X86_FF_IMM, 13, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* cmp, spec line 101 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK | X86_FF_I64, 1, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x00, X86_IMM_IB, X86_R_NONE, 0xff, 0x01}, /* add, spec line 102 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK | X86_FF_I64, 4, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x01, X86_IMM_IB, X86_R_NONE, 0xff, 0x01}, /* or, spec line 103 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK | X86_FF_I64, 5, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x02, X86_IMM_IB, X86_R_NONE, 0xff, 0x01}, /* adc, spec line 104 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK | X86_FF_I64, 6, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x03, X86_IMM_IB, X86_R_NONE, 0xff, 0x01}, /* sbb, spec line 105 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK | X86_FF_I64, 7, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x04, X86_IMM_IB, X86_R_NONE, 0xff, 0x01}, /* and, spec line 106 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK | X86_FF_I64, 9, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x05, X86_IMM_IB, X86_R_NONE, 0xff, 0x01}, /* sub, spec line 107 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK | X86_FF_I64, 11, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x06, X86_IMM_IB, X86_R_NONE, 0xff, 0x01}, /* xor, spec line 108 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_I64, 13, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_IB, X86_R_NONE, 0xff, 0x01}, /* cmp, spec line 109 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 1, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x00, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* add, spec line 110 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 4, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x01, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* or, spec line 111 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 5, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x02, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* adc, spec line 112 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 6, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x03, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* sbb, spec line 113 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 7, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x04, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* and, spec line 114 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 9, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x05, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* sub, spec line 115 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 11, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x06, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* xor, spec line 116 */
+    {X86_FF_MODRM | X86_FF_IMM, 13, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* cmp, spec line 117 */
+    {X86_FF_MODRM, 28, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMP, 0x08, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* test, spec line 118 */
+    {X86_FF_MODRM, 28, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMP, 0x08, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* test, spec line 119 */
+    {X86_FF_MODRM | X86_FF_LOCK, 29, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_XCHG, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* xchg, spec line 120 */
+    {X86_FF_MODRM | X86_FF_LOCK, 29, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_XCHG, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* xchg, spec line 121 */
+    {X86_FF_MODRM, 30, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* mov, spec line 122 */
+    {X86_FF_MODRM, 30, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* mov, spec line 123 */
+    {X86_FF_MODRM, 30, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* mov, spec line 124 */
+    {X86_FF_MODRM, 30, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* mov, spec line 125 */
+    {X86_FF_MODRM, 30, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* mov, spec line 126 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 31, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* lea, spec line 127 */
+    {X86_FF_MODRM | X86_FF_D64, 3, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x08}, /* pop, spec line 130 */
+    {0, 29, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* xchg, spec line 131 */
+    {0, 32, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* cbw, spec line 132 */
+    {0, 33, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* cwd, spec line 133 */
+    {X86_FF_I64, 34, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_AP, X86_R_NONE, 0xff, 0x01}, /* callf, spec line 134 */
+    {0, 35, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fwait, spec line 135 */
+    {X86_FF_D64, 36, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x08}, /* pushf, spec line 136 */
+    {X86_FF_D64, 37, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x08}, /* popf, spec line 137 */
+    {0, 38, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* sahf, spec line 138 */
+    {0, 39, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* lahf, spec line 139 */
+    {0, 30, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_MO, X86_R_A, 0xff, 0x20}, /* mov, spec line 140 */
+    {0, 30, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_READ, 0xff, X86_IMM_MO, X86_R_A, 0xff, 0x20}, /* mov, spec line 141 */
+    {0, 30, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_MO, X86_R_A, 0xff, 0x20}, /* mov, spec line 142 */
+    {0, 30, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_MO, X86_R_A, 0xff, 0x20}, /* mov, spec line 143 */
+    {X86_FF_REP, 40, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_MOVS, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x20}, /* movsb, spec line 144 */
+    {X86_FF_REP, 41, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_MOVS, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x20}, /* movs, spec line 145 */
+    {X86_FF_REP, 42, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMPS, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x20}, /* cmpsb, spec line 146 */
+    {X86_FF_REP, 43, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMPS, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x20}, /* cmps, spec line 147 */
+    {0, 28, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* test, spec line 148 */
+    {0, 28, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* test, spec line 149 */
+    {X86_FF_REP, 44, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_STOS, 0xff, X86_IMM_NONE, X86_R_A, 0xff, 0x20}, /* stosb, spec line 150 */
+    {X86_FF_REP, 45, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_STOS, 0xff, X86_IMM_NONE, X86_R_A, 0xff, 0x20}, /* stos, spec line 151 */
+    {X86_FF_REP, 46, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_LODS, 0xff, X86_IMM_NONE, X86_R_A, 0xff, 0x20}, /* lodsb, spec line 152 */
+    {X86_FF_REP, 47, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_LODS, 0xff, X86_IMM_NONE, X86_R_A, 0xff, 0x20}, /* lods, spec line 153 */
+    {X86_FF_REP, 48, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_SCAS, 0xff, X86_IMM_NONE, X86_R_A, 0xff, 0x20}, /* scasb, spec line 154 */
+    {X86_FF_REP, 49, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_SCAS, 0xff, X86_IMM_NONE, X86_R_A, 0xff, 0x20}, /* scas, spec line 155 */
+    {0, 30, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* mov, spec line 156 */
+    {0, 30, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IV, X86_R_NONE, 0xff, 0x00}, /* mov, spec line 157 */
+    {X86_FF_MODRM | X86_FF_IMM, 50, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* shift, spec line 158 */
+    {X86_FF_MODRM | X86_FF_IMM, 50, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* shift, spec line 159 */
+    {X86_FF_F64, 51, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IW, X86_R_NONE, 0xff, 0x04}, /* ret, spec line 160 */
+    {X86_FF_F64, 51, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x04}, /* ret, spec line 161 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_I64, 52, {4, 6, 10}, {4, 6, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x01}, /* les, spec line 162 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_I64, 53, {4, 6, 10}, {4, 6, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x01}, /* lds, spec line 163 */
+    {X86_FF_MODRM | X86_FF_IMM, 30, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_WIMM, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* mov, spec line 164 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 54, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0x01, 0x00}, /* xabort, spec line 165 */
+    {X86_FF_MODRM | X86_FF_IMM, 30, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_WIMM, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* mov, spec line 166 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 55, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0x01, 0x00}, /* xbegin, spec line 167 */
+    {X86_FF_D64, 56, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IWB, X86_R_NONE, 0xff, 0x08}, /* enter, spec line 168 */
+    {X86_FF_D64, 57, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x08}, /* leave, spec line 169 */
+    {0, 58, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IW, X86_R_NONE, 0xff, 0x00}, /* retf, spec line 170 */
+    {0, 58, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* retf, spec line 171 */
+    {0, 59, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* int3, spec line 172 */
+    {0, 60, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* int, spec line 173 */
+    {X86_FF_I64, 61, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01}, /* into, spec line 174 */
+    {0, 62, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* iret, spec line 175 */
+    {X86_FF_MODRM, 50, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* shift, spec line 176 */
+    {X86_FF_MODRM, 50, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* shift, spec line 177 */
+    {X86_FF_I64, 63, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x01}, /* aam, spec line 180 */
+    {X86_FF_I64, 64, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x01}, /* aad, spec line 181 */
+    {X86_FF_I64, 65, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01}, /* salc, spec line 182 */
+    {0, 66, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x20}, /* xlat, spec line 183 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 67, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* x87, spec line 216 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 67, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* x87, spec line 217 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 68, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fld, spec line 218 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 69, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fst, spec line 219 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 70, {14, 28, 28}, {14, 28, 28}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fldenv, spec line 220 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 71, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fldcw, spec line 221 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 72, {14, 28, 28}, {14, 28, 28}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fnstenv, spec line 222 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 73, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fnstcw, spec line 223 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 74, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x01, 0x00}, /* fnop, spec line 225 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 75, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fstp1, spec line 226 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 67, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x33, 0x00}, /* x87, spec line 227 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 76, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x7f, 0x00}, /* fldc, spec line 228 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 77, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fcmov, spec line 231 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 78, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x02, 0x00}, /* fucompp, spec line 232 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 68, {10, 10, 10}, {10, 10, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fld, spec line 234 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 79, {10, 10, 10}, {10, 10, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fstp, spec line 235 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 67, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x1f, 0x00}, /* x87, spec line 237 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 80, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fcomi, spec line 238 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 67, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* x87, spec line 239 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 81, {94, 108, 108}, {94, 108, 108}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* frstor, spec line 242 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 82, {94, 108, 108}, {94, 108, 108}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fnsave, spec line 243 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 83, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fnstsw, spec line 244 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 67, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* x87, spec line 246 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 84, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x02, 0x00}, /* fcompp, spec line 248 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 85, {10, 10, 10}, {10, 10, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fbld, spec line 251 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 86, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fild, spec line 252 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 87, {10, 10, 10}, {10, 10, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fbstp, spec line 253 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 88, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fistp, spec line 254 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 83, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x01, 0x00}, /* fnstsw, spec line 256 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 89, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fcomip, spec line 257 */
+    {X86_FF_F64, 90, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_JB, X86_R_NONE, 0xff, 0x04}, /* loop, spec line 184 */
+    {X86_FF_F64, 91, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_JB, X86_R_NONE, 0xff, 0x04}, /* jrcxz, spec line 185 */
+    {0, 92, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* inout, spec line 186 */
+    {X86_FF_F64, 93, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_JZ, X86_R_NONE, 0xff, 0x04}, /* call, spec line 187 */
+    {X86_FF_F64, 94, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_JZ, X86_R_NONE, 0xff, 0x04}, /* jmp, spec line 188 */
+    {X86_FF_I64, 95, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_AP, X86_R_NONE, 0xff, 0x01}, /* jmpf, spec line 189 */
+    {X86_FF_F64, 94, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_JB, X86_R_NONE, 0xff, 0x04}, /* jmp, spec line 190 */
+    {0, 92, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* inout, spec line 191 */
+    {0, 96, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* int1, spec line 192 */
+    {0, 97, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* hlt, spec line 193 */
+    {0, 98, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* cmc, spec line 194 */
+    {X86_FF_MODRM | X86_FF_IMM, 28, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMP, 0x08, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* test, spec line 195 */
+    {X86_FF_MODRM | X86_FF_LOCK, 99, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x0b, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* not, spec line 197 */
+    {X86_FF_MODRM | X86_FF_LOCK, 100, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x0c, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* neg, spec line 198 */
+    {X86_FF_MODRM, 101, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* muldiv, spec line 199 */
+    {X86_FF_MODRM | X86_FF_IMM, 28, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMP, 0x08, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* test, spec line 200 */
+    {X86_FF_MODRM | X86_FF_LOCK, 99, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x0b, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* not, spec line 202 */
+    {X86_FF_MODRM | X86_FF_LOCK, 100, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x0c, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* neg, spec line 203 */
+    {X86_FF_MODRM, 101, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* muldiv, spec line 204 */
+    {0, 102, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* flagop, spec line 205 */
+    {X86_FF_MODRM | X86_FF_LOCK, 15, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x09, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* inc, spec line 206 */
+    {X86_FF_MODRM | X86_FF_LOCK, 16, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x0a, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* dec, spec line 207 */
+    {X86_FF_MODRM | X86_FF_LOCK, 15, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x09, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* inc, spec line 208 */
+    {X86_FF_MODRM | X86_FF_LOCK, 16, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x0a, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* dec, spec line 209 */
+    {X86_FF_MODRM | X86_FF_F64 | X86_FF_RARE | X86_FF_NOTRACK, 93, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x07}, /* call, spec line 210 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 34, {4, 6, 10}, {4, 6, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* callf, spec line 211 */
+    {X86_FF_MODRM | X86_FF_F64 | X86_FF_RARE | X86_FF_NOTRACK, 94, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x07}, /* jmp, spec line 212 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 95, {4, 6, 10}, {4, 6, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* jmpf, spec line 213 */
+    {X86_FF_MODRM | X86_FF_D64, 2, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x08}, /* push, spec line 214 */
+    {X86_FF_MODRM, 103, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* sldt, spec line 260 */
+    {X86_FF_MODRM, 104, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* lldt, spec line 261 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 105, {6, 6, 10}, {6, 6, 10}, 4, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* sgdt, spec line 262 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 106, {6, 6, 10}, {6, 6, 10}, 4, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* lgdt, spec line 263 */
+    {X86_FF_MODRM, 107, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* smsw, spec line 264 */
+    {X86_FF_MODRM, 108, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* lmsw, spec line 265 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 109, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* invlpg, spec line 267 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 110, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x3f, 0x00}, /* vmx, spec line 268 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 111, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x8f, 0x00}, /* monitor/encls, spec line 269 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 112, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xf3, 0x00}, /* xgetbv/xtest, spec line 271 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 113, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* svm, spec line 273 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 114, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xc1, 0x00}, /* pkru, spec line 274 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 115, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xfe, 0x00}, /* rdtscp, spec line 279 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 116, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x01, 0x10}, /* pcommit, spec line 278 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 117, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* rstorssp, spec line 266 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 118, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x05, 0x00}, /* setssbsy, spec line 275 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 119, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x03, 0x00}, /* xsusldtrk, spec line 276 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_O64, 120, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x02}, /* swapgs/rdtscp, spec line 277 */
+    {X86_FF_MODRM, 121, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* lar, spec line 280 */
+    {X86_FF_MODRM, 122, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* lsl, spec line 281 */
+    {0, 123, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* syscall, spec line 282 */
+    {0, 124, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* clts, spec line 283 */
+    {0, 125, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* sysret, spec line 284 */
+    {0, 126, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* invd, spec line 285 */
+    {0, 127, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* wbinvd, spec line 286 */
+    {0, 128, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* ud2, spec line 287 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 129, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* prefetchw, spec line 288 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 130, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* nop, spec line 289 */
+    {0, 131, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* femms, spec line 290 */
+    {X86_FF_MODRM, 132, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* 3dnow, spec line 291 */
+    {X86_FF_MODRM, 133, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* movups, spec line 292 */
+    {X86_FF_MODRM | X86_FF_M66, 134, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* movupd, spec line 293 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 135, {4, 4, 4}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* movss, spec line 294 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 135, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* movss, spec line 295 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 136, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* movsd, spec line 296 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 136, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* movsd, spec line 297 */
+    {X86_FF_MODRM, 133, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* movups, spec line 298 */
+    {X86_FF_MODRM | X86_FF_M66, 134, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* movupd, spec line 299 */
+    {X86_FF_MODRM, 135, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* movss, spec line 300 */
+    {X86_FF_MODRM, 136, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* movsd, spec line 301 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 137, {8, 8, 8}, {8, 8, 8}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* movlps, spec line 302 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 138, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* movhlps, spec line 303 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 139, {8, 8, 8}, {8, 8, 8}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* movlpd, spec line 304 */
+    {X86_FF_MODRM, 140, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* movsldup, spec line 305 */
+    {X86_FF_MODRM, 141, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* movddup, spec line 306 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 137, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* movlps, spec line 307 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 139, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* movlpd, spec line 308 */
+    {X86_FF_MODRM | X86_FF_M66, 142, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* unpck, spec line 309 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 143, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* movhps, spec line 310 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 144, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* movlhps, spec line 311 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 145, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* movhpd, spec line 312 */
+    {X86_FF_MODRM, 146, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* movshdup, spec line 313 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 147, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* prefetch, spec line 316 */
+    {X86_FF_MODRM, 130, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* nop, spec line 317 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_MPX, 148, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xdf, 0x03}, /* bndldx, spec line 318 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_MPX, 149, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* bndmov, spec line 319 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 149, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x0f, 0x10}, /* bndmov, spec line 320 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 150, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* bndcl, spec line 321 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_MPX, 151, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xdf, 0x03}, /* bndstx, spec line 323 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_MPX, 152, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xdf, 0x03}, /* bndmk, spec line 324 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 153, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* bndcn, spec line 327 */
+    {X86_FF_MODRM | X86_FF_F64 | X86_FF_RARE | X86_FF_CR | X86_FF_MODREG, 30, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x07}, /* mov, spec line 330 */
+    {X86_FF_MODRM | X86_FF_F64 | X86_FF_RARE | X86_FF_DR | X86_FF_MODREG, 30, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x07}, /* mov, spec line 332 */
+    {X86_FF_MODRM | X86_FF_AL, 154, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* movaps, spec line 334 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66, 155, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* movapd, spec line 335 */
+    {X86_FF_MODRM | X86_FF_AL, 154, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* movaps, spec line 336 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66, 155, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* movapd, spec line 337 */
+    {X86_FF_MODRM | X86_FF_M66, 156, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* cvtpi2ps, spec line 338 */
+    {X86_FF_MODRM, 157, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* cvtsi2ss, spec line 339 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL, 158, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* movntps, spec line 340 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66, 159, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* movntpd, spec line 341 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT, 160, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* movntss, spec line 342 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT, 161, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* movntsd, spec line 343 */
+    {X86_FF_MODRM, 162, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* cvtps2pi, spec line 344 */
+    {X86_FF_MODRM | X86_FF_M66, 163, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* cvtpd2pi, spec line 345 */
+    {X86_FF_MODRM, 164, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* cvtss2si, spec line 346 */
+    {X86_FF_MODRM, 165, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* cvtsd2si, spec line 347 */
+    {X86_FF_MODRM, 166, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* comiss, spec line 348 */
+    {X86_FF_MODRM | X86_FF_M66, 167, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* comisd, spec line 349 */
+    {0, 168, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* sys, spec line 350 */
+    {0, 169, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* getsec, spec line 351 */
+    {X86_FF_MODRM, 170, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* cmov, spec line 352 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 171, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* movmskp, spec line 353 */
+    {X86_FF_MODRM | X86_FF_M66, 172, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* sqrtp, spec line 354 */
+    {X86_FF_MODRM, 173, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* sqrtss, spec line 355 */
+    {X86_FF_MODRM, 174, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* sqrtsd, spec line 356 */
+    {X86_FF_MODRM, 175, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* rsqrtps, spec line 357 */
+    {X86_FF_MODRM, 176, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* rsqrtss, spec line 358 */
+    {X86_FF_MODRM | X86_FF_M66, 177, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* logicp, spec line 359 */
+    {X86_FF_MODRM | X86_FF_M66, 178, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* arithp, spec line 360 */
+    {X86_FF_MODRM, 179, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* ariths, spec line 361 */
+    {X86_FF_MODRM, 180, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* arithsd, spec line 362 */
+    {X86_FF_MODRM, 181, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* cvtps2pd, spec line 363 */
+    {X86_FF_MODRM | X86_FF_M66, 182, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* cvtpd2ps, spec line 364 */
+    {X86_FF_MODRM, 183, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* cvtss2sd, spec line 365 */
+    {X86_FF_MODRM, 184, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* cvtsd2ss, spec line 366 */
+    {X86_FF_MODRM | X86_FF_M66, 185, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* cvtdq2ps, spec line 367 */
+    {X86_FF_MODRM, 186, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* punpckl, spec line 371 */
+    {X86_FF_MODRM | X86_FF_M66, 186, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* punpckl, spec line 372 */
+    {X86_FF_MODRM, 187, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* mmx, spec line 373 */
+    {X86_FF_MODRM | X86_FF_M66, 188, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* sse2, spec line 374 */
+    {X86_FF_MODRM | X86_FF_M66, 189, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* punpckqdq, spec line 375 */
+    {X86_FF_MODRM, 190, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* movd, spec line 376 */
+    {X86_FF_MODRM | X86_FF_M66, 190, {4, 4, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* movd, spec line 377 */
+    {X86_FF_MODRM, 191, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* movq, spec line 378 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66, 192, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* movdqa, spec line 379 */
+    {X86_FF_MODRM, 193, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* movdqu, spec line 380 */
+    {X86_FF_MODRM, 194, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* pshufw, spec line 381 */
+    {X86_FF_MODRM | X86_FF_M66, 195, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* pshufd, spec line 382 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 196, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* psrl, spec line 383 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 197, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* psra, spec line 384 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 198, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* psll, spec line 385 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 199, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* psrldq, spec line 386 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 200, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* pslldq, spec line 387 */
+    {X86_FF_MODRM, 201, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* pcmpeq, spec line 388 */
+    {X86_FF_MODRM | X86_FF_M66, 201, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pcmpeq, spec line 389 */
+    {0, 202, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* emms, spec line 390 */
+    {X86_FF_MODRM | X86_FF_F64, 203, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x04}, /* vmread, spec line 391 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 204, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IBB, X86_R_NONE, 0xff, 0x10}, /* extrq, spec line 393 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 205, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IBB, X86_R_NONE, 0xff, 0x00}, /* insertq, spec line 394 */
+    {X86_FF_MODRM | X86_FF_F64, 206, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x04}, /* vmwrite, spec line 392 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 204, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* extrq, spec line 395 */
+    {X86_FF_MODRM | X86_FF_M66, 207, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* hadd, spec line 396 */
+    {X86_FF_MODRM | X86_FF_M66, 190, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* movd, spec line 398 */
+    {X86_FF_MODRM, 191, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* movq, spec line 399 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66, 192, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* movdqa, spec line 401 */
+    {X86_FF_MODRM, 193, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* movdqu, spec line 402 */
+    {X86_FF_F64, 27, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_JZ, X86_R_NONE, 0xff, 0x04}, /* jcc, spec line 403 */
+    {X86_FF_MODRM, 208, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* setcc, spec line 404 */
+    {X86_FF_D64, 209, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x08}, /* pushpop, spec line 405 */
+    {0, 210, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* cpuid, spec line 409 */
+    {X86_FF_MODRM, 211, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x0d, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* bt, spec line 410 */
+    {X86_FF_MODRM, 212, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_R, 0xff, 0x00}, /* shld, spec line 411 */
+    {X86_FF_MODRM, 212, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* shld, spec line 412 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 213, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x01, 0x00}, /* xsha, spec line 406 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 214, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x01, 0x00}, /* xstore, spec line 407 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 215, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x01, 0x00}, /* xcrypt, spec line 408 */
+    {0, 216, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* rsm, spec line 414 */
+    {X86_FF_MODRM | X86_FF_LOCK, 217, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x0e, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* bts, spec line 415 */
+    {X86_FF_MODRM, 218, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_R, 0xff, 0x00}, /* shrd, spec line 416 */
+    {X86_FF_MODRM, 218, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* shrd, spec line 417 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 219, {512, 512, 512}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fxsave, spec line 418 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 220, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* ldmxcsr, spec line 419 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 221, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* stmxcsr, spec line 420 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 222, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* xsave, spec line 421 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 223, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* xsaveopt, spec line 422 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 224, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_FLUSH, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* clflush, spec line 423 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 225, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fence, spec line 428 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 226, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_FLUSH, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* clwb, spec line 424 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 227, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_FLUSH, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* clflushopt, spec line 425 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 228, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* umwait, spec line 431 */
+    {X86_FF_MODRM, 229, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* ptwrite, spec line 426 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 230, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* clrssbsy, spec line 427 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 231, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* incssp, spec line 430 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_O64, 232, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x02}, /* rdfsbase, spec line 429 */
+    {X86_FF_MODRM, 22, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* imul, spec line 432 */
+    {X86_FF_MODRM | X86_FF_LOCK, 233, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMPXCHG, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* cmpxchg, spec line 433 */
+    {X86_FF_MODRM | X86_FF_LOCK, 233, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMPXCHG, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* cmpxchg, spec line 434 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 234, {4, 6, 10}, {4, 6, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* lss, spec line 435 */
+    {X86_FF_MODRM | X86_FF_LOCK, 235, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x0f, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* btr, spec line 436 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 236, {4, 6, 10}, {4, 6, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* lfs, spec line 437 */
+    {X86_FF_MODRM, 237, {1, 1, 1}, {2, 4, 8}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* movzx, spec line 438 */
+    {X86_FF_MODRM, 237, {2, 2, 2}, {2, 4, 8}, 0, 0x17, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* movzx, spec line 439 */
+    {X86_FF_MODRM, 238, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* popcnt, spec line 440 */
+    {X86_FF_MODRM, 239, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* ud1, spec line 441 */
+    {X86_FF_MODRM | X86_FF_IMM, 211, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x0d, X86_IMM_IBZ, X86_R_NONE, 0xff, 0x00}, /* bt, spec line 442 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 217, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x0e, X86_IMM_IBZ, X86_R_NONE, 0xff, 0x00}, /* bts, spec line 443 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 235, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x0f, X86_IMM_IBZ, X86_R_NONE, 0xff, 0x00}, /* btr, spec line 444 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 240, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x10, X86_IMM_IBZ, X86_R_NONE, 0xff, 0x00}, /* btc, spec line 445 */
+    {X86_FF_MODRM | X86_FF_LOCK, 240, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x10, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* btc, spec line 446 */
+    {X86_FF_MODRM, 241, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* bsf, spec line 447 */
+    {X86_FF_MODRM, 242, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* tzcnt, spec line 448 */
+    {X86_FF_MODRM, 243, {1, 1, 1}, {2, 4, 8}, 0, 0x2a, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* movsx, spec line 449 */
+    {X86_FF_MODRM, 243, {2, 2, 2}, {2, 4, 8}, 0, 0x2b, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* movsx, spec line 450 */
+    {X86_FF_MODRM | X86_FF_LOCK, 244, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_XADD, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* xadd, spec line 451 */
+    {X86_FF_MODRM | X86_FF_LOCK, 244, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_XADD, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* xadd, spec line 452 */
+    {X86_FF_MODRM | X86_FF_M66, 245, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* cmpp, spec line 453 */
+    {X86_FF_MODRM, 246, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* cmpss, spec line 454 */
+    {X86_FF_MODRM, 247, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* cmpsd, spec line 455 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT, 248, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* movnti, spec line 456 */
+    {X86_FF_MODRM | X86_FF_M66, 249, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* pinsrw, spec line 457 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 250, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* pextrw, spec line 458 */
+    {X86_FF_MODRM | X86_FF_M66, 251, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* shufp, spec line 459 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_LOCK, 252, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_CX8, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* cmpxchg8b, spec line 460 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 253, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* xsaves, spec line 462 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 254, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vmptrld, spec line 463 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 255, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vmptrst, spec line 464 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 256, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* rdrand, spec line 465 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 257, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* rdpid, spec line 466 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_AL | X86_FF_LOCK, 258, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_CX8, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* cmpxchg16b, spec line 461 */
+    {0, 259, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* bswap, spec line 467 */
+    {X86_FF_MODRM | X86_FF_M66, 260, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* addsubp, spec line 468 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 191, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* movq, spec line 471 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 191, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* movq, spec line 472 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 261, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* pmovmskb, spec line 473 */
+    {X86_FF_MODRM | X86_FF_M66, 262, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* cvtpd2dq, spec line 478 */
+    {X86_FF_MODRM, 263, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* cvtdq2pd, spec line 479 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT, 264, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* movntq, spec line 480 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66, 265, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* movntdq, spec line 481 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 266, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* lddqu, spec line 484 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 267, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_DI, 0xff, 0x20}, /* maskmovq, spec line 487 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 268, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_DI, 0xff, 0x30}, /* maskmovdqu, spec line 488 */
+    {X86_FF_MODRM, 269, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* ud0, spec line 491 */
+    {X86_FF_MODRM, 270, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* ssse3, spec line 494 */
+    {X86_FF_MODRM | X86_FF_M66, 270, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* ssse3, spec line 495 */
+    {X86_FF_MODRM | X86_FF_M66, 271, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pblendvb, spec line 496 */
+    {X86_FF_MODRM | X86_FF_M66, 272, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* blendvp, spec line 497 */
+    {X86_FF_MODRM | X86_FF_M66, 273, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* ptest, spec line 498 */
+    {X86_FF_MODRM, 274, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* pabs, spec line 499 */
+    {X86_FF_MODRM | X86_FF_M66, 274, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pabs, spec line 500 */
+    {X86_FF_MODRM | X86_FF_M66, 275, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pmovsxbw, spec line 501 */
+    {X86_FF_MODRM | X86_FF_M66, 276, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pmovsxbd, spec line 502 */
+    {X86_FF_MODRM | X86_FF_M66, 277, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pmovsxbq, spec line 503 */
+    {X86_FF_MODRM | X86_FF_M66, 278, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pmovsxwd, spec line 504 */
+    {X86_FF_MODRM | X86_FF_M66, 279, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pmovsxwq, spec line 505 */
+    {X86_FF_MODRM | X86_FF_M66, 280, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pmovsxdq, spec line 506 */
+    {X86_FF_MODRM | X86_FF_M66, 281, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* sse41, spec line 507 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66, 282, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* movntdqa, spec line 508 */
+    {X86_FF_MODRM | X86_FF_M66, 283, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* packusdw, spec line 509 */
+    {X86_FF_MODRM | X86_FF_M66, 284, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pmovzxbw, spec line 510 */
+    {X86_FF_MODRM | X86_FF_M66, 285, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pmovzxbd, spec line 511 */
+    {X86_FF_MODRM | X86_FF_M66, 286, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pmovzxbq, spec line 512 */
+    {X86_FF_MODRM | X86_FF_M66, 287, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pmovzxwd, spec line 513 */
+    {X86_FF_MODRM | X86_FF_M66, 288, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pmovzxwq, spec line 514 */
+    {X86_FF_MODRM | X86_FF_M66, 289, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pmovzxdq, spec line 515 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_F64 | X86_FF_M66, 290, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x14}, /* invept, spec line 517 */
+    {X86_FF_MODRM, 291, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* sha, spec line 518 */
+    {X86_FF_MODRM | X86_FF_M66, 292, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* gf2p8mulb, spec line 519 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 293, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* aesencwide128kl, spec line 522 */
+    {X86_FF_MODRM | X86_FF_M66, 294, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* aes, spec line 520 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 295, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* aesenc128kl, spec line 521 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 296, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* loadiwkey, spec line 524 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_BSWAP, 297, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* movbe, spec line 525 */
+    {X86_FF_MODRM, 298, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* crc32, spec line 527 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_BSWAP, 297, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* movbe, spec line 526 */
+    {X86_FF_MODRM, 298, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* crc32, spec line 528 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 299, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* wruss, spec line 529 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 300, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* wrss, spec line 530 */
+    {X86_FF_MODRM | X86_FF_M66, 301, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* adcx, spec line 531 */
+    {X86_FF_MODRM, 302, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* adox, spec line 532 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_DIR | X86_FF_M66, 303, {64, 64, 64}, {64, 64, 64}, 0, 0x00, X86_K_M64B, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x10}, /* movdir64b, spec line 533 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 304, {64, 64, 64}, {64, 64, 64}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* enqcmd, spec line 534 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_DIR, 305, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* movdiri, spec line 535 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 306, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* encodekey128, spec line 523 */
+    {X86_FF_MODRM | X86_FF_M66, 307, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* roundp, spec line 536 */
+    {X86_FF_MODRM | X86_FF_M66, 308, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* roundss, spec line 537 */
+    {X86_FF_MODRM | X86_FF_M66, 309, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* roundsd, spec line 538 */
+    {X86_FF_MODRM | X86_FF_M66, 310, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* blend, spec line 539 */
+    {X86_FF_MODRM, 311, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* palignr, spec line 540 */
+    {X86_FF_MODRM | X86_FF_M66, 311, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* palignr, spec line 541 */
+    {X86_FF_MODRM | X86_FF_M66, 312, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* pextrb, spec line 542 */
+    {X86_FF_MODRM | X86_FF_M66, 250, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* pextrw, spec line 543 */
+    {X86_FF_MODRM | X86_FF_M66, 313, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* pextrd, spec line 544 */
+    {X86_FF_MODRM | X86_FF_M66, 314, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* extractps, spec line 545 */
+    {X86_FF_MODRM | X86_FF_M66, 315, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* pinsrb, spec line 546 */
+    {X86_FF_MODRM | X86_FF_M66, 316, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* insertps, spec line 547 */
+    {X86_FF_MODRM | X86_FF_M66, 317, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* pinsrd, spec line 548 */
+    {X86_FF_MODRM | X86_FF_M66, 281, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* sse41, spec line 549 */
+    {X86_FF_MODRM | X86_FF_M66, 318, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* pclmulqdq, spec line 550 */
+    {X86_FF_MODRM | X86_FF_M66, 319, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* pcmpstr, spec line 551 */
+    {X86_FF_MODRM, 320, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* sha1rnds4, spec line 552 */
+    {X86_FF_MODRM | X86_FF_M66, 321, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* gf2p8affineqb, spec line 553 */
+    {X86_FF_MODRM | X86_FF_M66, 322, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* aeskeygenassist, spec line 554 */
+    {X86_FF_MODRM, 323, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pi2f, spec line 557 */
+    {X86_FF_MODRM, 324, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pf2i, spec line 558 */
+    {X86_FF_MODRM, 325, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfnacc, spec line 559 */
+    {X86_FF_MODRM, 326, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfpnacc, spec line 560 */
+    {X86_FF_MODRM, 327, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfcmpge, spec line 561 */
+    {X86_FF_MODRM, 328, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfmin, spec line 562 */
+    {X86_FF_MODRM, 329, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfrcp, spec line 563 */
+    {X86_FF_MODRM, 330, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfsub, spec line 564 */
+    {X86_FF_MODRM, 331, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfadd, spec line 565 */
+    {X86_FF_MODRM, 332, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfcmpgt, spec line 566 */
+    {X86_FF_MODRM, 333, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfmax, spec line 567 */
+    {X86_FF_MODRM, 334, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfrcpit1, spec line 568 */
+    {X86_FF_MODRM, 335, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfsubr, spec line 569 */
+    {X86_FF_MODRM, 336, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfacc, spec line 570 */
+    {X86_FF_MODRM, 337, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfcmpeq, spec line 571 */
+    {X86_FF_MODRM, 338, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfmul, spec line 572 */
+    {X86_FF_MODRM, 339, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfrcpit2, spec line 573 */
+    {X86_FF_MODRM, 340, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pswapd, spec line 574 */
+    {X86_FF_MODRM, 341, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pavgusb, spec line 575 */
+    {X86_FF_MODRM | X86_FF_NV, 342, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovups, spec line 579 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 343, {4, 4, 4}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovss, spec line 581 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 343, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovss, spec line 582 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 344, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovsd, spec line 583 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 344, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovsd, spec line 584 */
+    {X86_FF_MODRM | X86_FF_NV, 342, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovups, spec line 580 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 343, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovss, spec line 585 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 344, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovsd, spec line 587 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0, 345, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovlps, spec line 589 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0, 346, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovhlps, spec line 590 */
+    {X86_FF_MODRM | X86_FF_NV, 347, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovsldup, spec line 591 */
+    {X86_FF_MODRM | X86_FF_NV, 348, {8, 32, 64}, {8, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovddup, spec line 592 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV, 345, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovlps, spec line 593 */
+    {X86_FF_MODRM, 349, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vunpck, spec line 594 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0, 350, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovhps, spec line 595 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0, 351, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovlhps, spec line 596 */
+    {X86_FF_MODRM | X86_FF_NV, 352, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovshdup, spec line 597 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV, 350, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovhps, spec line 598 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_NV, 353, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovaps, spec line 599 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_NV, 353, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovaps, spec line 600 */
+    {X86_FF_MODRM, 354, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtsi2ss, spec line 601 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_NV, 355, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovntps, spec line 602 */
+    {X86_FF_MODRM | X86_FF_NV, 356, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtss2si, spec line 603 */
+    {X86_FF_MODRM | X86_FF_NV, 357, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtsd2si, spec line 604 */
+    {X86_FF_MODRM | X86_FF_NV, 358, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcomiss, spec line 605 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 359, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcomisd, spec line 606 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L1 | X86_FF_KR, 360, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kand, spec line 607 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 361, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* knot, spec line 608 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L1 | X86_FF_KR, 362, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kor, spec line 609 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L1 | X86_FF_KR, 363, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kadd, spec line 610 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L1 | X86_FF_KR, 364, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kunpck, spec line 611 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_L1 | X86_FF_KR, 365, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* kunpckbw, spec line 612 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV, 366, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovmskp, spec line 613 */
+    {X86_FF_MODRM | X86_FF_NV, 367, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vsqrtp, spec line 614 */
+    {X86_FF_MODRM, 368, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vsqrtss, spec line 615 */
+    {X86_FF_MODRM, 369, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vsqrtsd, spec line 616 */
+    {X86_FF_MODRM | X86_FF_NV, 370, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vrsqrtps, spec line 617 */
+    {X86_FF_MODRM, 371, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vrsqrtss, spec line 618 */
+    {X86_FF_MODRM, 372, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vlogicp, spec line 619 */
+    {X86_FF_MODRM, 373, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* varithp, spec line 620 */
+    {X86_FF_MODRM, 374, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* variths, spec line 621 */
+    {X86_FF_MODRM, 375, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* varithsd, spec line 622 */
+    {X86_FF_MODRM | X86_FF_NV, 376, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtps2pd, spec line 623 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 377, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcvtpd2ps, spec line 624 */
+    {X86_FF_MODRM, 378, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtss2sd, spec line 625 */
+    {X86_FF_MODRM, 379, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtsd2ss, spec line 626 */
+    {X86_FF_MODRM | X86_FF_NV, 380, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtdq2ps, spec line 627 */
+    {X86_FF_MODRM | X86_FF_M66, 381, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpunpck, spec line 631 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 382, {4, 4, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovd, spec line 632 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 383, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovdqa, spec line 633 */
+    {X86_FF_MODRM | X86_FF_NV, 384, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovdqu, spec line 634 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 385, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpshufd, spec line 635 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 386, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpsrl, spec line 636 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 387, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpsra, spec line 637 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 388, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpsll, spec line 638 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 389, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpsrlq, spec line 639 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 390, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpsllq, spec line 640 */
+    {X86_FF_MODRM | X86_FF_M66, 391, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpcmpeq, spec line 641 */
+    {X86_FF_NV, 392, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vzeroupper, spec line 642 */
+    {X86_FF_MODRM | X86_FF_M66, 393, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vhadd, spec line 643 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 382, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovd, spec line 644 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 394, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovq, spec line 645 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 383, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovdqa, spec line 646 */
+    {X86_FF_MODRM | X86_FF_NV, 384, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovdqu, spec line 647 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 395, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kmov, spec line 648 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 395, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kmov, spec line 649 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 396, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kmovw, spec line 650 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 397, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* kmovb, spec line 652 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 398, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kmovd, spec line 654 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0 | X86_FF_NV, 396, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kmovw, spec line 651 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 397, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* kmovb, spec line 653 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0 | X86_FF_NV, 398, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kmovd, spec line 655 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 399, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kortest, spec line 656 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV, 400, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vldmxcsr, spec line 657 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV, 401, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vstmxcsr, spec line 658 */
+    {X86_FF_MODRM, 402, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vcmpp, spec line 659 */
+    {X86_FF_MODRM, 403, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vcmpss, spec line 660 */
+    {X86_FF_MODRM, 404, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vcmpsd, spec line 661 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 405, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpinsrw, spec line 662 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 406, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpextrw, spec line 663 */
+    {X86_FF_MODRM, 407, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vshufp, spec line 664 */
+    {X86_FF_MODRM | X86_FF_M66, 408, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vaddsubp, spec line 665 */
+    {X86_FF_MODRM | X86_FF_M66, 386, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsrl, spec line 666 */
+    {X86_FF_MODRM | X86_FF_M66, 409, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vavx2, spec line 667 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 394, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovq, spec line 668 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 394, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vmovq, spec line 669 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_NV, 410, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovmskb, spec line 670 */
+    {X86_FF_MODRM | X86_FF_M66, 387, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsra, spec line 672 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 411, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcvtpd2dq, spec line 674 */
+    {X86_FF_MODRM | X86_FF_NV, 412, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtdq2pd, spec line 675 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 413, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovntdq, spec line 676 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 414, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vlddqu, spec line 678 */
+    {X86_FF_MODRM | X86_FF_M66, 388, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsll, spec line 679 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 415, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_DI, 0xff, 0x33}, /* vmaskmovdqu, spec line 681 */
+    {X86_FF_MODRM | X86_FF_M66, 416, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vssse3, spec line 685 */
+    {X86_FF_MODRM | X86_FF_M66, 417, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpermilp, spec line 686 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 418, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vtestp, spec line 687 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 419, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcvtph2ps, spec line 688 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 420, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpermps, spec line 689 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 421, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vptest, spec line 690 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 422, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vbroadcastss, spec line 691 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 423, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vbroadcastsd, spec line 692 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 424, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vbroadcastf128, spec line 693 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 425, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpabs, spec line 694 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 426, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovsxbw, spec line 695 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 427, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovsxbd, spec line 696 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 428, {2, 4, 8}, {2, 4, 8}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovsxbq, spec line 697 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 429, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovsxwd, spec line 698 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 430, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovsxwq, spec line 699 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 431, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovsxdq, spec line 700 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 432, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovntdqa, spec line 702 */
+    {X86_FF_MODRM | X86_FF_M66, 433, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpackusdw, spec line 703 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 434, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vmaskmovp, spec line 704 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 435, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovzxbw, spec line 706 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 436, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovzxbd, spec line 707 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 437, {2, 4, 8}, {2, 4, 8}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovzxbq, spec line 708 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 438, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovzxwd, spec line 709 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 439, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovzxwq, spec line 710 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 440, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovzxdq, spec line 711 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 441, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpermd, spec line 712 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 442, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vphminposuw, spec line 714 */
+    {X86_FF_MODRM | X86_FF_M66, 443, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsrlv, spec line 715 */
+    {X86_FF_MODRM | X86_FF_M66, 444, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsravd, spec line 716 */
+    {X86_FF_MODRM | X86_FF_M66, 445, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsllv, spec line 717 */
+    {X86_FF_MODRM | X86_FF_M66, 446, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpdpbusd, spec line 718 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 447, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpbroadcastd, spec line 719 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 448, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpbroadcastq, spec line 720 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 449, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vbroadcasti128, spec line 721 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 450, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpbroadcastb, spec line 722 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 451, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpbroadcastw, spec line 723 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 452, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmaskmov, spec line 724 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_VSIB, 453, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpgather, spec line 726 */
+    {X86_FF_MODRM | X86_FF_M66, 454, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vfma, spec line 727 */
+    {X86_FF_MODRM | X86_FF_M66, 455, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vfmas, spec line 728 */
+    {X86_FF_MODRM | X86_FF_M66, 456, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vgf2p8mulb, spec line 751 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 457, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vaesimc, spec line 752 */
+    {X86_FF_MODRM | X86_FF_M66, 458, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vaes, spec line 753 */
+    {X86_FF_MODRM | X86_FF_L0, 459, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* andn, spec line 754 */
+    {X86_FF_MODRM | X86_FF_L0, 460, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* blsr, spec line 755 */
+    {X86_FF_MODRM | X86_FF_L0, 461, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* bzhi, spec line 756 */
+    {X86_FF_MODRM | X86_FF_L0, 462, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* mulx, spec line 757 */
+    {X86_FF_MODRM | X86_FF_L0, 463, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* bextr, spec line 758 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 464, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpermq, spec line 761 */
+    {X86_FF_MODRM | X86_FF_M66, 465, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpblendd, spec line 762 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 417, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpermilp, spec line 763 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 466, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vperm2f128, spec line 764 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 467, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vroundp, spec line 765 */
+    {X86_FF_MODRM | X86_FF_M66, 468, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vroundss, spec line 766 */
+    {X86_FF_MODRM | X86_FF_M66, 469, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vroundsd, spec line 767 */
+    {X86_FF_MODRM | X86_FF_M66, 470, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vblend, spec line 768 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 471, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpextrb, spec line 769 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 406, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpextrw, spec line 770 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 472, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpextrd, spec line 771 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 473, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vextractps, spec line 772 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 474, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vinsertf128, spec line 773 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 475, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vextractf128, spec line 774 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 476, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vcvtps2ph, spec line 775 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 477, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpinsrb, spec line 776 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 478, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vinsertps, spec line 777 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 479, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpinsrd, spec line 778 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 480, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* kshift, spec line 779 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 481, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vinserti128, spec line 780 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 482, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vextracti128, spec line 781 */
+    {X86_FF_MODRM | X86_FF_M66, 483, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vdpps, spec line 782 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 484, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vdppd, spec line 783 */
+    {X86_FF_MODRM | X86_FF_M66, 485, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vmpsadbw, spec line 784 */
+    {X86_FF_MODRM | X86_FF_M66, 486, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpclmulqdq, spec line 785 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 487, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vperm2i128, spec line 786 */
+    {X86_FF_MODRM | X86_FF_M66, 488, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpermil2p, spec line 787 */
+    {X86_FF_MODRM | X86_FF_M66, 489, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vblendv, spec line 788 */
+    {X86_FF_MODRM | X86_FF_M66, 490, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vfma4, spec line 789 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 491, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpcmpstr, spec line 790 */
+    {X86_FF_MODRM | X86_FF_M66, 492, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vfma4s, spec line 792 */
+    {X86_FF_MODRM | X86_FF_M66, 492, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vfma4s, spec line 793 */
+    {X86_FF_MODRM | X86_FF_M66, 493, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vgf2p8affineqb, spec line 803 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 494, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vaeskeygenassist, spec line 804 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 495, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* rorx, spec line 805 */
+    {X86_FF_MODRM | X86_FF_NV, 342, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovups, spec line 810 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 343, {4, 4, 4}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovss, spec line 814 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 343, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovss, spec line 815 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 496, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovupd, spec line 811 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 344, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovsd, spec line 816 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 344, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovsd, spec line 817 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 342, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovups, spec line 812 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV | X86_FF_NZ, 343, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovss, spec line 818 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 496, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovupd, spec line 813 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV | X86_FF_NZ, 344, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovsd, spec line 820 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NOMASK, 345, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovlps, spec line 822 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0 | X86_FF_NOMASK, 346, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovhlps, spec line 823 */
+    {X86_FF_MODRM | X86_FF_NV, 347, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovsldup, spec line 825 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 497, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vmovlpd, spec line 824 */
+    {X86_FF_MODRM | X86_FF_NV, 348, {8, 32, 64}, {8, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovddup, spec line 826 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 345, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovlps, spec line 827 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 497, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovlpd, spec line 828 */
+    {X86_FF_MODRM | X86_FF_BC, 498, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vunpckps, spec line 829 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 499, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vunpckpd, spec line 830 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NOMASK, 350, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovhps, spec line 831 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0 | X86_FF_NOMASK, 351, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovlhps, spec line 832 */
+    {X86_FF_MODRM | X86_FF_NV, 352, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovshdup, spec line 834 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 500, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vmovhpd, spec line 833 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 350, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovhps, spec line 835 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 500, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vmovhpd, spec line 836 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_NV, 353, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovaps, spec line 837 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 501, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovapd, spec line 838 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_NV | X86_FF_NZ, 353, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovaps, spec line 839 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 501, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovapd, spec line 840 */
+    {X86_FF_MODRM | X86_FF_ER | X86_FF_NOMASK, 354, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtsi2ss, spec line 841 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_NV | X86_FF_NOMASK, 355, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovntps, spec line 842 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NOMASK, 502, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovntpd, spec line 843 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 356, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtss2si, spec line 844 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 357, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtsd2si, spec line 845 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 358, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcomiss, spec line 846 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 359, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcomisd, spec line 847 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 503, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vsqrtps, spec line 848 */
+    {X86_FF_MODRM | X86_FF_ER, 368, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vsqrtss, spec line 850 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 504, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vsqrtpd, spec line 849 */
+    {X86_FF_MODRM | X86_FF_ER, 369, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vsqrtsd, spec line 851 */
+    {X86_FF_MODRM | X86_FF_BC, 505, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vlogicps, spec line 852 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 506, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vlogicpd, spec line 853 */
+    {X86_FF_MODRM | X86_FF_BC | X86_FF_ER, 507, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* varithps, spec line 854 */
+    {X86_FF_MODRM | X86_FF_ER, 374, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* variths, spec line 856 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 508, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* varithpd, spec line 855 */
+    {X86_FF_MODRM | X86_FF_ER, 375, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* varithsd, spec line 857 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 376, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtps2pd, spec line 858 */
+    {X86_FF_MODRM | X86_FF_ER, 378, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtss2sd, spec line 860 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 377, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcvtpd2ps, spec line 859 */
+    {X86_FF_MODRM | X86_FF_ER, 379, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtsd2ss, spec line 861 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 380, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtdq2ps, spec line 862 */
+    {X86_FF_MODRM | X86_FF_M66, 509, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpunpcklbw, spec line 867 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 510, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpunpckldq, spec line 868 */
+    {X86_FF_MODRM | X86_FF_M66, 511, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpacksswb, spec line 869 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_KR, 512, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpcmpgtb, spec line 870 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_KR, 513, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpcmpgtd, spec line 871 */
+    {X86_FF_MODRM | X86_FF_M66, 514, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpackuswb, spec line 872 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 515, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpunpckhdq, spec line 873 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 516, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpackssdw, spec line 874 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 517, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpunpcklqdq, spec line 875 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 382, {4, 4, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovd, spec line 876 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 518, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovdqa32, spec line 877 */
+    {X86_FF_MODRM | X86_FF_NV, 519, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovdqu32, spec line 879 */
+    {X86_FF_MODRM | X86_FF_NV, 520, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovdqu8, spec line 881 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 521, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovdqa64, spec line 878 */
+    {X86_FF_MODRM | X86_FF_NV, 522, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovdqu64, spec line 880 */
+    {X86_FF_MODRM | X86_FF_NV, 523, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovdqu16, spec line 882 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 385, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpshufd, spec line 883 */
+    {X86_FF_MODRM | X86_FF_NV, 524, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vpshufhw, spec line 884 */
+    {X86_FF_MODRM | X86_FF_M66, 525, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpsrlw, spec line 885 */
+    {X86_FF_MODRM | X86_FF_M66, 526, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpsraw, spec line 886 */
+    {X86_FF_MODRM | X86_FF_M66, 527, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpsllw, spec line 887 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 528, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vprord, spec line 888 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 529, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpsrad, spec line 889 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 530, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpslld, spec line 890 */
+    {X86_FF_MODRM | X86_FF_M66, 531, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpsrldq, spec line 892 */
+    {X86_FF_MODRM | X86_FF_M66, 532, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpslldq, spec line 894 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 389, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpsrlq, spec line 891 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 390, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpsllq, spec line 893 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NZ | X86_FF_KR, 533, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpcmpeqb, spec line 895 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 534, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpcmpeqd, spec line 896 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 535, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtt2u, spec line 897 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 536, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcvtu2, spec line 898 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 537, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcvtps2qq, spec line 899 */
+    {X86_FF_MODRM | X86_FF_ER | X86_FF_NOMASK, 538, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtusi2ss, spec line 900 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 382, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovd, spec line 901 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 394, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovq, spec line 902 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 518, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovdqa32, spec line 903 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 519, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovdqu32, spec line 905 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 520, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovdqu8, spec line 907 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 521, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovdqa64, spec line 904 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 522, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovdqu64, spec line 906 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 523, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovdqu16, spec line 908 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_BC | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 539, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vcmpps, spec line 909 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 403, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vcmpss, spec line 911 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 540, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vcmppd, spec line 910 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 404, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vcmpsd, spec line 912 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 405, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpinsrw, spec line 913 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 406, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpextrw, spec line 914 */
+    {X86_FF_MODRM | X86_FF_BC, 541, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vshufps, spec line 915 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 542, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vshufpd, spec line 916 */
+    {X86_FF_MODRM | X86_FF_M66, 525, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsrlw, spec line 917 */
+    {X86_FF_MODRM | X86_FF_M66, 543, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsrld, spec line 918 */
+    {X86_FF_MODRM | X86_FF_M66, 389, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsrlq, spec line 919 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 544, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpaddq, spec line 920 */
+    {X86_FF_MODRM | X86_FF_M66, 545, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmullw, spec line 921 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 394, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovq, spec line 922 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 394, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vmovq, spec line 923 */
+    {X86_FF_MODRM | X86_FF_M66, 546, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsubusb, spec line 924 */
+    {X86_FF_MODRM | X86_FF_M66, 547, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpminub, spec line 925 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 548, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpandd, spec line 926 */
+    {X86_FF_MODRM | X86_FF_M66, 549, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpaddusb, spec line 927 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 550, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpandnd, spec line 928 */
+    {X86_FF_MODRM | X86_FF_M66, 551, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpavgb, spec line 929 */
+    {X86_FF_MODRM | X86_FF_M66, 526, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsraw, spec line 930 */
+    {X86_FF_MODRM | X86_FF_M66, 529, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsrad, spec line 931 */
+    {X86_FF_MODRM | X86_FF_M66, 552, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpavgw, spec line 932 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 412, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtdq2pd, spec line 934 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 553, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcvttpd2dq, spec line 933 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 411, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtpd2dq, spec line 935 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NOMASK, 413, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovntdq, spec line 936 */
+    {X86_FF_MODRM | X86_FF_M66, 554, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsubsb, spec line 937 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 555, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpord, spec line 938 */
+    {X86_FF_MODRM | X86_FF_M66, 556, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpaddsb, spec line 939 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 557, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpxord, spec line 940 */
+    {X86_FF_MODRM | X86_FF_M66, 527, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsllw, spec line 941 */
+    {X86_FF_MODRM | X86_FF_M66, 530, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpslld, spec line 942 */
+    {X86_FF_MODRM | X86_FF_M66, 390, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsllq, spec line 943 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 558, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmuludq, spec line 944 */
+    {X86_FF_MODRM | X86_FF_M66, 559, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmaddwd, spec line 945 */
+    {X86_FF_MODRM | X86_FF_M66, 560, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsubb, spec line 946 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 561, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsubd, spec line 947 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 562, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsubq, spec line 948 */
+    {X86_FF_MODRM | X86_FF_M66, 563, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpaddb, spec line 949 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 564, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpaddd, spec line 950 */
+    {X86_FF_MODRM | X86_FF_M66, 565, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpshufb, spec line 953 */
+    {X86_FF_MODRM | X86_FF_M66, 566, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmaddubsw, spec line 954 */
+    {X86_FF_MODRM | X86_FF_M66, 567, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmulhrsw, spec line 955 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 568, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpermilps, spec line 956 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 569, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpermilpd, spec line 957 */
+    {X86_FF_MODRM | X86_FF_NV, 570, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vpmovus, spec line 959 */
+    {X86_FF_MODRM | X86_FF_M66, 571, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsrlvw, spec line 958 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_ER, 419, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcvtph2ps, spec line 960 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 572, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vprorv, spec line 961 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_BC, 420, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpermps, spec line 962 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 422, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vbroadcastss, spec line 963 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 423, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vbroadcastsd, spec line 964 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 573, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vbroadcastf32x4, spec line 965 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 574, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vbroadcastf64x4, spec line 966 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 575, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpabsb, spec line 967 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 576, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpabsd, spec line 968 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 577, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpabsq, spec line 969 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 426, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovsxbw, spec line 970 */
+    {X86_FF_MODRM | X86_FF_NV, 578, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vpmovs, spec line 976 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 427, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovsxbd, spec line 971 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 428, {2, 4, 8}, {2, 4, 8}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovsxbq, spec line 972 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 429, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovsxwd, spec line 973 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 430, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovsxwq, spec line 974 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 431, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovsxdq, spec line 975 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NZ | X86_FF_KR, 579, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vptestmb, spec line 977 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 580, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vptestmd, spec line 978 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV | X86_FF_NOMASK, 581, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vpmovm2b, spec line 980 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 582, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmuldq, spec line 979 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 583, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpcmpeqq, spec line 981 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NOMASK, 432, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovntdqa, spec line 982 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV | X86_FF_NOMASK, 584, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vpbroadcastmb2q, spec line 983 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 433, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpackusdw, spec line 984 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 585, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vscalefps, spec line 985 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 586, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vscalefss, spec line 986 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 435, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovzxbw, spec line 987 */
+    {X86_FF_MODRM | X86_FF_NV, 587, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vpmov, spec line 993 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 436, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovzxbd, spec line 988 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 437, {2, 4, 8}, {2, 4, 8}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovzxbq, spec line 989 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 438, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovzxwd, spec line 990 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 439, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovzxwq, spec line 991 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 440, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovzxdq, spec line 992 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_BC, 441, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpermd, spec line 994 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 588, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpcmpgtq, spec line 995 */
+    {X86_FF_MODRM | X86_FF_M66, 589, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpminsb, spec line 996 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV | X86_FF_NOMASK, 590, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vpmovm2d, spec line 997 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 591, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpminsd, spec line 998 */
+    {X86_FF_MODRM | X86_FF_M66, 592, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpminuw, spec line 999 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV | X86_FF_NOMASK, 593, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vpbroadcastmw2d, spec line 1000 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 594, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpminud, spec line 1001 */
+    {X86_FF_MODRM | X86_FF_M66, 595, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmaxsb, spec line 1002 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 596, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmaxsd, spec line 1003 */
+    {X86_FF_MODRM | X86_FF_M66, 597, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmaxuw, spec line 1004 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 598, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmaxud, spec line 1005 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 599, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmulld, spec line 1006 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 600, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vgetexpps, spec line 1007 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 601, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vgetexpss, spec line 1008 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 602, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vplzcntd, spec line 1009 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 603, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsrlvd, spec line 1010 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 604, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vrcp14ps, spec line 1011 */
+    {X86_FF_MODRM | X86_FF_M66, 605, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vrcp14ss, spec line 1012 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 606, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vrsqrt14ps, spec line 1013 */
+    {X86_FF_MODRM | X86_FF_M66, 607, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vrsqrt14ss, spec line 1014 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 446, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpdpbusd, spec line 1015 */
+    {X86_FF_MODRM | X86_FF_BC, 608, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vdpbf16ps, spec line 1069 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 609, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vp4dpwssd, spec line 1074 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 610, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpopcntb, spec line 1016 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 611, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpopcntd, spec line 1017 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 447, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpbroadcastd, spec line 1018 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 448, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpbroadcastq, spec line 1019 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 612, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vbroadcasti32x4, spec line 1020 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 613, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vbroadcasti64x4, spec line 1021 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 614, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpexpandb, spec line 1022 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 615, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpblendmd, spec line 1023 */
+    {X86_FF_MODRM | X86_FF_M66, 616, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpblendmb, spec line 1024 */
+    {X86_FF_MODRM | X86_FF_M66, 617, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpshldvw, spec line 1025 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 618, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpshldvd, spec line 1026 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC, 619, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtneps2bf16, spec line 1071 */
+    {X86_FF_MODRM | X86_FF_BC, 620, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtne2ps2bf16, spec line 1070 */
+    {X86_FF_MODRM | X86_FF_M66, 621, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpshrdvw, spec line 1027 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 622, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpshrdvd, spec line 1028 */
+    {X86_FF_MODRM | X86_FF_M66, 623, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpermi2b, spec line 1029 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 624, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpermi2d, spec line 1030 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 450, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpbroadcastb, spec line 1031 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 451, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpbroadcastw, spec line 1032 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_NV, 450, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpbroadcastb, spec line 1033 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_NV, 447, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpbroadcastd, spec line 1034 */
+    {X86_FF_MODRM | X86_FF_M66, 625, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpermt2b, spec line 1035 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 626, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpermt2d, spec line 1036 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 627, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmultishiftqb, spec line 1037 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 628, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vexpandps, spec line 1038 */
+    {X86_FF_MODRM | X86_FF_M66, 629, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpermb, spec line 1039 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NZ | X86_FF_KR, 630, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpshufbitqmb, spec line 1040 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_NV | X86_FF_VSIB | X86_FF_MASK, 631, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpgatherdd, spec line 1041 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 454, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vfma, spec line 1042 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 455, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vfmas, spec line 1043 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 632, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* v4fmaddps, spec line 1072 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_NV | X86_FF_VSIB | X86_FF_NZ | X86_FF_MASK, 633, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpscatterdd, spec line 1050 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 634, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* v4fnmaddps, spec line 1073 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 635, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmadd52luq, spec line 1059 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 636, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpconflictd, spec line 1068 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 637, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vexp2ps, spec line 1075 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 638, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vrcp28ps, spec line 1076 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 639, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vrcp28ss, spec line 1077 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 640, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vrsqrt28ps, spec line 1078 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 641, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vrsqrt28ss, spec line 1079 */
+    {X86_FF_MODRM | X86_FF_M66, 456, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vgf2p8mulb, spec line 1080 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NOMASK, 642, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vaesenc, spec line 1081 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV | X86_FF_BC, 464, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpermq, spec line 1084 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 643, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* valignd, spec line 1085 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 568, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpermilps, spec line 1086 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 569, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpermilpd, spec line 1087 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 644, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vrndscaleph, spec line 1222 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 645, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vrndscalep, spec line 1088 */
+    {X86_FF_MODRM | X86_FF_ER, 646, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vrndscalesh, spec line 1223 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 647, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vrndscales, spec line 1089 */
+    {X86_FF_MODRM | X86_FF_M66, 648, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpalignr, spec line 1091 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 471, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpextrb, spec line 1092 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 406, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpextrw, spec line 1093 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 472, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpextrd, spec line 1094 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 473, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vextractps, spec line 1095 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 649, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vinsertf32x4, spec line 1096 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 650, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vextractf32x4, spec line 1097 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 651, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vinsertf64x4, spec line 1098 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 652, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vextractf64x4, spec line 1099 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_ER, 476, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vcvtps2ph, spec line 1100 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 653, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpcmpud, spec line 1101 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 477, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpinsrb, spec line 1102 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 478, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vinsertps, spec line 1103 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 479, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpinsrd, spec line 1104 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_BC, 654, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vshuff32x4, spec line 1105 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 655, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpternlogd, spec line 1106 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 656, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vgetmantph, spec line 1224 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 657, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vgetmantps, spec line 1107 */
+    {X86_FF_MODRM | X86_FF_ER, 658, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vgetmantsh, spec line 1225 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 659, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vgetmantss, spec line 1108 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 660, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vinserti32x4, spec line 1109 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 661, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vextracti32x4, spec line 1110 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 662, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vinserti64x4, spec line 1111 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 663, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vextracti64x4, spec line 1112 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NZ | X86_FF_KR, 664, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpcmpub, spec line 1113 */
+    {X86_FF_MODRM | X86_FF_M66, 665, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vdbpsadbw, spec line 1114 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_BC, 666, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vshufi32x4, spec line 1115 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NOMASK, 486, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpclmulqdq, spec line 1116 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 667, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vrangeps, spec line 1117 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 668, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vrangess, spec line 1118 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 669, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vfixupimmps, spec line 1119 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 670, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vfixupimmss, spec line 1120 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 671, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vreduceph, spec line 1226 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 672, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vreduceps, spec line 1121 */
+    {X86_FF_MODRM | X86_FF_ER, 673, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vreducesh, spec line 1227 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 674, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vreducess, spec line 1122 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_NV | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 675, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vfpclassph, spec line 1228 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 676, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vfpclassps, spec line 1123 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_NV | X86_FF_NZ | X86_FF_KR, 677, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vfpclasssh, spec line 1229 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NV | X86_FF_NZ | X86_FF_KR, 678, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vfpclassss, spec line 1124 */
+    {X86_FF_MODRM | X86_FF_M66, 679, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpshldw, spec line 1125 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 680, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpshldd, spec line 1126 */
+    {X86_FF_MODRM | X86_FF_M66, 681, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpshrdw, spec line 1127 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 682, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpshrdd, spec line 1128 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_BC | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 683, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vcmpph, spec line 1230 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 684, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vcmpsh, spec line 1231 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 493, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vgf2p8affineqb, spec line 1129 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 685, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovsh, spec line 1162 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 685, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovsh, spec line 1163 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV | X86_FF_NZ, 685, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovsh, spec line 1164 */
+    {X86_FF_MODRM | X86_FF_ER, 686, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtss2sh, spec line 1167 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 687, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcvtps2phx, spec line 1166 */
+    {X86_FF_MODRM | X86_FF_ER | X86_FF_NOMASK, 688, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtsi2sh, spec line 1168 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 689, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtsh2si, spec line 1169 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 690, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcomish, spec line 1170 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 691, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vsqrtph, spec line 1171 */
+    {X86_FF_MODRM | X86_FF_ER, 692, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vsqrtsh, spec line 1172 */
+    {X86_FF_MODRM | X86_FF_BC | X86_FF_ER, 693, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* varithph, spec line 1173 */
+    {X86_FF_MODRM | X86_FF_ER, 694, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* varithsh, spec line 1174 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 695, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtph2pd, spec line 1175 */
+    {X86_FF_MODRM | X86_FF_ER, 696, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtsh2sd, spec line 1176 */
+    {X86_FF_MODRM | X86_FF_ER, 697, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtsd2sh, spec line 1177 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 698, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtdq2ph, spec line 1178 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 699, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vmovw, spec line 1181 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 700, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtph2udq, spec line 1183 */
+    {X86_FF_MODRM | X86_FF_ER, 701, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtsh2ss, spec line 1185 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 702, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcvtph2psx, spec line 1184 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 703, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vscalefph, spec line 1186 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 704, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vscalefsh, spec line 1187 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 705, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vgetexpph, spec line 1188 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 706, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vgetexpsh, spec line 1189 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 707, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vrcpph, spec line 1190 */
+    {X86_FF_MODRM | X86_FF_M66, 708, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vrcpsh, spec line 1191 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 709, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vrsqrtph, spec line 1192 */
+    {X86_FF_MODRM | X86_FF_M66, 710, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vrsqrtsh, spec line 1193 */
+    {X86_FF_MODRM | X86_FF_BC | X86_FF_ER, 711, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vfmaddcph, spec line 1194 */
+    {X86_FF_MODRM | X86_FF_ER, 712, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vfmaddcsh, spec line 1195 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 713, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vfmaph, spec line 1196 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 714, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vfmash, spec line 1197 */
+    {X86_FF_MODRM | X86_FF_BC | X86_FF_ER, 715, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vfmulcph, spec line 1220 */
+    {X86_FF_MODRM | X86_FF_ER, 716, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vfmulcsh, spec line 1221 */
+    {X86_FF_MODRM | X86_FF_L0, 717, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vpmacssww, spec line 1132 */
+    {X86_FF_MODRM | X86_FF_L0, 718, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vpmacssdd, spec line 1133 */
+    {X86_FF_MODRM | X86_FF_L0, 719, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vpmacsww, spec line 1134 */
+    {X86_FF_MODRM | X86_FF_L0, 720, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vpmacsdd, spec line 1135 */
+    {X86_FF_MODRM, 721, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vpcmov, spec line 1136 */
+    {X86_FF_MODRM | X86_FF_L0, 721, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vpcmov, spec line 1137 */
+    {X86_FF_MODRM | X86_FF_L0, 722, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vpmadcsswd, spec line 1138 */
+    {X86_FF_MODRM | X86_FF_L0, 723, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vpmadcswd, spec line 1139 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 724, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vprot, spec line 1140 */
+    {X86_FF_MODRM | X86_FF_L0, 725, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vpcom, spec line 1141 */
+    {X86_FF_MODRM | X86_FF_L0, 726, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vpcomu, spec line 1142 */
+    {X86_FF_MODRM | X86_FF_L0, 727, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* tbm, spec line 1143 */
+    {X86_FF_MODRM | X86_FF_L0, 728, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* blcmsk, spec line 1144 */
+    {X86_FF_MODRM | X86_FF_L0, 729, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* blci, spec line 1145 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0 | X86_FF_NV, 730, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* lwpcb, spec line 1146 */
+    {X86_FF_MODRM | X86_FF_NV, 731, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vfrczp, spec line 1147 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 732, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vfrczss, spec line 1148 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 733, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vfrczsd, spec line 1149 */
+    {X86_FF_MODRM | X86_FF_L0, 734, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vpsh, spec line 1150 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 735, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vphaddb, spec line 1151 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 736, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vphaddw, spec line 1152 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 737, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vphadddq, spec line 1153 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 738, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vphaddub, spec line 1154 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 739, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vphadduw, spec line 1155 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 740, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vphaddudq, spec line 1156 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 741, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vphsub, spec line 1157 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 463, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_ID, X86_R_NONE, 0xff, 0x03}, /* bextr, spec line 1158 */
+    {X86_FF_MODRM | X86_FF_L0, 742, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_ID, X86_R_NONE, 0xff, 0x03}, /* lwpins, spec line 1159 */
 };
 
 const char x86_mnem_text[] =

@@ -125,7 +125,23 @@ typedef struct x86_form {
     uint8_t imm;     /* X86_IMM_* */
     uint8_t reg;     /* X86_R_* */
     uint8_t rmmask;  /* allowed ModRM.rm values when mod == 3 */
+    uint8_t fast;    /* X86_FAST_*: what the decoder's common path needs */
 } x86_form;
+
+/* x86_form.fast: the common legacy path's view of a form, one byte.
+ * BAD64/BAD32: it cannot finish the form in that mode (invalid there,
+ * "rare" checks, 3DNow!, the null form): the general path decides.
+ * F64/D64/M66 pick the operand size (x86_osz_of). IMPL: a memory operand
+ * not described by ModRM (strings, moffs, XLAT, MASKMOVQ) or a moffs. */
+enum {
+    X86_FAST_BAD64 = 1u << 0,
+    X86_FAST_BAD32 = 1u << 1,
+    X86_FAST_F64 = 1u << 2,
+    X86_FAST_D64 = 1u << 3,
+    X86_FAST_M66 = 1u << 4,
+    X86_FAST_IMPL = 1u << 5,
+};
+#define X86_FAST_OSZ_SHIFT 2 /* (fast >> 2) & 7: F64 | D64 << 1 | M66 << 2 */
 
 /* Every opcode maps to a group (0: undefined). A group selects its form by
  * some of (64-bit mode, W, mandatory prefix, mod==3, ModRM.reg), packed in
@@ -139,6 +155,26 @@ typedef struct x86_group {
     uint8_t modrm;   /* 1: the selection needs the ModRM byte */
 } x86_group;
 
+/* Legacy maps 1b/0f/38/3a by opcode, one word: group base, key pattern,
+ * "selection needs ModRM", and ESC for the bytes that are not opcodes of
+ * their map (0F; 0F 38 / 0F 3A; C4 C5 62 8F, maybe VEX/EVEX/XOP). */
+#define X86_OPW_BASE(w) ((w) & 0x1fffu)
+#define X86_OPW_PATTERN(w) (((w) >> 13) & 15u)
+#define X86_OPW_MODRM (1u << 17)
+#define X86_OPW_ESC (1u << 18)
+extern const uint32_t x86_opw[4][256];
+/* ModRM byte with 32/64-bit addressing (SDM Vol. 2A Tables 2-2, 2-3): the
+ * X86_KEY() bits (mod==3, reg), displacement bytes, SIB follows, disp32
+ * without base (mod 00 rm 101: RIP-relative in 64-bit mode). */
+#define X86_MRM_KEY(m) ((m) & 15u)
+#define X86_MRM_DLEN(m) (((m) >> 4) & 7u)
+#define X86_MRM_SIB (1u << 7)
+#define X86_MRM_NOBASE (1u << 8)
+extern const uint16_t x86_modrm32[256];
+/* Operand size by x86_osz_index(mode, REX.W, 66) + the form's F64/D64/M66
+ * bits (SDM Vol. 1 3.6.1, Vol. 2A 2.2.1.2). */
+#define x86_osz_index(mode, w, p66) ((((mode) * 2u + (w)) * 2u + (p66)) * 8u)
+extern const uint8_t x86_osz_of[96];
 extern const uint8_t x86_key_slot[15][256];
 #define X86_FORM_COUNT 1044
 #define X86_FORM_3DNOW 255 /* 0F 0F: resolved by its imm8 in map 3dn */
