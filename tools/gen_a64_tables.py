@@ -413,6 +413,7 @@ def extraction(f):
     else:
         shl, sar = 64 - lo - ln, 64 - ln - sc
         imask = -(1 << sc) if sg else ((1 << ln) - 1) << sc
+        assert -(1 << 31) <= imask < (1 << 31)
     r2cls = {None: RC["none"], "rt2": RC[f["rc"]], "rs": RC["gpr"]}[f["r2"]]
     xs = 16 * (1 + f["scale"]) if f["addr"] == "reg" else 0
     if ADDR.index(f["addr"]) >= ADDR.index("pac"):
@@ -466,7 +467,7 @@ def build_hot(forms, n_ldst):
     for hi in range(1 << (32 - L1_SHIFT)):
         wtop = hi << L1_SHIFT
         if not in_ldst_group(0xffffffff, wtop):
-            l1.append(place({0: none}) << 16)
+            l1.append((0, place({0: none})))
             continue
         cands = [f for f in ldst if matches_on(f, wtop, top_care)]
         for m in sorted(range(1 << SUB_BITS), key=lambda x: (bin(x).count("1"), x)):
@@ -483,8 +484,8 @@ def build_hot(forms, n_ldst):
                 break
         else:
             sys.exit("bits 15:10 do not separate the forms of l1 entry 0x%03x" % hi)
-        l1.append(place(tab) << 16 | m << SUB_LO)
-    if len(l2) > 0xffff or none > 0xffff:
+        l1.append((m << SUB_LO, place(tab)))
+    if len(l2) > 0xffff or 32 * none > 0xffff:
         sys.exit("second level too large")
     l2 = [none if x is None else x for x in l2]
     rows, imms = [], []
@@ -497,81 +498,97 @@ def build_hot(forms, n_ldst):
     return l1, l2, rows, imms
 
 
+# Register tables, by the descriptor byte their value lands in (the decoder ORs
+# them into an 8-byte lane): base (byte 8), index (9), reg (36), reg2 (37).
+REG_TABLES = [("base", 0), ("index", 8), ("reg", 32), ("reg2", 40)]
+
+
 def emit_hot(l1, l2, rows, imms):
     n = len(rows)
+    xs = xs_table()
     o = [BANNER, "#ifndef MMIOEMU_A64_HOT_GEN_H\n#define MMIOEMU_A64_HOT_GEN_H\n\n",
          "/* The decoder's lookup, static: included by a64_decode.c only. */\n",
          "#include <mmioemu/insn.h>\n\n",
          "/* One form in 32 bytes: (word & mask) == value; the descriptor's constant\n"
          " * fields, as the values of its 8-byte lanes; how the variable fields come\n"
          " * out of the word (a64_decode.c fill()). */\n"
-         "typedef struct a64_hot {\n    uint32_t mask;\n    uint32_t value;\n"
+         "typedef struct a64_row {\n    uint32_t mask;\n    uint32_t value;\n"
          "    uint64_t lo;      /* A64_LO: flags, size, id (descriptor bytes 24..31) */\n"
-         "    uint64_t hi;      /* A64_HI: mode .. ext (bytes 32..39); where the decoder\n"
-         "                         puts reg and reg2, the a64_hot_regs rows of Rt and\n"
-         "                         Rt2/Rs (register class * 32) */\n"
-         "    uint8_t rn;       /* a64_hot_regs rows of the base (SP, PC for literals) */\n"
-         "    uint8_t rm;       /* and of the index (XZR) or none */\n"
+         "    uint64_t hi;      /* A64_HI: mode .. ext (bytes 32..39), reg and reg2 0 */\n"
+         "    uint8_t rn;       /* register class rows (class * 32) in a64_hot.base, */\n"
+         "    uint8_t rm;       /* .index, */\n"
+         "    uint8_t rt;       /* .reg */\n"
+         "    uint8_t r2;       /* and .reg2 (Rt2 or Rs) */\n"
          "    uint8_t r2_shift; /* second register field: 10 (Rt2) or 16 (Rs) */\n"
-         "    uint8_t imm;      /* a64_hot_imm row: the offset field */\n"
-         "    uint8_t xs;       /* a64_hot_xs row: 16 * (1 + scale) for register offsets,\n"
+         "    uint8_t imm;      /* a64_hot.imm row: the offset field */\n"
+         "    uint8_t xs;       /* a64_hot.xs row: 16 * (1 + scale) for register offsets,\n"
          "                         else 0, or A64_HOT_SLOW */\n"
-         "    uint8_t pad[3];\n"
-         "} a64_hot;\n\n"
+         "    uint8_t pad;\n"
+         "} a64_row;\n\n"
          "/* disp = ((int64_t)(word << shl) >> sar) & mask: the field's top bit to bit\n"
          " * 63, back arithmetically to its scaled place, the bits below it and (when\n"
          " * unsigned) above it masked. */\n"
-         "typedef struct a64_imm {\n    uint64_t mask;\n    uint8_t shl;\n    uint8_t sar;\n"
-         "    uint8_t pad[6];\n} a64_imm;\n\n"]
+         "typedef struct a64_imm {\n    int32_t mask; /* sign-extended */\n    uint8_t shl;\n"
+         "    uint8_t sar;\n    uint8_t pad[2];\n} a64_imm;\n\n"
+         "/* First level, by word bits 31:%d: the bits of 15:%d that index the second\n"
+         " * level (in place) and where this entry's slice of it starts. */\n"
+         "typedef struct a64_l1 {\n    uint16_t bits;\n    uint16_t base;\n} a64_l1;\n\n"
+         % (L1_SHIFT, SUB_LO)]
     o.append("#define A64_LO(flags, size, id) \\\n"
              "    ((uint64_t)(flags) | (uint64_t)(size) << 32 | (uint64_t)(id) << 48)\n"
-             "#define A64_HI(kind, op, rt, r2, dst_size, ext)                                     \\\n"
+             "#define A64_HI(kind, op, dst_size, ext)                                          \\\n"
              "    ((uint64_t)MMIOEMU_ARM64 | 4ull << 8 | (uint64_t)(kind) << 16 | (uint64_t)(op) << 24 | \\\n"
-             "     (uint64_t)(rt) << 32 | (uint64_t)(r2) << 40 | (uint64_t)(dst_size) << 48 |       \\\n"
-             "     (uint64_t)(ext) << 56)\n"
-             "#define A64_HI_KEEP 0xffff0000ffffffffull /* all but reg, reg2 */\n")
+             "     (uint64_t)(dst_size) << 48 | (uint64_t)(ext) << 56)\n"
+             "/* Descriptor bytes 8..15 but base and index, as a value: shift, seg (NONE),\n"
+             " * addr_size (8), index_ext. */\n"
+             "#define A64_XS(shift, index_ext) \\\n"
+             "    ((uint64_t)(shift) << 16 | 0xffull << 24 | 8ull << 32 | (uint64_t)(index_ext) << 40)\n"
+             "#define A64_R(reg, at) ((uint64_t)(reg) << (at))\n")
     o.append("#define A64_HOT_NONE %du /* row that never matches */\n" % n)
     o.append("#define A64_HOT_SLOW 0x%02xu /* address class with a routine of its own */\n"
              % XS_SLOW)
-    o.append("#define A64_L1_SHIFT %d\n" % L1_SHIFT)
-    o.append("/* l1 entry: second-level base << 16 | the bits of 15:10 indexing it, in place. */\n"
-             "#define A64_L2_SLOT(e, w) (((e) >> 16) + (((w) & (e) & 0x%xu) >> %d))\n\n"
-             % (((1 << SUB_BITS) - 1) << SUB_LO, SUB_LO))
-    o.append("static const uint32_t a64_hot_l1[%d] = {\n" % len(l1))
-    for i in range(0, len(l1), 8):
-        o.append("    " + ", ".join("0x%08x" % x for x in l1[i:i + 8]) + ",\n")
-    o.append("};\n\nstatic const uint16_t a64_hot_l2[%d] = {\n" % len(l2))
-    for i in range(0, len(l2), 12):
-        o.append("    " + ", ".join("%d" % x for x in l2[i:i + 12]) + ",\n")
-    o.append("};\n\nstatic const a64_hot a64_hot_rows[%d] = {\n" % (n + 1))
+    o.append("#define A64_L1_SHIFT %d\n#define A64_L2_SHIFT %d\n\n" % (L1_SHIFT, SUB_LO))
+    o.append("/* One object, so the decoder addresses every table from one base (rows\n"
+             " * first: a row's address is the base + its byte offset in .l2). */\n"
+             "static const struct a64_hot_tables {\n"
+             "    a64_row rows[%d];\n    a64_imm imm[%d];\n"
+             "    uint64_t xs[%d];      /* A64_XS by a64_row.xs + option:S (bits 15:12) */\n"
+             "    a64_l1 l1[%d];\n"
+             "    uint16_t l2[%d];      /* 32 * row */\n"
+             "    /* Register field -> descriptor register, 32 per class: none, GPR (31 =\n"
+             "     * XZR/WZR as data or index register, C1.2.5), SIMD&FP (V0 + n), base\n"
+             "     * (31 = SP), literal (PC: MMIOEMU_REG_RIP); shifted to its lane byte. */\n"
+             % (n + 1, len(imms), len(xs), len(l1), len(l2)))
+    for name, _ in REG_TABLES:
+        o.append("    uint64_t %s[%d];\n" % (name, 32 * len(REGMAP)))
+    o.append("} a64_hot = {\n    {\n")
     for r in rows:
         f = r["f"]
-        o.append("    /* %3d %-8s %s */\n    {0x%08xu, 0x%08xu, A64_LO(%s, %d, %d),\n"
-                 "     A64_HI(MMIOEMU_KIND_%s, MMIOEMU_OP_%s, %d, %d, %d, MMIOEMU_EXT_%s),\n"
-                 "     %d, %d, %d, %d, 0x%02x, {0}},\n"
+        o.append("        /* %3d %-8s %s */\n        {0x%08xu, 0x%08xu, A64_LO(%s, %d, %d),\n"
+                 "         A64_HI(MMIOEMU_KIND_%s, MMIOEMU_OP_%s, %d, MMIOEMU_EXT_%s),\n"
+                 "         %d, %d, %d, %d, %d, %d, 0x%02x, 0},\n"
                  % (r["k"], f["name"], f["cls"], f["mask"], f["value"], c_flags(f["flags"]),
-                    f["size"], r["k"], f["kind"], f["op"], r["rt"], r["r2"], f["dst"], f["ext"],
-                    r["rn"], r["rm"], r["r2_shift"], r["imm"], r["xs"]))
-    o.append("    /* none */ {0, 1, 0, 0, 0, 0, 0, 0, 0, {0}},\n};\n\n")
-    o.append("static const a64_imm a64_hot_imm[%d] = {\n" % len(imms))
+                    f["size"], r["k"], f["kind"], f["op"], f["dst"], f["ext"],
+                    r["rn"], r["rm"], r["rt"], r["r2"], r["r2_shift"], r["imm"], r["xs"]))
+    o.append("        /* none */ {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},\n    },\n    {\n")
     for m, shl, sar in imms:
-        o.append("    {0x%016xull, %d, %d, {0}},\n" % (m & MASK64, shl, sar))
-    o.append("};\n\n")
-    xs = xs_table()
-    o.append("/* Descriptor bytes 8..15 but base and index, as a value: shift, seg (NONE),\n"
-             " * addr_size (8), index_ext by a64_hot.xs + option:S (bits 15:12). */\n"
-             "#define A64_XS(shift, index_ext) \\\n"
-             "    ((uint64_t)(shift) << 16 | 0xffull << 24 | 8ull << 32 | (uint64_t)(index_ext) << 40)\n"
-             "static const uint64_t a64_hot_xs[%d] = {\n" % len(xs))
+        o.append("        {%d, %d, %d, {0}},\n" % (m, shl, sar))
+    o.append("    },\n    {\n")
     for i in range(0, len(xs), 4):
-        o.append("    " + ", ".join("A64_XS(%d, %d)" % x for x in xs[i:i + 4]) + ",\n")
-    o.append("};\n\n/* Register field -> descriptor register, 32 per class: none, GPR (31 =\n"
-             " * XZR/WZR as a data or index register, C1.2.5), SIMD&FP (V0 + n), base\n"
-             " * (31 = SP), literal (PC: MMIOEMU_REG_RIP). */\n")
-    o.append("static const uint8_t a64_hot_regs[%d] = {\n" % (32 * len(REGMAP)))
-    for r in REGMAP:
-        o.append("    " + ", ".join("%d" % x for x in r) + ",\n")
-    o.append("};\n\n#endif\n")
+        o.append("        " + ", ".join("A64_XS(%d, %d)" % x for x in xs[i:i + 4]) + ",\n")
+    o.append("    },\n    {\n")
+    for i in range(0, len(l1), 6):
+        o.append("        " + ", ".join("{0x%04x, %d}" % x for x in l1[i:i + 6]) + ",\n")
+    o.append("    },\n    {\n")
+    for i in range(0, len(l2), 12):
+        o.append("        " + ", ".join("%d" % (32 * x) for x in l2[i:i + 12]) + ",\n")
+    for name, at in REG_TABLES:
+        o.append("    },\n    {\n")
+        for r in REGMAP:
+            for i in range(0, 32, 8):
+                o.append("        " + ", ".join("A64_R(%d, %d)" % (x, at) for x in r[i:i + 8])
+                         + ",\n")
+    o.append("    },\n};\n\n#endif\n")
     return "".join(o)
 
 

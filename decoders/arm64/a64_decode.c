@@ -73,9 +73,11 @@ static void struct_post(uint32_t w, mmioemu_insn *out)
         out->mem.index = (uint8_t)rm;
 }
 
-/* Address classes with a routine of their own (A64_ADDR_PAC and after). */
-static mmioemu_status extract_slow(uint32_t w, const a64_form *f, mmioemu_insn *out)
+/* Address classes with a routine of their own (A64_ADDR_PAC and after), after
+ * fill(): the form is out->id. Out of line: the fast path keeps no state for it. */
+static mmioemu_status __attribute__((noinline)) extract_slow(uint32_t w, mmioemu_insn *out)
 {
+    const a64_form *f = &a64_forms[out->id];
     mmioemu_mem *m = &out->mem;
     mmioemu_status s;
     switch (f->addr) {
@@ -133,29 +135,25 @@ static inline void put_hi(mmioemu_insn *out, uint64_t v)
 /* Fills the descriptor of form `row` from w: every field, nothing branching on
  * the form's class (a mixed stream does not mispredict) except for the rare
  * classes with a routine of their own. */
-static inline __attribute__((always_inline)) mmioemu_status fill(uint32_t w, unsigned row,
+static inline __attribute__((always_inline)) mmioemu_status fill(uint32_t w, const a64_row *r,
                                                                  mmioemu_insn *out)
 {
-    const a64_hot *r = &a64_hot_rows[row];
-    const a64_imm *imm = &a64_hot_imm[r->imm];
-    uint64_t hi = r->hi;
+    const a64_imm *imm = &a64_hot.imm[r->imm];
     /* The offset: one immediate field, sign- or zero-extended and scaled:
      * imm12 << size (uimm), simm9, simm19 * 4 (literal), simm7 << size (pairs). */
     out->mem.disp = (int64_t)((uint64_t)((int64_t)((uint64_t)w << imm->shl) >> imm->sar) &
-                              imm->mask);
-    /* Registers by table lookup: Rn (31 = SP, or PC for literals), Rm for
-     * register offsets (31 = XZR), Rt, Rt2 or Rs (their rows are in `hi`).
-     * C6.2 LDR (register): option is the index extension, S scales it by the
-     * access size (a64_hot_xs). */
-    uint64_t base = a64_hot_regs[r->rn + field(w, 5, 5)];
-    uint64_t index = a64_hot_regs[r->rm + field(w, 16, 5)];
-    uint64_t reg = a64_hot_regs[(uint8_t)(hi >> 32) + field(w, 0, 5)];
-    uint64_t reg2 = a64_hot_regs[(uint8_t)(hi >> 40) + ((w >> r->r2_shift) & 31)];
-    put_mem_tail(out, a64_hot_xs[r->xs + field(w, 12, 4)] | base | index << 8);
+                              (uint64_t)(int64_t)imm->mask);
+    /* Registers by table lookup, each already at its place in its lane: Rn
+     * (31 = SP, or PC for literals), Rm for register offsets (31 = XZR), Rt,
+     * Rt2 or Rs. C6.2 LDR (register): option is the index extension, S scales
+     * it by the access size (a64_hot.xs). */
+    put_mem_tail(out, a64_hot.xs[r->xs + field(w, 12, 4)] | a64_hot.base[r->rn + field(w, 5, 5)] |
+                          a64_hot.index[r->rm + field(w, 16, 5)]);
     put_lo(out, r->lo);
-    put_hi(out, (hi & A64_HI_KEEP) | reg << 32 | reg2 << 40);
+    put_hi(out, r->hi | a64_hot.reg[r->rt + field(w, 0, 5)] |
+                    a64_hot.reg2[r->r2 + ((w >> r->r2_shift) & 31)]);
     if (r->xs & A64_HOT_SLOW)
-        return extract_slow(w, &a64_forms[row], out);
+        return extract_slow(w, out);
     return MMIOEMU_OK;
 }
 
@@ -167,8 +165,8 @@ static mmioemu_status __attribute__((noinline)) decode_cold(uint32_t w, mmioemu_
     bool group = (w & LDST_GROUP_MASK) == LDST_GROUP_VALUE;
     if (!group && (w & SYS_CRN7_MASK) == SYS_CRN7_VALUE) {
         for (unsigned i = A64_LDST_COUNT; i < A64_FORM_COUNT; i++)
-            if ((w & a64_hot_rows[i].mask) == a64_hot_rows[i].value)
-                return fill(w, i, out);
+            if ((w & a64_hot.rows[i].mask) == a64_hot.rows[i].value)
+                return fill(w, &a64_hot.rows[i], out);
     }
     out->mode = MMIOEMU_ARM64;
     out->length = 4;
@@ -184,11 +182,12 @@ static mmioemu_status __attribute__((noinline)) decode_cold(uint32_t w, mmioemu_
  * a row that never matches. */
 static inline __attribute__((always_inline)) mmioemu_status decode(uint32_t w, mmioemu_insn *out)
 {
-    uint32_t e = a64_hot_l1[w >> A64_L1_SHIFT];
-    unsigned row = a64_hot_l2[A64_L2_SLOT(e, w)];
-    if ((w & a64_hot_rows[row].mask) != a64_hot_rows[row].value)
+    const a64_l1 *e = &a64_hot.l1[w >> A64_L1_SHIFT];
+    const a64_row *r = (const a64_row *)((const char *)a64_hot.rows +
+                                         a64_hot.l2[e->base + ((w & e->bits) >> A64_L2_SHIFT)]);
+    if ((w & r->mask) != r->value)
         return decode_cold(w, out);
-    return fill(w, row, out);
+    return fill(w, r, out);
 }
 
 mmioemu_status a64_decode_word(uint32_t w, mmioemu_insn *out)
