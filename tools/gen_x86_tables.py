@@ -435,10 +435,24 @@ def emit(forms, mnems, maps, groups, gforms):
              "#define X86_MRM_SIB (1u << 7)\n"
              "#define X86_MRM_NOBASE (1u << 8)\n"
              "extern const uint16_t x86_modrm32[256];\n")
-    h.append("/* Operand size by x86_osz_index(mode, REX.W, 66) + the form's F64/D64/M66\n"
-             " * bits (SDM Vol. 1 3.6.1, Vol. 2A 2.2.1.2). */\n"
-             "#define x86_osz_index(mode, w, p66) ((((mode) * 2u + (w)) * 2u + (p66)) * 8u)\n"
+    h.append("/* Operand size code by x86_ctx.osz_row + the form's F64/D64/M66 bits (SDM\n"
+             " * Vol. 1 3.6.1, Vol. 2A 2.2.1.2): operand size 2/4/8 >> 2 (0, 1, 2), plus\n"
+             " * X86_OSZ_64 in 64-bit mode (the immediate rules differ there). */\n"
+             "#define X86_OSZ_64 4u\n"
              "extern const uint8_t x86_osz_of[96];\n")
+    h.append("/* What the legacy prefixes decide before the opcode, by mode and\n"
+             " * X86_CTX_INDEX(REX.W, 66, 67, rep) (rep: 0, 2 = F3, 3 = F2, the last wins):\n"
+             " * the X86_KEY() bits they give, the x86_osz_of row, the address size, and\n"
+             " * the x86_form.sz[] selector bits for address size, W and mode. */\n"
+             "#define X86_CTX_INDEX(w, p66, p67, rep) ((w) | (p66) << 1 | (p67) << 2 | (rep) << 3)\n"
+             "typedef struct x86_ctx {\n"
+             "    uint8_t key;     /* X86_KEY(is64, W, mandatory prefix, 0, 0) */\n"
+             "    uint8_t osz_row; /* first x86_osz_of index */\n"
+             "    uint8_t asz;     /* address size: 2, 4 or 8 */\n"
+             "    uint8_t is64;\n"
+             "    uint16_t sels;   /* X86_SEL_* 2-bit fields except OSZ and VL (0 here) */\n"
+             "} x86_ctx;\n"
+             "extern const x86_ctx x86_ctx_of[3][32];\n")
     h.append("extern const uint8_t x86_key_slot[%d][256];\n" % len(patterns))
     h.append("#define X86_FORM_COUNT %d\n" % len(forms))
     f3dn = [i for i, r in enumerate(forms) if r is not None and r.mnem == "3dnow"]
@@ -503,9 +517,26 @@ def emit(forms, mnems, maps, groups, gforms):
                         osz = 8 if (w or f64) else 2 if o66 else 8 if d64 else 4
                     else:
                         osz = 2 if ((mode == 0) != bool(o66)) else 4
-                    row.append(osz)
+                    row.append((osz >> 2) | (4 if mode == 2 else 0))
                 c.append("    " + ", ".join("%d" % v for v in row) +
                          ", /* mode %d, W %d, 66 %d */\n" % (mode, w, p66))
+    c.append("};\n\n")
+    c.append("const x86_ctx x86_ctx_of[3][32] = {\n")
+    for mode in range(3):
+        c.append("    {\n")
+        for idx in range(32):
+            w, p66, p67, rep = idx & 1, (idx >> 1) & 1, (idx >> 2) & 1, idx >> 3
+            if mode != 2:
+                w = 0  # no REX outside 64-bit mode
+            is64 = 1 if mode == 2 else 0
+            psel = rep if rep else p66
+            key = is64 << 7 | w << 6 | psel << 4
+            asz = (4 if p67 else 8) if mode == 2 else (2 if ((mode == 0) != bool(p67)) else 4)
+            sels = (asz >> 2) << (2 * SELS.index("asz")) | w << (2 * SELS.index("w")) | \
+                mode << (2 * SELS.index("mode"))
+            c.append("        {0x%02x, %d, %d, %d, 0x%03x},\n" %
+                     (key, ((mode * 2 + w) * 2 + p66) * 8, asz, is64, sels))
+        c.append("    },\n")
     c.append("};\n\n")
     c.append("const x86_group x86_groups[%d] = {\n" % len(groups))
     for base, st in groups:

@@ -349,9 +349,9 @@ truncated:
  * and run the body with the vector fields. Out of line so the legacy path
  * stays free of it; the escape byte and the prefix state come packed in one
  * word so the call is a tail call (the two frames never stack up). */
-static __attribute__((noinline)) mmioemu_status
-x86_decode_vex(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out, size_t i,
-               uint32_t packed)
+__attribute__((noinline)) mmioemu_status x86_decode_vex(mmioemu_mode mode, const uint8_t *code,
+                                                       size_t len, mmioemu_insn *out, size_t i,
+                                                       uint32_t packed)
 {
     const unsigned is64 = mode == MMIOEMU_X86_64, esc = packed & 0xff;
     x86_pfx pf = {(packed >> 8) & 0xff, (packed >> 16) & 0xff, (packed >> 24) & 1,

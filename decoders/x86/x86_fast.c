@@ -7,39 +7,48 @@
 
 #include "x86_tables.gen.h"
 
-/* Prefix classes (SDM Vol. 2A 2.1.1, 2.2.1), one table per "64-bit mode":
- * low 3 bits the segment. REX exists only in 64-bit mode, where ES/CS/SS/DS
- * overrides are ignored (SDM Vol. 1 3.3.7.1) but still end a REX. */
+/* Prefix state (SDM Vol. 2A 2.1.1, 2.2.1), one word: bits 0-4 index
+ * x86_ctx_of (X86_CTX_INDEX: REX.W, 66, 67, rep), then REX.R/X/B, "REX
+ * present", LOCK and the segment override. Each prefix byte's entry clears
+ * (high half) and sets (low half) bits: a REX is dropped by any later prefix,
+ * the last segment override and the last of F2/F3 win. One table per
+ * "64-bit mode": REX exists only there, and there ES/CS/SS/DS overrides are
+ * ignored (SDM Vol. 1 3.3.7.1) but still end a REX. */
 enum {
-    C_SEG = 0x08, C_66 = 0x10, C_67 = 0x20, C_LOCK = 0x40, C_REP = 0x80, C_F2 = 0x100,
-    C_REX = 0x200, C_IGN = 0x400
+    S_W = 0x01, S_66 = 0x02, S_67 = 0x04, S_REP = 0x18, S_F3 = 0x10, S_F2 = 0x18, S_R = 0x20,
+    S_X = 0x40, S_B = 0x80, S_REX = 0x100, S_LOCK = 0x200, S_SEGSHIFT = 10, S_SEG = 0x2000,
+    S_REXBITS = S_W | S_R | S_X | S_B | S_REX
 };
-#define X86_PCLASS_COMMON                                                                         \
-    [0x64] = C_SEG | MMIOEMU_SEG_FS, [0x65] = C_SEG | MMIOEMU_SEG_GS, [0x66] = C_66,              \
-    [0x67] = C_67, [0xf0] = C_LOCK, [0xf2] = C_REP | C_F2, [0xf3] = C_REP
-static const uint16_t x86_pclass[2][256] = {
-    {X86_PCLASS_COMMON, [0x26] = C_SEG | MMIOEMU_SEG_ES, [0x2e] = C_SEG | MMIOEMU_SEG_CS,
-     [0x36] = C_SEG | MMIOEMU_SEG_SS, [0x3e] = C_SEG | MMIOEMU_SEG_DS},
-    {X86_PCLASS_COMMON, [0x26] = C_IGN, [0x2e] = C_IGN, [0x36] = C_IGN, [0x3e] = C_IGN,
-     [0x40] = C_REX, [0x41] = C_REX, [0x42] = C_REX, [0x43] = C_REX, [0x44] = C_REX,
-     [0x45] = C_REX, [0x46] = C_REX, [0x47] = C_REX, [0x48] = C_REX, [0x49] = C_REX,
-     [0x4a] = C_REX, [0x4b] = C_REX, [0x4c] = C_REX, [0x4d] = C_REX, [0x4e] = C_REX,
-     [0x4f] = C_REX},
+#define E(clr, set) ((uint32_t)(clr) << 16 | (set))
+#define E_SEG(s) E(S_REXBITS | S_SEG | 7u << S_SEGSHIFT, S_SEG | (s) << S_SEGSHIFT)
+#define E_REX(n)                                                                                  \
+    E(S_REXBITS, S_REX | ((n) >> 3 & 1) * S_W | ((n) >> 2 & 1) * S_R | ((n) >> 1 & 1) * S_X |      \
+                     ((n) & 1) * S_B)
+#define E_COMMON                                                                                  \
+    [0x64] = E_SEG(MMIOEMU_SEG_FS), [0x65] = E_SEG(MMIOEMU_SEG_GS), [0x66] = E(S_REXBITS, S_66),    \
+    [0x67] = E(S_REXBITS, S_67), [0xf0] = E(S_REXBITS, S_LOCK),                                    \
+    [0xf2] = E(S_REXBITS | S_REP, S_F2), [0xf3] = E(S_REXBITS | S_REP, S_F3)
+static const uint32_t x86_pfx_edit[2][256] = {
+    {E_COMMON, [0x26] = E_SEG(MMIOEMU_SEG_ES), [0x2e] = E_SEG(MMIOEMU_SEG_CS),
+     [0x36] = E_SEG(MMIOEMU_SEG_SS), [0x3e] = E_SEG(MMIOEMU_SEG_DS)},
+    {E_COMMON, [0x26] = E(S_REXBITS, 0), [0x2e] = E(S_REXBITS, 0), [0x36] = E(S_REXBITS, 0),
+     [0x3e] = E(S_REXBITS, 0), [0x40] = E_REX(0), [0x41] = E_REX(1), [0x42] = E_REX(2),
+     [0x43] = E_REX(3), [0x44] = E_REX(4), [0x45] = E_REX(5), [0x46] = E_REX(6),
+     [0x47] = E_REX(7), [0x48] = E_REX(8), [0x49] = E_REX(9), [0x4a] = E_REX(10),
+     [0x4b] = E_REX(11), [0x4c] = E_REX(12), [0x4d] = E_REX(13), [0x4e] = E_REX(14),
+     [0x4f] = E_REX(15)},
 };
 
-/* Address size by mode and 67 (SDM Vol. 1 3.6.1). */
-static const uint8_t x86_asz_of[3][2] = {{2, 4}, {4, 2}, {8, 4}};
-
-/* Immediate bytes by [64-bit mode][X86_IMM_*][operand size 2/4/8 >> 2]. Near
- * branches (jz) ignore 66 in 64-bit mode (Intel); moffs never gets here. */
-#define X86_ILEN_COMMON                                                                           \
-    [X86_IMM_IB] = {1, 1, 1}, [X86_IMM_IW] = {2, 2, 2}, [X86_IMM_IZ] = {2, 4, 4},                 \
-    [X86_IMM_IV] = {2, 4, 8}, [X86_IMM_IWB] = {3, 3, 3}, [X86_IMM_AP] = {4, 6, 6},                \
-    [X86_IMM_JB] = {1, 1, 1}, [X86_IMM_IBZ] = {1, 1, 1}, [X86_IMM_IBB] = {2, 2, 2},               \
-    [X86_IMM_ID] = {4, 4, 4}
-static const uint8_t x86_ilen[2][16][3] = {
-    {X86_ILEN_COMMON, [X86_IMM_JZ] = {2, 4, 4}},
-    {X86_ILEN_COMMON, [X86_IMM_JZ] = {4, 4, 4}},
+/* Immediate bytes by [X86_IMM_*][x86_osz_of code]: operand size 2/4/8 in
+ * columns 0-2, the same in 64-bit mode in 4-6, where near branches (jz)
+ * ignore 66 (Intel). moffs never gets here (X86_FAST_IMPL). */
+static const uint8_t x86_ilen[16][8] = {
+    [X86_IMM_IB] = {1, 1, 1, 0, 1, 1, 1},  [X86_IMM_IW] = {2, 2, 2, 0, 2, 2, 2},
+    [X86_IMM_IZ] = {2, 4, 4, 0, 2, 4, 4},  [X86_IMM_IV] = {2, 4, 8, 0, 2, 4, 8},
+    [X86_IMM_IWB] = {3, 3, 3, 0, 3, 3, 3}, [X86_IMM_AP] = {4, 6, 6, 0, 4, 6, 6},
+    [X86_IMM_JB] = {1, 1, 1, 0, 1, 1, 1},  [X86_IMM_JZ] = {2, 4, 4, 0, 4, 4, 4},
+    [X86_IMM_IBZ] = {1, 1, 1, 0, 1, 1, 1}, [X86_IMM_IBB] = {2, 2, 2, 0, 2, 2, 2},
+    [X86_IMM_ID] = {4, 4, 4, 0, 4, 4, 4},
 };
 
 /* Sign bit and mask of an n-byte value, n = 0..4. */
@@ -62,63 +71,61 @@ static inline uint32_t x86_le32(const uint8_t *code, size_t p, size_t len)
 
 mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out)
 {
-    const unsigned is64 = mode == MMIOEMU_X86_64;
-    const uint16_t *pclass = x86_pclass[is64];
+    const uint32_t *edit = x86_pfx_edit[mode == MMIOEMU_X86_64];
     if (!len)
         X86_GENERAL();
     size_t i = 0;
-    unsigned b = code[0], c = pclass[b], rex = 0, pfx = 0, rep = 0, seg = MMIOEMU_SEG_NONE;
-    /* Legacy prefixes in any order, then a REX that counts only when it is
-     * last; the last segment override and the last of F2/F3 win. */
-    while (c) {
-        if (c & C_REX) {
-            rex = b;
-        } else {
-            rex = 0;
-            pfx |= c;
-            if (c & C_SEG)
-                seg = c & 7;
-            if (c & C_REP)
-                rep = (c & C_F2) ? 3 : 2;
-        }
+    unsigned b = code[0], st = 0;
+    uint32_t e = edit[b];
+    while (e) {
+        st = (st & ~(e >> 16)) | (e & 0xffff);
         if (++i >= len || i >= 15)
             X86_GENERAL(); /* truncated or too long */
         b = code[i];
-        c = pclass[b];
+        e = edit[b];
     }
-    const unsigned rexw = (rex >> 3) & 1, p66 = (pfx & C_66) != 0, lock = pfx & C_LOCK;
-    const unsigned asz = x86_asz_of[mode][(pfx & C_67) != 0];
-    if (asz == 2)
+    const x86_ctx *ctx = &x86_ctx_of[mode][st & 31];
+    if (ctx->asz == 2)
         X86_GENERAL(); /* 16-bit addressing */
-    const unsigned psel = rep ? rep : p66;
 
     /* Opcode (0F, 0F 38, 0F 3A maps); C4/C5/62/8F may start VEX/EVEX/XOP. */
     uint32_t ow = x86_opw[0][b];
     i++;
     if (ow & X86_OPW_ESC) {
-        if (b != 0x0f || i >= len)
+        if (i >= len)
             X86_GENERAL();
-        b = code[i++];
-        ow = x86_opw[1][b];
+        unsigned nx = code[i++];
+        if (b != 0x0f) {
+            /* C4/C5 are LES/LDS and 62 is BOUND outside 64-bit mode unless the
+             * next byte has mod == 11 (SDM 2.3.5); 8F is POP unless ModRM.reg
+             * != 0 (XOP). VEX after 66/F2/F3/LOCK/REX is #UD (SDM 2.3.2). */
+            if ((b == 0x8f ? !(nx & 0x18) : !ctx->is64 && nx < 0xc0) ||
+                (st & (S_REXBITS | S_66 | S_REP | S_LOCK)))
+                X86_GENERAL();
+            unsigned seg = (st & S_SEG) ? (st >> S_SEGSHIFT) & 7 : MMIOEMU_SEG_NONE;
+            return x86_decode_vex(mode, code, len, out, i - 1,
+                                  b | seg << 16 | (st & S_67 ? 1u : 0u) << 25);
+        }
+        ow = x86_opw[1][nx];
         if (ow & X86_OPW_ESC) {
             if (i >= len)
                 X86_GENERAL();
-            ow = x86_opw[b == 0x38 ? 2 : 3][code[i++]];
+            ow = x86_opw[nx == 0x38 ? 2 : 3][code[i++]];
         }
     }
     if (i >= len)
         X86_GENERAL(); /* no byte after the opcode: maybe truncated */
 
     /* Group -> form by (64-bit mode, W, mandatory prefix, mod==3, reg). */
-    unsigned modrm = code[i], mi = x86_modrm32[modrm];
-    unsigned key = X86_KEY(is64, rexw, psel, 0u, 0u) | X86_MRM_KEY(mi);
-    unsigned fid = x86_group_forms[X86_OPW_BASE(ow) + x86_key_slot[X86_OPW_PATTERN(ow)][key]];
+    const unsigned modrm = code[i], mi = x86_modrm32[modrm];
+    unsigned fid = x86_group_forms[X86_OPW_BASE(ow) +
+                                   x86_key_slot[X86_OPW_PATTERN(ow)][ctx->key | X86_MRM_KEY(mi)]];
     const x86_form *f = &x86_forms[fid];
-    unsigned fast = f->fast;
-    if (fast & (X86_FAST_IMPL | (is64 ? X86_FAST_BAD64 : X86_FAST_BAD32)))
+    const unsigned fast = f->fast;
+    if (fast & (X86_FAST_IMPL | (ctx->is64 ? X86_FAST_BAD64 : X86_FAST_BAD32)))
         X86_GENERAL();
     const uint32_t ff = f->flags;
-    const unsigned osz = x86_osz_of[x86_osz_index(mode, rexw, p66) + ((fast >> X86_FAST_OSZ_SHIFT) & 7)];
+    const unsigned sc = x86_osz_of[ctx->osz_row + ((fast >> X86_FAST_OSZ_SHIFT) & 7)];
 
     /* ModRM, SIB, displacement (SDM Vol. 2A Tables 2-2, 2-3, 2.2.1.6). */
     unsigned mem = 0, dlen = 0, base = MMIOEMU_REG_NONE, index = MMIOEMU_REG_NONE, shift = 0;
@@ -137,7 +144,7 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
             if (mi & X86_MRM_SIB) {
                 if (i >= len)
                     X86_GENERAL();
-                unsigned sib = code[i++], ix = ((sib >> 3) & 7) | ((rex & 2) << 2);
+                unsigned sib = code[i++], ix = ((sib >> 3) & 7) | ((st & S_X) >> 3);
                 index = ix == 4 ? MMIOEMU_REG_NONE : ix;
                 shift = sib >> 6;
                 bb = sib & 7;
@@ -146,29 +153,30 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
                     bb = MMIOEMU_REG_NONE;
                 }
             } else if (mi & X86_MRM_NOBASE) {
-                if (is64 && !(f->rmmask & 0x20))
+                if (ctx->is64 && !(f->rmmask & 0x20))
                     X86_GENERAL(); /* "norip" forms (MPX mib): #UD */
-                bb = is64 ? MMIOEMU_REG_RIP : MMIOEMU_REG_NONE;
+                bb = ctx->is64 ? MMIOEMU_REG_RIP : MMIOEMU_REG_NONE;
             }
             if (bb < 8) {
-                bb |= (rex & 1) << 3;
+                bb |= (st & S_B) >> 4;
                 if (bb == 4 || bb == 5)
                     dseg = MMIOEMU_SEG_SS; /* rSP/rBP base: SS (SDM Vol. 1 3.7.4) */
             }
             base = bb;
         }
     }
-    size_t dpos = i;
+    const size_t dpos = i;
     i += dlen;
-    const unsigned imm_rule = f->imm, ilen = x86_ilen[is64][imm_rule][osz >> 2];
+    const unsigned imm_rule = f->imm, ilen = x86_ilen[imm_rule][sc];
     const size_t total = i + ilen;
+    const unsigned lock = st & S_LOCK;
     if (total > 15 || total > len || (lock && (!(ff & X86_FF_LOCK) || !mem)))
         X86_GENERAL(); /* too long, truncated, or LOCK #UD (SDM Vol. 2A LOCK) */
 
     out->mode = (uint8_t)mode;
     out->length = (uint8_t)total;
     out->id = (uint16_t)fid;
-    unsigned kind = f->kind;
+    const unsigned kind = f->kind;
     if (!kind || !mem) {
         out->kind = MMIOEMU_KIND_NONE;
         out->flags = 0;
@@ -176,21 +184,23 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
     }
 
     /* Sizes and extension: one table index, chosen by the form's selector. */
-    unsigned sels = (osz >> 2) << (2 * X86_SEL_OSZ) | (asz >> 2) << (2 * X86_SEL_ASZ) |
-                    rexw << (2 * X86_SEL_W) | (unsigned)mode << (2 * X86_SEL_MODE);
-    unsigned si = (sels >> (2 * f->szsel)) & 3;
-    unsigned size = f->sz[si], dst = f->dsz[si], ext = (f->ext3 >> (2 * si)) & 3;
+    const unsigned si = ((ctx->sels | (sc & 3)) >> (2 * f->szsel)) & 3;
+    const unsigned dst = f->dsz[si];
+    out->size = f->sz[si];
+    out->dst_size = (uint8_t)dst;
+    out->ext = (uint8_t)((f->ext3 >> (2 * si)) & 3);
 
-    out->mem.addr_size = (uint8_t)asz;
+    out->mem.addr_size = ctx->asz;
     out->mem.index_ext = MMIOEMU_IDX_LSL;
-    uint32_t d = x86_le32(code, dpos, len) & x86_mask4[dlen];
+    const uint32_t d = x86_le32(code, dpos, len) & x86_mask4[dlen];
     out->mem.disp = (int64_t)(int32_t)((d ^ x86_sbit4[dlen]) - x86_sbit4[dlen]);
     out->mem.base = (uint8_t)base;
     out->mem.index = (uint8_t)index;
     out->mem.shift = (uint8_t)shift;
-    out->mem.seg = (uint8_t)(seg != MMIOEMU_SEG_NONE ? seg : dseg);
-    uint32_t flags = (ff & X86_FF_COPY) | (lock ? MMIOEMU_F_LOCK : 0) |
-                     (seg != MMIOEMU_SEG_NONE ? MMIOEMU_F_SEG_OVR : 0);
+    const unsigned seg = (st >> S_SEGSHIFT) & 7;
+    out->mem.seg = (uint8_t)((st & S_SEG) ? seg : dseg);
+    out->flags = (ff & X86_FF_COPY) | (lock ? MMIOEMU_F_LOCK : 0) |
+                 ((st & S_SEG) ? MMIOEMU_F_SEG_OVR : 0);
 
     /* Immediate value (F_IMM forms: imm8/16/32), extended as the CPU does. */
     if (ff & X86_FF_IMM) {
@@ -201,18 +211,13 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
     }
 
     /* Data register: byte registers 4..7 are AH..BH without REX (SDM 3.7.2.1). */
-    unsigned r3 = ((modrm >> 3) & 7) | ((rex & 4) << 1);
-    unsigned reg = f->reg == X86_R_R ? ((dst == 1 && !rex && r3 >= 4) ? MMIOEMU_REG_AH + r3 - 4 : r3)
-                   : f->reg == X86_R_V ? MMIOEMU_REG_V0 + r3
-                   : f->reg == X86_R_A ? MMIOEMU_REG_RAX
-                                       : MMIOEMU_REG_NONE;
-    out->flags = flags;
-    out->size = (uint16_t)size;
+    const unsigned r3 = ((modrm >> 3) & 7) | ((st & S_R) >> 2), rr = f->reg;
+    out->reg = (uint8_t)(rr == X86_R_R ? ((dst == 1 && !(st & S_REX) && r3 >= 4) ? MMIOEMU_REG_AH + r3 - 4 : r3)
+                         : rr == X86_R_V ? MMIOEMU_REG_V0 + r3
+                         : rr == X86_R_A ? MMIOEMU_REG_RAX
+                                         : MMIOEMU_REG_NONE);
     out->kind = (uint8_t)kind;
     out->op = (uint8_t)(f->op == 0xfe ? (modrm >> 3) & 7 : f->op);
-    out->reg = (uint8_t)reg;
     out->reg2 = MMIOEMU_REG_NONE;
-    out->dst_size = (uint8_t)dst;
-    out->ext = (uint8_t)ext;
     return MMIOEMU_OK;
 }

@@ -171,10 +171,24 @@ extern const uint32_t x86_opw[4][256];
 #define X86_MRM_SIB (1u << 7)
 #define X86_MRM_NOBASE (1u << 8)
 extern const uint16_t x86_modrm32[256];
-/* Operand size by x86_osz_index(mode, REX.W, 66) + the form's F64/D64/M66
- * bits (SDM Vol. 1 3.6.1, Vol. 2A 2.2.1.2). */
-#define x86_osz_index(mode, w, p66) ((((mode) * 2u + (w)) * 2u + (p66)) * 8u)
+/* Operand size code by x86_ctx.osz_row + the form's F64/D64/M66 bits (SDM
+ * Vol. 1 3.6.1, Vol. 2A 2.2.1.2): operand size 2/4/8 >> 2 (0, 1, 2), plus
+ * X86_OSZ_64 in 64-bit mode (the immediate rules differ there). */
+#define X86_OSZ_64 4u
 extern const uint8_t x86_osz_of[96];
+/* What the legacy prefixes decide before the opcode, by mode and
+ * X86_CTX_INDEX(REX.W, 66, 67, rep) (rep: 0, 2 = F3, 3 = F2, the last wins):
+ * the X86_KEY() bits they give, the x86_osz_of row, the address size, and
+ * the x86_form.sz[] selector bits for address size, W and mode. */
+#define X86_CTX_INDEX(w, p66, p67, rep) ((w) | (p66) << 1 | (p67) << 2 | (rep) << 3)
+typedef struct x86_ctx {
+    uint8_t key;     /* X86_KEY(is64, W, mandatory prefix, 0, 0) */
+    uint8_t osz_row; /* first x86_osz_of index */
+    uint8_t asz;     /* address size: 2, 4 or 8 */
+    uint8_t is64;
+    uint16_t sels;   /* X86_SEL_* 2-bit fields except OSZ and VL (0 here) */
+} x86_ctx;
+extern const x86_ctx x86_ctx_of[3][32];
 extern const uint8_t x86_key_slot[15][256];
 #define X86_FORM_COUNT 1044
 #define X86_FORM_3DNOW 255 /* 0F 0F: resolved by its imm8 in map 3dn */
