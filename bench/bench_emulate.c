@@ -1,7 +1,9 @@
 /* Benchmark: the full mmioemu_emulate path (fetch from the fault's bytes ->
  * decode -> plan -> execute -> commit, trivial callbacks) in ns/instruction
  * on a random MMIO-form corpus, beside a KVM exit round trip measured in the
- * same run, and mmioemu_emulate's maximum stack depth (painted stack).
+ * same run, and mmioemu_emulate's maximum stack depth on a painted stack
+ * (x86 corpus with and without a result, plus arm64 loads/stores/pairs and
+ * LSE atomics; method in docs/stack.md).
  * Usage: bench_emulate [cases] [repeats]. Reports; asserts nothing. */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -17,6 +19,14 @@
 #include "tests/common/x86gen_forms.c"
 #include "tests/common/x86gen_gen.c"
 #include "tests/common/kvm_guest.c"
+/* its static helpers share names with x86gen's: renamed for this unit */
+#define rnd a64gen_rnd_
+#define pick_addr a64gen_pick_addr_
+#define build a64gen_build_
+#include "tests/common/a64gen_ldst.c"
+#undef rnd
+#undef pick_addr
+#undef build
 
 typedef struct bcase {
     uint64_t gpr[16], rflags;
@@ -69,7 +79,8 @@ static int t_is_mmio(void *c, uint64_t pa, bool *mmio, uint64_t *span)
 {
     CB_DEPTH();
     (void)c;
-    *mmio = pa >= X86GEN_WIN && pa < X86GEN_WIN + X86GEN_WIN_SIZE;
+    *mmio = (pa >= X86GEN_WIN && pa < X86GEN_WIN + X86GEN_WIN_SIZE) ||
+            (pa >= 0x40000000ull && pa < 0x40003000ull); /* the arm64 window below */
     *span = 0;
     return 0;
 }
@@ -126,9 +137,33 @@ static void build_corpus(unsigned n)
     cpu.u.x86.seg[MMIOEMU_SEG_CS].attr = 0x80 | 0x10 | 11 | (1u << 13);
 }
 
+/* One call of mmioemu_emulate, out of line so the stack pointer at the call
+ * instruction can be read: everything below it is mmioemu_emulate's (and,
+ * below the callbacks' call sites, the callbacks'). Not a tail call: the
+ * status is stored after it returns. */
+static uintptr_t sp_call; /* stack pointer at the call of mmioemu_emulate */
+static volatile int last_status;
+
+static __attribute__((noinline)) int emulate_one(mmioemu_cpu *c, const mmioemu_fault *f,
+                                                 mmioemu_result *res)
+{
+#if defined(__x86_64__)
+    uintptr_t sp;
+    __asm__ volatile("mov %%rsp, %0" : "=r"(sp));
+    sp_call = sp;
+#else
+    sp_call = (uintptr_t)__builtin_frame_address(0);
+#endif
+    int s = mmioemu_emulate(&ops, NULL, c, f, &pol, res);
+    last_status = s;
+    return s == MMIOEMU_OK;
+}
+
 /* One pass over the corpus: restore the few registers an instruction may
  * change, then emulate it. */
-static int only_group = -1; /* stack breakdown: one group at a time */
+static int only_group = -1;  /* stack breakdown: one group at a time */
+static int with_result;      /* pass a mmioemu_result (stack: the other path) */
+static mmioemu_result result;
 
 static void pass(void)
 {
@@ -142,9 +177,94 @@ static void pass(void)
         x->rflags = bc[i].rflags;
         x->seg[MMIOEMU_SEG_FS].base = cases[i].fs_base;
         x->seg[MMIOEMU_SEG_GS].base = cases[i].gs_base;
-        ok += mmioemu_emulate(&ops, NULL, &cpu, &bc[i].fault, &pol, NULL) == MMIOEMU_OK;
+        ok += emulate_one(&cpu, &bc[i].fault, with_result ? &result : NULL);
     }
     ok_count = ok;
+}
+
+/* ---- arm64 corpus for the stack measurement ---------------------------
+ * The oracle tests' load/store generator (every addressing class, pairs,
+ * SIMD&FP up to Q) plus FEAT_LSE atomics encoded here from the Arm ARM
+ * (C6.2 LDADD/LDCLR/LDEOR/LDSET/LDSMAX/LDSMIN/LDUMAX/LDUMIN, SWP, CAS;
+ * words checked with aarch64-linux-gnu-objdump, e.g. f8210062 = ldadd x1,
+ * x2, [x3], c8a17c62 = cas x1, x2, [x3]). */
+#define A64_WIN 0x40000000ull
+#define A64_CODE 0x3fff0000ull
+#define A64_N 4096u
+#define A64_ATOMICS 18u /* 8 LD<op> + SWP + CAS, W and X: every 1 in 4 cases */
+
+typedef struct a64case {
+    uint32_t word;
+    uint64_t x[32];
+    uint64_t addr;
+    int atomic;
+} a64case;
+
+static a64case a64c[A64_N];
+static mmioemu_cpu a64cpu;
+
+static uint32_t a64_atomic_word(unsigned form, unsigned rs, unsigned rn, unsigned rt)
+{
+    unsigned wide = form & 1, f = form >> 1; /* f: 0..7 LD<op>, 8 SWP, 9 CAS */
+    uint32_t w;
+    if (f == 9) /* CAS: size 1 001000 1 L=0 1 Rs o0=0 11111 Rn Rt */
+        w = (wide ? 0xc8a07c00u : 0x88a07c00u);
+    else /* LD<op>/SWP: size 111 0 00 A=0 R=0 1 Rs o3 opc 00 Rn Rt */
+        w = (wide ? 0xf8200000u : 0xb8200000u) | (f == 8 ? 0x8000u : (uint32_t)f << 12);
+    return w | rs << 16 | rn << 5 | rt;
+}
+
+static void build_a64(void)
+{
+    a64gen_rng r = {0x5eed};
+    a64gen_cfg cfg = {A64_WIN, 0x3000, A64_CODE, 0, 0, false};
+    for (unsigned i = 0; i < A64_N; i++) {
+        a64case *k = &a64c[i];
+        if (i % 4 == 3) { /* atomic on an aligned address in the window */
+            unsigned form = (unsigned)(a64gen_rand(&r) % (2 * (A64_ATOMICS / 2)));
+            unsigned rn = 3 + (unsigned)(a64gen_rand(&r) % 8), rs = 12, rt = 13;
+            for (unsigned j = 0; j < 31; j++)
+                k->x[j] = a64gen_rand(&r);
+            k->addr = A64_WIN + ((a64gen_rand(&r) % 0x2ff8) & ~7ull);
+            k->x[rn] = k->addr;
+            k->x[31] = A64_WIN;
+            k->word = a64_atomic_word(form, rs, rn, rt);
+            k->atomic = 1;
+            continue;
+        }
+        a64gen_case c;
+        a64gen_next(&r, &cfg, &c);
+        k->word = c.word;
+        memcpy(k->x, c.x, sizeof k->x);
+        k->addr = c.addr;
+        k->atomic = 0;
+    }
+    memset(&a64cpu, 0, sizeof a64cpu);
+    a64cpu.mode = MMIOEMU_ARM64;
+    a64cpu.u.arm64.el = 1;
+}
+
+static unsigned a64_ok[2];
+
+static void pass_a64(void)
+{
+    unsigned ok[2] = {0, 0};
+    for (unsigned i = 0; i < A64_N; i++) {
+        const a64case *k = &a64c[i];
+        if (only_group >= 0 && k->atomic != only_group)
+            continue;
+        uint8_t b[4] = {(uint8_t)k->word, (uint8_t)(k->word >> 8), (uint8_t)(k->word >> 16),
+                        (uint8_t)(k->word >> 24)};
+        memcpy(a64cpu.u.arm64.x, k->x, sizeof a64cpu.u.arm64.x);
+        a64cpu.u.arm64.sp = k->x[31];
+        a64cpu.u.arm64.pc = A64_CODE;
+        mmioemu_fault f = {.gla = k->addr, .gpa = k->addr, .insn = b, .insn_len = 4,
+                           .flags = MMIOEMU_FAULT_GLA | MMIOEMU_FAULT_GPA};
+        ok[k->atomic] += emulate_one(&a64cpu, &f, with_result ? &result : NULL);
+    }
+    for (int g = 0; g < 2; g++)
+        if (only_group < 0 || only_group == g)
+            a64_ok[g] = ok[g];
 }
 
 static int cmp_d(const void *a, const void *b)
@@ -153,23 +273,33 @@ static int cmp_d(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* ---- stack depth: run the corpus on a painted stack ------------------- */
+/* ---- stack depth: run a pass on a painted stack ------------------------
+ * Two numbers, both from the stack pointer at the call of mmioemu_emulate:
+ * `own`: down to the stack pointer at the deepest callback call (what the
+ * emulator itself holds there); `total`: down to the lowest byte written,
+ * the trivial callbacks included (they add their return address, saved
+ * frame pointer and libc memset). */
 #define STK (256 * 1024)
 static uint8_t *stk;
 static ucontext_t main_uc, bench_uc;
-static uintptr_t sp_at_call;
+static void (*painted_pass)(void);
 
 static void on_painted_stack(void)
 {
-    volatile uint8_t marker = 0;
-    sp_at_call = (uintptr_t)&marker; /* below this: mmioemu_emulate and its callbacks */
-    pass();
+    painted_pass();
 }
 
-static unsigned stack_depth(unsigned *own)
+typedef struct depth {
+    unsigned own, total;
+} depth;
+
+static depth stack_depth(void (*fn)(void))
 {
+    depth d;
     stk = malloc(STK);
     memset(stk, 0xa5, STK);
+    deepest_cb = UINTPTR_MAX;
+    painted_pass = fn;
     getcontext(&bench_uc);
     bench_uc.uc_stack.ss_sp = stk;
     bench_uc.uc_stack.ss_size = STK;
@@ -180,18 +310,51 @@ static unsigned stack_depth(unsigned *own)
     while (low < STK && stk[low] == 0xa5)
         low++;
     uintptr_t lowest = (uintptr_t)stk + low;
-    unsigned d = sp_at_call > lowest ? (unsigned)(sp_at_call - lowest) : 0;
-    /* the emulator's own frames: down to the frame of the deepest callback
-     * (that frame's return address and saved frame pointer counted) */
-    *own = sp_at_call > deepest_cb ? (unsigned)(sp_at_call - deepest_cb) : 0;
+    d.total = sp_call > lowest ? (unsigned)(sp_call - lowest) : 0;
+    /* a callback's frame address is its caller's stack pointer at the call
+     * minus the return address and the saved frame pointer */
+    uintptr_t cb_sp = deepest_cb == UINTPTR_MAX ? sp_call : deepest_cb + 16;
+    d.own = sp_call > cb_sp ? (unsigned)(sp_call - cb_sp) : 0;
     free(stk);
     return d;
+}
+
+static void report_stack(void)
+{
+    depth all[2], g;
+    printf("mmioemu_emulate stack (painted; target <= 512): own = down to the deepest callback "
+           "call, total = incl. the trivial callbacks\n");
+    for (with_result = 0; with_result < 2; with_result++) {
+        only_group = -1;
+        all[with_result] = stack_depth(pass);
+        printf("  x86-64, res %s: own %u, total %u; by group (own/total):",
+               with_result ? "given" : "NULL", all[with_result].own, all[with_result].total);
+        for (int gi = 0; gi < X86GEN_G_COUNT; gi++) {
+            only_group = gi;
+            g = stack_depth(pass);
+            printf(" %s %u/%u", x86gen_group_name((unsigned)gi), g.own, g.total);
+        }
+        printf("\n");
+    }
+    for (with_result = 0; with_result < 2; with_result++) {
+        only_group = 0;
+        depth ls = stack_depth(pass_a64);
+        only_group = 1;
+        depth at = stack_depth(pass_a64);
+        printf("  arm64, res %s: loads/stores/pairs own %u, total %u (%u OK); LSE atomics own "
+               "%u, total %u (%u OK)\n",
+               with_result ? "given" : "NULL", ls.own, ls.total, a64_ok[0], at.own, at.total,
+               a64_ok[1]);
+    }
+    only_group = -1;
+    with_result = 0;
 }
 
 int main(int argc, char **argv)
 {
     unsigned n = argc > 1 ? (unsigned)atoi(argv[1]) : 8192, reps = argc > 2 ? (unsigned)atoi(argv[2]) : 9;
     build_corpus(n);
+    build_a64();
     double t[64];
     if (reps > 64)
         reps = 64;
@@ -224,19 +387,7 @@ int main(int argc, char **argv)
     }
     only_group = -1;
     printf("\n");
-    unsigned own = 0, depth = stack_depth(&own);
-    printf("mmioemu_emulate stack: %u bytes down to its deepest callback call, %u bytes incl. "
-           "the trivial callbacks (painted stack; target <= 512)\n", own, depth);
-    printf("  by group (bytes to the deepest callback call):");
-    for (int gi = 0; gi < X86GEN_G_COUNT; gi++) {
-        only_group = gi;
-        deepest_cb = UINTPTR_MAX;
-        unsigned o = 0;
-        stack_depth(&o);
-        printf(" %s %u", x86gen_group_name((unsigned)gi), o);
-    }
-    only_group = -1;
-    printf("\n");
+    report_stack();
 
     char why[256];
     kvm_guest *g = kvm_guest_open(why, sizeof why);

@@ -1,8 +1,8 @@
 /* The public plan / execute / emulate entry points (include/mmioemu/emulate.h):
  * argument checks, policy defaults, the user-mode rule, instruction fetch and
  * dispatch to the x86 or arm64 half (emul/arch.h). No instruction semantics here.
- * mmioemu_emulate must stay within 512 bytes of stack: big locals live in
- * separate non-inlined helpers so their frames never coexist. */
+ * mmioemu_emulate must stay within 512 bytes of stack (docs/stack.md): big
+ * locals live in separate non-inlined stages so their frames never nest. */
 #include "arch.h"
 #include "x86_emul.h"
 
@@ -123,8 +123,8 @@ static uint64_t fetch_ip(const mmioemu_cpu *cpu)
  * page at most, decode, and while the decoder says TRUNCATED read just the
  * bytes it still needs from the following page(s). Never reads past the
  * instruction's last byte once its length is known, never more than 15. */
-static mmioemu_status fetch_x86(const mmioemu_ops *ops, void *ctx, const mmioemu_cpu *cpu,
-                                mmioemu_insn *insn)
+static __attribute__((noinline)) mmioemu_status
+fetch_x86(const mmioemu_ops *ops, void *ctx, const mmioemu_cpu *cpu, mmioemu_insn *insn)
 {
     uint8_t buf[X86_MAX_INSN];
     uint64_t ip = fetch_ip(cpu);
@@ -153,9 +153,21 @@ static mmioemu_status fetch_x86(const mmioemu_ops *ops, void *ctx, const mmioemu
     return MMIOEMU_ERR_TRUNCATED;
 }
 
+/* arm64 with ISV=0 (or no syndrome): the 4-byte word at the PC. A 4-aligned
+ * PC never crosses a page with 4 bytes. */
+static __attribute__((noinline)) mmioemu_status
+fetch_a64(const mmioemu_ops *ops, void *ctx, const mmioemu_cpu *cpu, mmioemu_insn *insn)
+{
+    uint8_t w[4];
+    if (ops->fetch(ctx, cpu->u.arm64.pc, w, 4))
+        return MMIOEMU_ERR_CALLBACK;
+    return mmioemu_decode(MMIOEMU_BACKEND_NATIVE, MMIOEMU_ARM64, w, 4, insn);
+}
+
 /* Instruction bytes -> descriptor, from the fault, the ESR, or the fetch
- * callback. Kept out of line so its byte buffer is not on the stack while
- * the instruction executes. */
+ * callback. Stage one of mmioemu_emulate: it returns before the access list
+ * exists, so the decoder's frames never sit under the list. The x86 fetch
+ * buffer is in fetch_x86's own frame, not here. */
 static __attribute__((noinline)) mmioemu_status
 fetch_decode(const mmioemu_ops *ops, void *ctx, const mmioemu_cpu *cpu,
              const mmioemu_fault *fault, mmioemu_insn *insn)
@@ -167,30 +179,50 @@ fetch_decode(const mmioemu_ops *ops, void *ctx, const mmioemu_cpu *cpu,
             n = X86_MAX_INSN;
         return mmioemu_decode(MMIOEMU_BACKEND_NATIVE, mode, fault->insn, n, insn);
     }
-    if (mode == MMIOEMU_ARM64) {
-        uint8_t w[4];
-        if (fault && (fault->flags & MMIOEMU_FAULT_ESR)) {
-            mmioemu_status s = mmioemu_decode_arm64_esr(fault->syndrome, insn);
-            if (s != MMIOEMU_ERR_UNSUPPORTED) /* ISV=0 is UNSUPPORTED: fetch below */
-                return s;
-        }
-        if (!ops->fetch)
-            return MMIOEMU_ERR_UNSUPPORTED;
-        /* A 4-aligned PC never crosses a page with 4 bytes. */
-        if (ops->fetch(ctx, cpu->u.arm64.pc, w, 4))
-            return MMIOEMU_ERR_CALLBACK;
-        return mmioemu_decode(MMIOEMU_BACKEND_NATIVE, mode, w, 4, insn);
+    if (mode != MMIOEMU_ARM64)
+        return fetch_x86(ops, ctx, cpu, insn);
+    if (fault && (fault->flags & MMIOEMU_FAULT_ESR)) {
+        mmioemu_status s = mmioemu_decode_arm64_esr(fault->syndrome, insn);
+        if (s != MMIOEMU_ERR_UNSUPPORTED) /* ISV=0 is UNSUPPORTED: fetch below */
+            return s;
     }
-    return fetch_x86(ops, ctx, cpu, insn);
+    if (!ops->fetch)
+        return MMIOEMU_ERR_UNSUPPORTED;
+    return fetch_a64(ops, ctx, cpu, insn);
 }
 
-/* The one frame that holds the access list and the planning context; the
- * fetch buffer lives in fetch_decode's frame, gone before planning starts. */
+/* Stage two: plan + execute. The one frame that holds the access list;
+ * string instructions plan each element into it (x86_string.c). Only the
+ * non-string x86 entry points are called here, so the static call graph
+ * holds no path this function cannot take. */
 static __attribute__((noinline)) mmioemu_status
-emulate_core(const mmioemu_ops *ops, void *ctx, mmioemu_cpu *cpu, const mmioemu_fault *fault,
-             const mmioemu_policy *policy, mmioemu_result *res, mmioemu_insn *insn)
+plan_execute(plan_ctx *pc, const mmioemu_insn *insn, mmioemu_cpu *cpu, mmioemu_result *res)
 {
     mmioemu_access_list list;
+    mmioemu_status s;
+    list.count = 0;
+    list.reserved = 0;
+    if (cpu->mode == MMIOEMU_ARM64) {
+        s = a64_plan(pc, insn, cpu, &list, res);
+        return s != MMIOEMU_OK ? s : a64_execute(pc, insn, &list, cpu, res);
+    }
+    if (x86_is_string(insn))
+        return x86_string_execute(pc, insn, NULL, &list, cpu, res);
+    s = x86_plan_data(pc, insn, cpu, &list, res);
+    return s != MMIOEMU_OK ? s : x86_execute_data(pc, insn, &list, cpu);
+}
+
+/* The caller's stack budget is 512 bytes (common rules): this frame holds
+ * the planning context and, without a result, the descriptor; stage one
+ * (fetch + decode) and stage two (plan + execute) are siblings below it. */
+mmioemu_status mmioemu_emulate(const mmioemu_ops *ops, void *ctx, mmioemu_cpu *cpu,
+                               const mmioemu_fault *fault, const mmioemu_policy *policy,
+                               mmioemu_result *res)
+{
+    mmioemu_insn own;
+    mmioemu_insn *insn = res ? &res->insn : &own;
+    if (!cpu || !mode_ok(cpu))
+        return MMIOEMU_ERR_ARG;
     plan_ctx pc = {ops ? ops : &no_ops, ctx, fault, policy ? policy : &default_policy, true};
     res_clear(res);
     mmioemu_status s = user_check(cpu, pc.policy);
@@ -203,32 +235,5 @@ emulate_core(const mmioemu_ops *ops, void *ctx, mmioemu_cpu *cpu, const mmioemu_
         return s;
     if (insn->mode != cpu->mode)
         return MMIOEMU_ERR_ARG;
-    /* String instructions plan each element into the same list. */
-    if (cpu->mode != MMIOEMU_ARM64 && x86_is_string(insn))
-        return x86_string_execute(&pc, insn, NULL, &list, cpu, res);
-    s = arch_plan(&pc, insn, cpu, &list, res);
-    if (s != MMIOEMU_OK)
-        return s;
-    return arch_execute(&pc, insn, &list, cpu, res);
-}
-
-/* Without a result the descriptor needs a home: a frame of its own, so
- * callers that pass `res` do not pay for it. */
-static __attribute__((noinline)) mmioemu_status
-emulate_no_result(const mmioemu_ops *ops, void *ctx, mmioemu_cpu *cpu,
-                  const mmioemu_fault *fault, const mmioemu_policy *policy)
-{
-    mmioemu_insn insn;
-    return emulate_core(ops, ctx, cpu, fault, policy, NULL, &insn);
-}
-
-mmioemu_status mmioemu_emulate(const mmioemu_ops *ops, void *ctx, mmioemu_cpu *cpu,
-                               const mmioemu_fault *fault, const mmioemu_policy *policy,
-                               mmioemu_result *res)
-{
-    if (!cpu || !mode_ok(cpu))
-        return MMIOEMU_ERR_ARG;
-    if (!res)
-        return emulate_no_result(ops, ctx, cpu, fault, policy);
-    return emulate_core(ops, ctx, cpu, fault, policy, res, &res->insn);
+    return plan_execute(&pc, insn, cpu, res);
 }

@@ -28,8 +28,11 @@ void x86_wb_set(x86_wb *wb, const mmioemu_x86_state *x, unsigned reg, unsigned s
 void x86_wb_commit(const x86_wb *wb, mmioemu_x86_state *x);
 /* RIP after an instruction of `len` bytes, wrapped to the mode's IP width. */
 uint64_t x86_next_rip(const mmioemu_cpu *cpu, unsigned len);
-/* `size` bytes of vector register `reg` (MMIOEMU_REG_V0 + n) into buf. */
-void x86_vec_get(const mmioemu_x86_state *x, unsigned reg, unsigned size, uint8_t *buf);
+/* The 64 bytes of vector register `reg` (MMIOEMU_REG_V0 + n), lowest first. */
+static inline const uint8_t *x86_vec_bytes(const mmioemu_x86_state *x, unsigned reg)
+{
+    return x->zmm[(reg - MMIOEMU_REG_V0) & 31];
+}
 /* Load `size` bytes into vector register `reg`: VEX/EVEX zero bytes
  * size..63; legacy SSE with EXT_ZERO (MOVD/MOVQ/MOVSS/MOVSD) zeroes
  * size..15 and keeps 16..63; other legacy loads keep everything above size. */
@@ -66,6 +69,13 @@ bool x86_kind_supported(const mmioemu_insn *insn);
 mmioemu_status x86_plan_operands(const plan_ctx *pc, const mmioemu_insn *insn,
                                  const mmioemu_cpu *cpu, plan_operand *op, unsigned *n,
                                  mmioemu_result *res);
+/* x86_plan / x86_execute for a non-string instruction (mmioemu_emulate
+ * dispatches strings itself, so its call graph holds no string path here). */
+mmioemu_status x86_plan_data(const plan_ctx *pc, const mmioemu_insn *insn,
+                             const mmioemu_cpu *cpu, mmioemu_access_list *out,
+                             mmioemu_result *res);
+mmioemu_status x86_execute_data(const plan_ctx *pc, const mmioemu_insn *insn,
+                                const mmioemu_access_list *plan, mmioemu_cpu *cpu);
 
 /* x86_string.c */
 static inline bool x86_is_string(const mmioemu_insn *insn)

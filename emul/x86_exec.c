@@ -20,8 +20,11 @@ typedef struct xc {
     uint64_t fl; /* new RFLAGS */
 } xc;
 
-typedef mmioemu_status (*x86_handler)(xc *c);
 typedef uint64_t (*x86_compute)(xc *c, uint64_t old);
+
+/* Handlers stay out of line: inlined into one dispatcher their buffers
+ * would add up in its frame instead of taking turns (docs/stack.md). */
+#define HANDLER __attribute__((noinline)) mmioemu_status
 
 static mmioemu_status rd(xc *c, uint8_t *buf)
 {
@@ -57,8 +60,9 @@ static bool can_lock(const xc *c)
 
 /* Read-modify-write: unlocked = read, compute, write; locked (LOCK prefix,
  * or XCHG which is always locked - SDM Vol. 2B XCHG) = read, then cmpxchg
- * until memory still held the value we computed from. */
-static mmioemu_status rmw(xc *c, x86_compute f)
+ * until memory still held the value we computed from. Inlined into each
+ * caller so `f` is a direct call (a complete static call graph). */
+static inline __attribute__((always_inline)) mmioemu_status rmw(xc *c, x86_compute f)
 {
     uint8_t cur[8], nb[8];
     unsigned size = c->in->size;
@@ -114,7 +118,7 @@ static uint64_t bt_compute(xc *c, uint64_t old)
     return x86_bt(c->in->op, old, bt_bit(c), &c->fl) & mm_mask(c->in->size);
 }
 
-static mmioemu_status h_read(xc *c)
+static HANDLER h_read(xc *c)
 {
     uint8_t buf[64];
     const mmioemu_insn *in = c->in;
@@ -134,23 +138,23 @@ static mmioemu_status h_read(xc *c)
     return MMIOEMU_OK;
 }
 
-static mmioemu_status h_write(xc *c)
+static HANDLER h_write(xc *c)
 {
-    uint8_t buf[64];
+    uint8_t buf[8];
     const mmioemu_insn *in = c->in;
-    if (in->reg >= MMIOEMU_REG_V0) {
-        x86_vec_get(xs(c), in->reg, in->size, buf);
-    } else {
-        uint64_t v = x86_reg_get(xs(c), in->reg, in->size);
-        if (in->flags & MMIOEMU_F_BSWAP)
-            mm_store_be(buf, v, in->size);
-        else
-            mm_store_le(buf, v, in->size);
-    }
+    /* A vector store writes straight from the register's bytes (size <= 64,
+     * x86_plan.c): nothing is committed, so no 64-byte copy on the stack. */
+    if (in->reg >= MMIOEMU_REG_V0)
+        return wr(c, x86_vec_bytes(xs(c), in->reg));
+    uint64_t v = x86_reg_get(xs(c), in->reg, in->size);
+    if (in->flags & MMIOEMU_F_BSWAP)
+        mm_store_be(buf, v, in->size);
+    else
+        mm_store_le(buf, v, in->size);
     return wr(c, buf);
 }
 
-static mmioemu_status h_write_imm(xc *c)
+static HANDLER h_write_imm(xc *c)
 {
     uint8_t buf[8];
     /* The descriptor's imm is already extended as the CPU does (C7 REX.W: sign). */
@@ -158,22 +162,22 @@ static mmioemu_status h_write_imm(xc *c)
     return wr(c, buf);
 }
 
-static mmioemu_status h_alu_rmw(xc *c)
+static HANDLER h_alu_rmw(xc *c)
 {
     return rmw(c, alu_compute);
 }
 
-static mmioemu_status h_xchg(xc *c)
+static HANDLER h_xchg(xc *c)
 {
     return rmw(c, xchg_compute);
 }
 
-static mmioemu_status h_xadd(xc *c)
+static HANDLER h_xadd(xc *c)
 {
     return rmw(c, xadd_compute);
 }
 
-static mmioemu_status h_alu_read(xc *c)
+static HANDLER h_alu_read(xc *c)
 {
     uint8_t buf[8];
     const mmioemu_insn *in = c->in;
@@ -187,7 +191,7 @@ static mmioemu_status h_alu_read(xc *c)
     return MMIOEMU_OK;
 }
 
-static mmioemu_status h_cmp(xc *c)
+static HANDLER h_cmp(xc *c)
 {
     uint8_t buf[8];
     const mmioemu_insn *in = c->in;
@@ -202,7 +206,7 @@ static mmioemu_status h_cmp(xc *c)
     return MMIOEMU_OK;
 }
 
-static mmioemu_status h_bt(xc *c)
+static HANDLER h_bt(xc *c)
 {
     uint8_t buf[8];
     if (c->in->op != MMIOEMU_OP_BT)
@@ -217,7 +221,7 @@ static mmioemu_status h_bt(xc *c)
  * ZF=1, dest = src; else ZF=0, accumulator = dest, and the destination is
  * written back with its own value ("the processor never produces a locked
  * read without also producing a locked write"). Flags as CMP acc, dest. */
-static mmioemu_status h_cmpxchg(xc *c)
+static HANDLER h_cmpxchg(xc *c)
 {
     uint8_t cur[8], nb[8];
     const mmioemu_insn *in = c->in;
@@ -260,7 +264,7 @@ static mmioemu_status h_cmpxchg(xc *c)
 
 /* SDM Vol. 2A CMPXCHG8B/16B: EDX:EAX (RDX:RAX) vs m64 (m128); equal: ZF=1,
  * m = ECX:EBX (RCX:RBX); else ZF=0, EDX:EAX = m. Other flags unaffected. */
-static mmioemu_status h_cmpxchg_wide(xc *c)
+static HANDLER h_cmpxchg_wide(xc *c)
 {
     uint8_t cur[16], cmp[16], nb[16];
     unsigned size = c->in->size, half = size / 2;
@@ -305,7 +309,7 @@ static mmioemu_status h_cmpxchg_wide(xc *c)
 
 /* MOVDIR64B: 64 bytes read from the source, written as ONE 64-byte store
  * (SDM Vol. 2B MOVDIR64B: the destination write is not torn). */
-static mmioemu_status h_movdir64b(xc *c)
+static HANDLER h_movdir64b(xc *c)
 {
     uint8_t buf[64];
     mmioemu_status s = rd(c, buf);
@@ -314,21 +318,33 @@ static mmioemu_status h_movdir64b(xc *c)
     return exec_write_operand(c->pc->ops, c->pc->ctx, c->l, true, buf);
 }
 
-static mmioemu_status h_none(xc *c)
+static HANDLER h_none(xc *c)
 {
     (void)c; /* CLFLUSH/CLFLUSHOPT/CLWB: no data access to emulate */
     return MMIOEMU_OK;
 }
 
-static const x86_handler handlers[MMIOEMU_KIND_COUNT_] = {
-    [MMIOEMU_KIND_READ] = h_read,           [MMIOEMU_KIND_WRITE] = h_write,
-    [MMIOEMU_KIND_WRITE_IMM] = h_write_imm, [MMIOEMU_KIND_ALU_RMW] = h_alu_rmw,
-    [MMIOEMU_KIND_ALU_READ] = h_alu_read,   [MMIOEMU_KIND_CMP] = h_cmp,
-    [MMIOEMU_KIND_XCHG] = h_xchg,           [MMIOEMU_KIND_CMPXCHG] = h_cmpxchg,
-    [MMIOEMU_KIND_CMPXCHG_WIDE] = h_cmpxchg_wide, [MMIOEMU_KIND_XADD] = h_xadd,
-    [MMIOEMU_KIND_BT] = h_bt,               [MMIOEMU_KIND_MOVDIR64B] = h_movdir64b,
-    [MMIOEMU_KIND_FLUSH] = h_none,
-};
+/* One handler per kind. A switch, not a table of pointers: direct calls
+ * keep the static call graph (and so the stack bound, docs/stack.md) whole. */
+static mmioemu_status dispatch(xc *c)
+{
+    switch (c->in->kind) {
+    case MMIOEMU_KIND_READ: return h_read(c);
+    case MMIOEMU_KIND_WRITE: return h_write(c);
+    case MMIOEMU_KIND_WRITE_IMM: return h_write_imm(c);
+    case MMIOEMU_KIND_ALU_RMW: return h_alu_rmw(c);
+    case MMIOEMU_KIND_ALU_READ: return h_alu_read(c);
+    case MMIOEMU_KIND_CMP: return h_cmp(c);
+    case MMIOEMU_KIND_XCHG: return h_xchg(c);
+    case MMIOEMU_KIND_CMPXCHG: return h_cmpxchg(c);
+    case MMIOEMU_KIND_CMPXCHG_WIDE: return h_cmpxchg_wide(c);
+    case MMIOEMU_KIND_XADD: return h_xadd(c);
+    case MMIOEMU_KIND_BT: return h_bt(c);
+    case MMIOEMU_KIND_MOVDIR64B: return h_movdir64b(c);
+    case MMIOEMU_KIND_FLUSH: return h_none(c);
+    default: return MMIOEMU_ERR_UNSUPPORTED;
+    }
+}
 
 /* Public-execute path for strings: the caller's plan is const, so later
  * elements need our own list and a context whose fault check we may clear. */
@@ -341,26 +357,32 @@ string_execute(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_acces
     return x86_string_execute(&epc, insn, plan, &scratch, cpu, res);
 }
 
-mmioemu_status x86_execute(const plan_ctx *pc, const mmioemu_insn *insn,
-                           const mmioemu_access_list *plan, mmioemu_cpu *cpu,
-                           mmioemu_result *res)
+mmioemu_status x86_execute_data(const plan_ctx *pc, const mmioemu_insn *insn,
+                                const mmioemu_access_list *plan, mmioemu_cpu *cpu)
 {
-    if (x86_is_string(insn))
-        return string_execute(pc, insn, plan, cpu, res);
     /* A data kind with no pieces is not a plan of this instruction. */
     if (!plan || (plan->count == 0 && insn->kind != MMIOEMU_KIND_FLUSH))
         return MMIOEMU_ERR_ARG;
-    if (!x86_kind_supported(insn) || !handlers[insn->kind])
+    if (!x86_kind_supported(insn) || x86_is_string(insn))
         return MMIOEMU_ERR_UNSUPPORTED;
     xc c;
     c.pc = pc, c.in = insn, c.l = plan, c.cpu = cpu;
     c.wb.n = 0;
     c.fl = cpu->u.x86.rflags;
-    mmioemu_status s = handlers[insn->kind](&c);
+    mmioemu_status s = dispatch(&c);
     if (s != MMIOEMU_OK)
         return s;
     x86_wb_commit(&c.wb, &cpu->u.x86);
     cpu->u.x86.rflags = c.fl;
     cpu->u.x86.rip = x86_next_rip(cpu, insn->length);
     return MMIOEMU_OK;
+}
+
+mmioemu_status x86_execute(const plan_ctx *pc, const mmioemu_insn *insn,
+                           const mmioemu_access_list *plan, mmioemu_cpu *cpu,
+                           mmioemu_result *res)
+{
+    if (x86_is_string(insn))
+        return string_execute(pc, insn, plan, cpu, res);
+    return x86_execute_data(pc, insn, plan, cpu);
 }

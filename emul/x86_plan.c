@@ -139,19 +139,26 @@ mmioemu_status x86_plan_operands(const plan_ctx *pc, const mmioemu_insn *insn,
     return s;
 }
 
-mmioemu_status x86_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu,
-                        mmioemu_access_list *out, mmioemu_result *res)
+mmioemu_status x86_plan_data(const plan_ctx *pc, const mmioemu_insn *insn,
+                             const mmioemu_cpu *cpu, mmioemu_access_list *out,
+                             mmioemu_result *res)
 {
     plan_operand op[2];
     unsigned n = 0;
+    mmioemu_status s = x86_plan_operands(pc, insn, cpu, op, &n, res);
+    for (unsigned i = 0; s == MMIOEMU_OK && i < n; i++)
+        s = plan_add_operand(pc, &op[i], out);
+    return s;
+}
+
+mmioemu_status x86_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu,
+                        mmioemu_access_list *out, mmioemu_result *res)
+{
     out->count = 0;
     if (x86_is_string(insn)) {
         if (pc->policy->flags & MMIOEMU_POLICY_NO_STRING)
             return MMIOEMU_ERR_DENIED;
         return x86_string_plan(pc, insn, cpu, out, res);
     }
-    mmioemu_status s = x86_plan_operands(pc, insn, cpu, op, &n, res);
-    for (unsigned i = 0; s == MMIOEMU_OK && i < n; i++)
-        s = plan_add_operand(pc, &op[i], out);
-    return s;
+    return x86_plan_data(pc, insn, cpu, out, res);
 }

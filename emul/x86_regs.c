@@ -78,12 +78,6 @@ uint64_t x86_next_rip(const mmioemu_cpu *cpu, unsigned len)
     }
 }
 
-void x86_vec_get(const mmioemu_x86_state *x, unsigned reg, unsigned size, uint8_t *buf)
-{
-    const uint8_t *v = x->zmm[(reg - MMIOEMU_REG_V0) & 31];
-    mm_copy(buf, v, size > 64 ? 64 : size);
-}
-
 void x86_vec_load(mmioemu_x86_state *x, const mmioemu_insn *insn, const uint8_t *buf)
 {
     uint8_t *v = x->zmm[(insn->reg - MMIOEMU_REG_V0) & 31];

@@ -34,8 +34,9 @@ static bool uses_dst(unsigned kind)
     return kind != MMIOEMU_KIND_LODS;
 }
 
-/* Inlined into the element loop: one frame less on the deepest path. */
-static inline __attribute__((always_inline)) mmioemu_status
+/* Out of line, like element(): the loop's own frame stays small, and the
+ * planner's and the executor's locals never stack (docs/stack.md). */
+static __attribute__((noinline)) mmioemu_status
 string_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu,
             mmioemu_access_list *out, mmioemu_result *res)
 {
@@ -86,14 +87,18 @@ mmioemu_status x86_string_plan(const plan_ctx *pc, const mmioemu_insn *insn,
 }
 
 /* One element on the planned pieces: data callbacks, then the register
- * updates into *wb and the flags into *fl. Nothing committed here. */
-static mmioemu_status element(const plan_ctx *pc, const mmioemu_insn *insn,
-                              const mmioemu_access_list *l, const mmioemu_cpu *cpu, x86_wb *wb,
-                              uint64_t *fl)
+ * updates into wb and the flags into fl, committed only when every
+ * callback succeeded. */
+static __attribute__((noinline)) mmioemu_status
+element(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_access_list *l,
+        mmioemu_cpu *cpu)
 {
-    const mmioemu_x86_state *x = &cpu->u.x86;
+    mmioemu_x86_state *x = &cpu->u.x86;
+    x86_wb wbs, *wb = &wbs;
+    uint64_t fls = x->rflags, *fl = &fls;
     uint8_t a[8], b[8];
     unsigned size = insn->size > 8 ? 8 : insn->size, k = insn->kind;
+    wbs.n = 0;
     mmioemu_status s = MMIOEMU_OK;
     switch (k) {
     case MMIOEMU_KIND_MOVS: /* both sides may be MMIO or RAM */
@@ -131,6 +136,8 @@ static mmioemu_status element(const plan_ctx *pc, const mmioemu_insn *insn,
         x86_wb_set(wb, x, MMIOEMU_REG_RDI, as, x->gpr[MMIOEMU_REG_RDI] + step);
     if (is_rep(insn))
         x86_wb_set(wb, x, MMIOEMU_REG_RCX, as, x->gpr[MMIOEMU_REG_RCX] - 1);
+    x86_wb_commit(wb, x);
+    x->rflags = fls;
     return MMIOEMU_OK;
 }
 
@@ -189,16 +196,11 @@ mmioemu_status x86_string_execute(plan_ctx *pc, const mmioemu_insn *insn,
             l = scratch;
         }
         pc->check_fault = false; /* later elements move away from the fault */
-        x86_wb wb;
-        uint64_t fl = x->rflags;
-        wb.n = 0;
-        s = element(pc, insn, l, cpu, &wb, &fl);
+        s = element(pc, insn, l, cpu);
         if (s != MMIOEMU_OK)
             break;
-        x86_wb_commit(&wb, x);
-        x->rflags = fl;
         done++;
-        if (!is_rep(insn) || cond_stop(insn, fl))
+        if (!is_rep(insn) || cond_stop(insn, x->rflags))
             break;
     }
     if (res)
