@@ -19,10 +19,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define MEM 0x200000ull          /* guest RAM: GPA 0 .. 2 MiB */
+#define MEM 0x200000ull /* guest RAM: GPA 0 .. 2 MiB */
 #define CODE 0x10000ull
-#define DATA 0x20000ull          /* RAM source of MOVDIR64B */
-#define DEV 0x40000000ull        /* the device: no memslot */
+#define DATA 0x20000ull   /* RAM source of MOVDIR64B */
+#define DEV 0x40000000ull /* the device: no memslot */
 #define DEV_SIZE 0x1000u
 
 static uint8_t *ram;
@@ -168,7 +168,8 @@ static int complete_with_mmioemu(void)
     printf("    mmioemu: %s, %s, %u-byte access%s%s -> %s\n", mmioemu_kind_name(res.insn.kind),
            res.insn.flags & MMIOEMU_F_VEX ? "VEX" : "legacy", res.insn.size,
            res.insn.kind <= MMIOEMU_KIND_WRITE ? ", register " : "",
-           res.insn.kind <= MMIOEMU_KIND_WRITE ? mmioemu_reg_name(MMIOEMU_X86_64, res.insn.reg, w) : "",
+           res.insn.kind <= MMIOEMU_KIND_WRITE ? mmioemu_reg_name(MMIOEMU_X86_64, res.insn.reg, w)
+                                               : "",
            mmioemu_status_str(st));
     if (st != MMIOEMU_OK)
         return -1;
@@ -226,12 +227,12 @@ static int setup(void)
         return -1;
     s.cr0 = 0x80050033; /* PG WP NE ET MP PE */
     s.cr3 = 0x1000;
-    s.cr4 = 0x40620;    /* OSXSAVE OSXMMEXCPT OSFXSR PAE */
-    s.efer = 0xd00;     /* NXE LMA LME */
-    struct kvm_segment cs = {.limit = 0xffffffff, .selector = 8, .type = 11, .present = 1,
-                             .s = 1, .l = 1, .g = 1};
-    struct kvm_segment ds = {.limit = 0xffffffff, .selector = 16, .type = 3, .present = 1,
-                             .db = 1, .s = 1, .g = 1};
+    s.cr4 = 0x40620; /* OSXSAVE OSXMMEXCPT OSFXSR PAE */
+    s.efer = 0xd00;  /* NXE LMA LME */
+    struct kvm_segment cs = {
+        .limit = 0xffffffff, .selector = 8, .type = 11, .present = 1, .s = 1, .l = 1, .g = 1};
+    struct kvm_segment ds = {
+        .limit = 0xffffffff, .selector = 16, .type = 3, .present = 1, .db = 1, .s = 1, .g = 1};
     s.cs = cs;
     s.ds = s.es = s.fs = s.gs = s.ss = ds;
     s.tr.type = 11, s.tr.present = 1, s.tr.limit = 0x67, s.tr.unusable = 0;
@@ -254,7 +255,7 @@ static const uint8_t guest[] = {
     0x8b, 0x04, 0x25, 0x00, 0x00, 0x00, 0x40,                   /* mov eax, [dev+0x00] */
     0xc5, 0xfe, 0x6f, 0x04, 0x25, 0x40, 0x00, 0x00, 0x40,       /* vmovdqu ymm0, [dev+0x40] */
     0xc5, 0xfe, 0x7f, 0x04, 0x25, 0x80, 0x00, 0x00, 0x40,       /* vmovdqu [dev+0x80], ymm0 */
-    0x48, 0xba, 0xc0, 0x00, 0x00, 0x40, 0, 0, 0, 0,             /* mov rdx, dev+0xc0 */
+    0x48, 0xba, 0xc0, 0x00, 0x00, 0x40, 0,    0,    0,    0,    /* mov rdx, dev+0xc0 */
     0x66, 0x0f, 0x38, 0xf8, 0x14, 0x25, 0x00, 0x00, 0x02, 0x00, /* movdir64b rdx, [0x20000] */
     0x66, 0x0f, 0x6e, 0x0c, 0x25, 0x04, 0x00, 0x00, 0x40,       /* movd xmm1, [dev+0x04] */
     0xe6, 0x10,                                                 /* out 0x10, al */
@@ -323,8 +324,9 @@ int main(void)
     uint8_t zero[12] = {0};
     printf("\n%u accesses completed by KVM, %u instructions completed by mmioemu\n", kvm_done,
            ours);
-    check("eax = device bytes 0..3", r.rax == (uint64_t)(device[0] | device[1] << 8 |
-                                                        device[2] << 16 | (uint32_t)device[3] << 24));
+    check("eax = device bytes 0..3",
+          r.rax ==
+              (uint64_t)(device[0] | device[1] << 8 | device[2] << 16 | (uint32_t)device[3] << 24));
     check("device 0x80..0x9f = device 0x40..0x5f (ymm0 round trip)",
           memcmp(device + 0x80, device + 0x40, 32) == 0);
     check("device 0xc0..0xff = RAM 0x20000 (MOVDIR64B, one 64-byte write)",

@@ -27,13 +27,16 @@ enum {
     DEV_FIFO = 0x100,  /* 0x100..0x1ff: every byte written is pushed */
 };
 
-static uint8_t *dev;         /* the PROT_NONE page the driver uses */
+static uint8_t *dev; /* the PROT_NONE page the driver uses */
 static uint32_t dev_ctrl = 0x00000011;
 static uint8_t dev_data[16] = "0123456789abcdef";
 static char fifo[128];
 static unsigned fifo_len, log_reads, log_writes;
 
-static uint64_t dev_pa(uint64_t a) { return a - (uint64_t)(uintptr_t)dev; }
+static uint64_t dev_pa(uint64_t a)
+{
+    return a - (uint64_t)(uintptr_t)dev;
+}
 
 static void dev_reg(uint64_t off, uint8_t *b)
 {
@@ -192,8 +195,10 @@ static void on_trap(int sig, siginfo_t *si, void *ucv)
     printf("  trap %u: fault at dev+%#llx, rip %#llx, bytes", ++traps,
            (unsigned long long)dev_pa(addr), (unsigned long long)x->rip);
     mmioemu_insn in;
-    unsigned len = mmioemu_decode(MMIOEMU_BACKEND_NATIVE, MMIOEMU_X86_64, f.insn, 15, &in) ==
-                   MMIOEMU_OK ? in.length : 4;
+    unsigned len =
+        mmioemu_decode(MMIOEMU_BACKEND_NATIVE, MMIOEMU_X86_64, f.insn, 15, &in) == MMIOEMU_OK
+            ? in.length
+            : 4;
     for (unsigned i = 0; i < len; i++)
         printf(" %02x", f.insn[i]);
     printf("\n");
@@ -202,8 +207,11 @@ static void on_trap(int sig, siginfo_t *si, void *ucv)
     printf("    decoded: %s%s%s, %u-byte access, register %s%s\n", mmioemu_kind_name(res.insn.kind),
            res.insn.op != MMIOEMU_OP_NONE ? " " : "",
            res.insn.op != MMIOEMU_OP_NONE ? mmioemu_op_name(res.insn.op) : "", res.insn.size,
-           res.insn.reg == MMIOEMU_REG_NONE ? "-" : mmioemu_reg_name(MMIOEMU_X86_64, res.insn.reg, w),
-           res.insn.flags & MMIOEMU_F_LOCK ? ", LOCK" : res.insn.flags & MMIOEMU_F_REP ? ", REP" : "");
+           res.insn.reg == MMIOEMU_REG_NONE ? "-"
+                                            : mmioemu_reg_name(MMIOEMU_X86_64, res.insn.reg, w),
+           res.insn.flags & MMIOEMU_F_LOCK  ? ", LOCK"
+           : res.insn.flags & MMIOEMU_F_REP ? ", REP"
+                                            : "");
     if (st != MMIOEMU_OK) {
         printf("    mmioemu_emulate: %s -- the handler would inject an exception\n",
                mmioemu_status_str(st));
@@ -276,7 +284,9 @@ int main(void)
     /* 4. a volatile |= compiles to LOCK OR on the register: read-modify-write */
     printf("driver: lock or dword [dev+CTRL], 0x80   (CTRL = %#x)\n", dev_ctrl);
     uint8_t zf;
-    __asm__ volatile("lock orl $0x80, (%%rbx)\n\tsetz %0" : "=r"(zf) : "b"(dev + DEV_CTRL)
+    __asm__ volatile("lock orl $0x80, (%%rbx)\n\tsetz %0"
+                     : "=r"(zf)
+                     : "b"(dev + DEV_CTRL)
                      : "memory", "cc");
     check("device CTRL", dev_ctrl, 0x91);
     check("ZF after OR (result non-zero)", zf, 0);
@@ -287,7 +297,9 @@ int main(void)
     printf("driver: movdqu xmm0, [dev+DATA]; then movdqu [dev+DATA], xmm1\n");
     __asm__ volatile("movdqu (%%rbx), %%xmm0\n\tmovdqu %%xmm0, (%1)\n\t"
                      "movdqu (%2), %%xmm1\n\tmovdqu %%xmm1, (%%rbx)"
-                     : : "b"(dev + DEV_DATA), "r"(got), "r"(put) : "memory", "xmm0", "xmm1");
+                     :
+                     : "b"(dev + DEV_DATA), "r"(got), "r"(put)
+                     : "memory", "xmm0", "xmm1");
     check("xmm0 == old DATA", memcmp(got, "0123456789abcdef", 16) == 0, 1);
     check("DATA == xmm1", memcmp(dev_data, put, 16) == 0, 1);
 

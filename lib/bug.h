@@ -4,10 +4,10 @@
 #define MMIOEMU_LIB_BUG_H
 
 #ifdef MMIOEMU_DEBUG
-#define MMIOEMU_BUG_ON(cond)                                                                      \
-    do {                                                                                          \
-        if (cond)                                                                                 \
-            __builtin_trap();                                                                     \
+#define MMIOEMU_BUG_ON(cond)                                                                       \
+    do {                                                                                           \
+        if (cond)                                                                                  \
+            __builtin_trap();                                                                      \
     } while (0)
 #else
 #define MMIOEMU_BUG_ON(cond) ((void)0)

@@ -19,7 +19,8 @@ mmioemu_status mmioemu_decode(mmioemu_backend backend, mmioemu_mode mode, const 
         return MMIOEMU_ERR_ARG;
     switch (backend) {
     case MMIOEMU_BACKEND_NATIVE:
-        return mode == MMIOEMU_ARM64 ? a64_decode(code, len, out) : x86_decode(mode, code, len, out);
+        return mode == MMIOEMU_ARM64 ? a64_decode(code, len, out)
+                                     : x86_decode(mode, code, len, out);
     case MMIOEMU_BACKEND_ZYDIS:
 #ifdef MMIOEMU_HAVE_ZYDIS
         return mode == MMIOEMU_ARM64 ? MMIOEMU_ERR_UNSUPPORTED
@@ -33,7 +34,6 @@ mmioemu_status mmioemu_decode(mmioemu_backend backend, mmioemu_mode mode, const 
 #else
         return MMIOEMU_ERR_UNSUPPORTED;
 #endif
-    default:
-        return MMIOEMU_ERR_ARG;
+    default: return MMIOEMU_ERR_ARG;
     }
 }

@@ -82,9 +82,8 @@ const char *mmioemu_kind_name(mmioemu_kind k)
 }
 
 static const char *const op_name[] = {
-    "add", "or", "adc", "sbb", "and", "sub", "xor", "cmp", "test",
-    "inc", "dec", "not", "neg", "bt", "bts", "btr", "btc",
-    "andn", "smax", "smin", "umax", "umin", "swp", "cas",
+    "add", "or", "adc", "sbb", "and", "sub",  "xor",  "cmp",  "test", "inc",  "dec", "not",
+    "neg", "bt", "bts", "btr", "btc", "andn", "smax", "smin", "umax", "umin", "swp", "cas",
 };
 
 const char *mmioemu_op_name(mmioemu_op op)

@@ -28,8 +28,8 @@ static plan_ctx ctx_of(const mmioemu_fault *f)
     return pc;
 }
 
-static mmioemu_status add(const plan_ctx *pc, uint64_t la, uint32_t size, uint16_t flags,
-                          bool rmw, mmioemu_access_list *l)
+static mmioemu_status add(const plan_ctx *pc, uint64_t la, uint32_t size, uint16_t flags, bool rmw,
+                          mmioemu_access_list *l)
 {
     plan_operand op = {la, size, flags, rmw};
     return plan_add_operand(pc, &op, l);
@@ -126,10 +126,8 @@ Test(access, regions_only_refuses_mmio_outside_regions_and_honours_attributes)
     setup(true, true, MMIOEMU_POLICY_REGIONS_ONLY);
     cr_assert_eq(mmioemu_region_init(&t, slots, 4, 0), MMIOEMU_OK);
     cr_assert_eq(mmioemu_region_map(&t, 0xfe000000, 0x1000, 0), MMIOEMU_OK);
-    cr_assert_eq(mmioemu_region_map(&t, 0xfe001000, 0x1000, MMIOEMU_REGION_READ_ONLY),
-                 MMIOEMU_OK);
-    cr_assert_eq(mmioemu_region_map(&t, 0xfe002000, 0x1000, MMIOEMU_REGION_WRITE_ONLY),
-                 MMIOEMU_OK);
+    cr_assert_eq(mmioemu_region_map(&t, 0xfe001000, 0x1000, MMIOEMU_REGION_READ_ONLY), MMIOEMU_OK);
+    cr_assert_eq(mmioemu_region_map(&t, 0xfe002000, 0x1000, MMIOEMU_REGION_WRITE_ONLY), MMIOEMU_OK);
     POL.regions = &t;
     plan_ctx pc = ctx_of(NULL);
     mmioemu_access_list l = {0};

@@ -121,8 +121,9 @@ static int one_case(const x86gen_case *c, unsigned *reports)
             return 2;
         }
         snprintf(why, sizeof why, "emulation failed: %s (trap %u at %llx)",
-                 t.aborted && t.traps == 0 && !x86gen_in_window(t.fault_addr) ? "fault outside the window"
-                                                                               : mmioemu_status_name(t.last),
+                 t.aborted && t.traps == 0 && !x86gen_in_window(t.fault_addr)
+                     ? "fault outside the window"
+                     : mmioemu_status_name(t.last),
                  t.traps, (unsigned long long)t.fault_addr);
     } else if (compare(c, &t, why, sizeof why) == 0) {
         return 0;
@@ -203,7 +204,8 @@ Test(x86_cpu_oracle, random_mmio_forms_trapped_match_native)
         cr_log_info("%-18s %7u %7u %6u %6u %5u", x86gen_form_name(f), tl[f].runs, tl[f].skipped,
                     tl[f].cpu_fault, tl[f].unsupported, tl[f].bad);
     cr_log_info("CPU oracle: %u cases, %u mismatches, %u not compared (missing CPU "
-                "features: AVX/AVX-512/FSGSBASE; optional forms mmioemu does not support)", n, bad, notcmp);
+                "features: AVX/AVX-512/FSGSBASE; optional forms mmioemu does not support)",
+                n, bad, notcmp);
     x86cpu_close();
     cr_assert_eq(bad, 0, "%u of %u cases differ from the CPU (first ones printed above)", bad, n);
 }
@@ -236,12 +238,15 @@ Test(x86_cpu_oracle, generator_cases_decode_the_same_in_zydis)
         ZydisDecodedOperand op[ZYDIS_MAX_OPERAND_COUNT];
         char hex[64];
         x86gen_hex(&c, hex, sizeof hex);
-        if (ZYAN_FAILED(ZydisDecoderDecodeFull(&d, c.bytes, c.len, &in, op)) || in.length != c.len) {
+        if (ZYAN_FAILED(ZydisDecoderDecodeFull(&d, c.bytes, c.len, &in, op)) ||
+            in.length != c.len) {
             if (bad++ < 10)
-                cr_log_warn("zydis rejects or measures differently: %s [%s]", x86gen_form_name(c.form), hex);
+                cr_log_warn("zydis rejects or measures differently: %s [%s]",
+                            x86gen_form_name(c.form), hex);
             continue;
         }
-        if ((c.flags & X86GEN_C_STRING) || c.group == X86GEN_G_BT || in.mnemonic == ZYDIS_MNEMONIC_MOVDIR64B)
+        if ((c.flags & X86GEN_C_STRING) || c.group == X86GEN_G_BT ||
+            in.mnemonic == ZYDIS_MNEMONIC_MOVDIR64B)
             continue;
         ZydisRegisterContext rc;
         memset(&rc, 0, sizeof rc);
@@ -268,7 +273,8 @@ Test(x86_cpu_oracle, generator_cases_decode_the_same_in_zydis)
             break;
         }
     }
-    cr_log_info("generator vs Zydis: 50000 cases, %u operand addresses checked, %u differ", checked, bad);
+    cr_log_info("generator vs Zydis: 50000 cases, %u operand addresses checked, %u differ", checked,
+                bad);
     cr_assert_eq(bad, 0);
     cr_assert_gt(checked, 30000);
 }
@@ -282,7 +288,8 @@ Test(x86_cpu_oracle, legacy_generator_cases_decode_the_same_in_zydis)
     unsigned bad = 0, checked = 0;
     for (unsigned bits = 16; bits <= 32; bits += 16) {
         ZydisDecoder d;
-        ZydisDecoderInit(&d, bits == 32 ? ZYDIS_MACHINE_MODE_LEGACY_32 : ZYDIS_MACHINE_MODE_LEGACY_16,
+        ZydisDecoderInit(&d,
+                         bits == 32 ? ZYDIS_MACHINE_MODE_LEGACY_32 : ZYDIS_MACHINE_MODE_LEGACY_16,
                          bits == 32 ? ZYDIS_STACK_WIDTH_32 : ZYDIS_STACK_WIDTH_16);
         x86gen_rng rng;
         x86gen_seed(&rng, bits);
@@ -293,9 +300,11 @@ Test(x86_cpu_oracle, legacy_generator_cases_decode_the_same_in_zydis)
             ZydisDecodedOperand op[ZYDIS_MAX_OPERAND_COUNT];
             char hex[64];
             x86gen_hex(&c, hex, sizeof hex);
-            if (ZYAN_FAILED(ZydisDecoderDecodeFull(&d, c.bytes, c.len, &in, op)) || in.length != c.len) {
+            if (ZYAN_FAILED(ZydisDecoderDecodeFull(&d, c.bytes, c.len, &in, op)) ||
+                in.length != c.len) {
                 if (bad++ < 10)
-                    cr_log_warn("%u-bit: zydis disagrees on %s [%s]", bits, x86gen_form_name(c.form), hex);
+                    cr_log_warn("%u-bit: zydis disagrees on %s [%s]", bits,
+                                x86gen_form_name(c.form), hex);
                 continue;
             }
             if ((c.flags & X86GEN_C_STRING) || c.group == X86GEN_G_BT)
@@ -303,11 +312,14 @@ Test(x86_cpu_oracle, legacy_generator_cases_decode_the_same_in_zydis)
             ZydisRegisterContext rc;
             memset(&rc, 0, sizeof rc);
             for (int k = 0; k < 8; k++) {
-                rc.values[ZydisRegisterEncode(ZYDIS_REGCLASS_GPR32, (ZyanU8)k)] = (uint32_t)c.gpr[k];
-                rc.values[ZydisRegisterEncode(ZYDIS_REGCLASS_GPR16, (ZyanU8)k)] = (uint16_t)c.gpr[k];
+                rc.values[ZydisRegisterEncode(ZYDIS_REGCLASS_GPR32, (ZyanU8)k)] =
+                    (uint32_t)c.gpr[k];
+                rc.values[ZydisRegisterEncode(ZYDIS_REGCLASS_GPR16, (ZyanU8)k)] =
+                    (uint16_t)c.gpr[k];
             }
             for (int k = 0; k < in.operand_count; k++) {
-                if (op[k].type != ZYDIS_OPERAND_TYPE_MEMORY || op[k].mem.type == ZYDIS_MEMOP_TYPE_AGEN)
+                if (op[k].type != ZYDIS_OPERAND_TYPE_MEMORY ||
+                    op[k].mem.type == ZYDIS_MEMOP_TYPE_AGEN)
                     continue;
                 ZyanU64 a;
                 if (ZYAN_FAILED(ZydisCalcAbsoluteAddressEx(&in, &op[k], c.ip, &rc, &a)))
@@ -325,7 +337,8 @@ Test(x86_cpu_oracle, legacy_generator_cases_decode_the_same_in_zydis)
             }
         }
     }
-    cr_log_info("legacy generator vs Zydis: 40000 cases, %u addresses checked, %u differ", checked, bad);
+    cr_log_info("legacy generator vs Zydis: 40000 cases, %u addresses checked, %u differ", checked,
+                bad);
     cr_assert_eq(bad, 0);
     cr_assert_gt(checked, 25000);
 }

@@ -10,24 +10,24 @@
 #define M64 MMIOEMU_X86_64
 #define NONE MMIOEMU_REG_NONE
 
-#define DEC(mode, hex)                                                                            \
-    mmioemu_insn in;                                                                              \
+#define DEC(mode, hex)                                                                             \
+    mmioemu_insn in;                                                                               \
     mmioemu_status st = x86dec_decode(mode, hex, &in)
 
-#define OK_LEN(n)                                                                                 \
-    do {                                                                                          \
-        cr_assert_eq(st, MMIOEMU_OK, "status %d", st);                                            \
-        cr_assert_eq(in.length, n, "length %u", in.length);                                       \
+#define OK_LEN(n)                                                                                  \
+    do {                                                                                           \
+        cr_assert_eq(st, MMIOEMU_OK, "status %d", st);                                             \
+        cr_assert_eq(in.length, n, "length %u", in.length);                                        \
     } while (0)
 
-#define MEM(b, i, sh, d, sg, as)                                                                  \
-    do {                                                                                          \
-        cr_assert_eq(in.mem.base, b, "base %u", in.mem.base);                                     \
-        cr_assert_eq(in.mem.index, i, "index %u", in.mem.index);                                  \
-        cr_assert_eq(in.mem.shift, sh);                                                           \
-        cr_assert_eq(in.mem.disp, (int64_t)(d), "disp %lld", (long long)in.mem.disp);             \
-        cr_assert_eq(in.mem.seg, sg, "seg %u", in.mem.seg);                                       \
-        cr_assert_eq(in.mem.addr_size, as);                                                       \
+#define MEM(b, i, sh, d, sg, as)                                                                   \
+    do {                                                                                           \
+        cr_assert_eq(in.mem.base, b, "base %u", in.mem.base);                                      \
+        cr_assert_eq(in.mem.index, i, "index %u", in.mem.index);                                   \
+        cr_assert_eq(in.mem.shift, sh);                                                            \
+        cr_assert_eq(in.mem.disp, (int64_t)(d), "disp %lld", (long long)in.mem.disp);              \
+        cr_assert_eq(in.mem.seg, sg, "seg %u", in.mem.seg);                                        \
+        cr_assert_eq(in.mem.addr_size, as);                                                        \
     } while (0)
 
 /* ---- MOV (SDM Vol. 2B MOV; byte registers: Vol. 2A Table 2-2 / 3.7.2.1) ---- */
@@ -156,7 +156,8 @@ Test(x86_decode, sib_scale_index_and_stack_default_segment)
         MEM(NONE, MMIOEMU_REG_RCX, 3, 0x10, MMIOEMU_SEG_DS, 8);
     }
     {
-        DEC(M64, "8b 44 24 f8"); /* [rsp-8]: SS is the default for rSP/rBP bases (SDM Vol. 1 3.7.4) */
+        DEC(M64,
+            "8b 44 24 f8"); /* [rsp-8]: SS is the default for rSP/rBP bases (SDM Vol. 1 3.7.4) */
         OK_LEN(4);
         MEM(MMIOEMU_REG_RSP, NONE, 0, -8, MMIOEMU_SEG_SS, 8);
     }
@@ -467,13 +468,13 @@ Test(x86_decode, test_inc_dec_not_neg)
         const char *hex;
         uint8_t kind, op, size, len;
     } v[] = {
-        {"85 00", MMIOEMU_KIND_CMP, MMIOEMU_OP_TEST, 4, 2},      /* 85 /r TEST */
-        {"f6 00 12", MMIOEMU_KIND_CMP, MMIOEMU_OP_TEST, 1, 3},   /* F6 /0 ib */
+        {"85 00", MMIOEMU_KIND_CMP, MMIOEMU_OP_TEST, 4, 2},          /* 85 /r TEST */
+        {"f6 00 12", MMIOEMU_KIND_CMP, MMIOEMU_OP_TEST, 1, 3},       /* F6 /0 ib */
         {"66 f7 00 34 12", MMIOEMU_KIND_CMP, MMIOEMU_OP_TEST, 2, 5}, /* F7 /0 iw */
-        {"fe 00", MMIOEMU_KIND_ALU_RMW, MMIOEMU_OP_INC, 1, 2},   /* FE /0 */
-        {"ff 08", MMIOEMU_KIND_ALU_RMW, MMIOEMU_OP_DEC, 4, 2},   /* FF /1 */
-        {"f6 10", MMIOEMU_KIND_ALU_RMW, MMIOEMU_OP_NOT, 1, 2},   /* F6 /2 */
-        {"48 f7 18", MMIOEMU_KIND_ALU_RMW, MMIOEMU_OP_NEG, 8, 3}, /* F7 /3 */
+        {"fe 00", MMIOEMU_KIND_ALU_RMW, MMIOEMU_OP_INC, 1, 2},       /* FE /0 */
+        {"ff 08", MMIOEMU_KIND_ALU_RMW, MMIOEMU_OP_DEC, 4, 2},       /* FF /1 */
+        {"f6 10", MMIOEMU_KIND_ALU_RMW, MMIOEMU_OP_NOT, 1, 2},       /* F6 /2 */
+        {"48 f7 18", MMIOEMU_KIND_ALU_RMW, MMIOEMU_OP_NEG, 8, 3},    /* F7 /3 */
     };
     for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
         DEC(M64, v[k].hex);
@@ -623,23 +624,24 @@ Test(x86_decode, sse_moves)
         uint8_t kind, size, dst, ext, reg;
         uint32_t flags;
     } v[] = {
-        {"0f 10 00", MMIOEMU_KIND_READ, 16, 16, MMIOEMU_EXT_MERGE, 0, 0},            /* MOVUPS */
-        {"0f 29 08", MMIOEMU_KIND_WRITE, 16, 16, MMIOEMU_EXT_NONE, 1, MMIOEMU_F_ALIGNED}, /* MOVAPS */
+        {"0f 10 00", MMIOEMU_KIND_READ, 16, 16, MMIOEMU_EXT_MERGE, 0, 0}, /* MOVUPS */
+        {"0f 29 08", MMIOEMU_KIND_WRITE, 16, 16, MMIOEMU_EXT_NONE, 1,
+         MMIOEMU_F_ALIGNED}, /* MOVAPS */
         {"66 44 0f 6f 00", MMIOEMU_KIND_READ, 16, 16, MMIOEMU_EXT_MERGE, 8, MMIOEMU_F_ALIGNED},
-        {"f3 0f 7f 10", MMIOEMU_KIND_WRITE, 16, 16, MMIOEMU_EXT_NONE, 2, 0},          /* MOVDQU */
+        {"f3 0f 7f 10", MMIOEMU_KIND_WRITE, 16, 16, MMIOEMU_EXT_NONE, 2, 0}, /* MOVDQU */
         {"66 0f e7 00", MMIOEMU_KIND_WRITE, 16, 16, MMIOEMU_EXT_NONE, 0,
-         MMIOEMU_F_NT | MMIOEMU_F_ALIGNED},                                           /* MOVNTDQ */
+         MMIOEMU_F_NT | MMIOEMU_F_ALIGNED}, /* MOVNTDQ */
         {"66 0f 38 2a 00", MMIOEMU_KIND_READ, 16, 16, MMIOEMU_EXT_MERGE, 0,
-         MMIOEMU_F_NT | MMIOEMU_F_ALIGNED},                                           /* MOVNTDQA */
-        {"66 0f 6e 00", MMIOEMU_KIND_READ, 4, 16, MMIOEMU_EXT_ZERO, 0, 0},            /* MOVD */
-        {"66 48 0f 6e 00", MMIOEMU_KIND_READ, 8, 16, MMIOEMU_EXT_ZERO, 0, 0},         /* MOVQ */
+         MMIOEMU_F_NT | MMIOEMU_F_ALIGNED},                                   /* MOVNTDQA */
+        {"66 0f 6e 00", MMIOEMU_KIND_READ, 4, 16, MMIOEMU_EXT_ZERO, 0, 0},    /* MOVD */
+        {"66 48 0f 6e 00", MMIOEMU_KIND_READ, 8, 16, MMIOEMU_EXT_ZERO, 0, 0}, /* MOVQ */
         {"66 0f 7e 00", MMIOEMU_KIND_WRITE, 4, 4, MMIOEMU_EXT_NONE, 0, 0},
         {"f3 0f 7e 00", MMIOEMU_KIND_READ, 8, 16, MMIOEMU_EXT_ZERO, 0, 0},
         {"66 0f d6 00", MMIOEMU_KIND_WRITE, 8, 8, MMIOEMU_EXT_NONE, 0, 0},
-        {"f3 0f 10 00", MMIOEMU_KIND_READ, 4, 16, MMIOEMU_EXT_ZERO, 0, 0},            /* MOVSS */
-        {"f2 0f 11 00", MMIOEMU_KIND_WRITE, 8, 8, MMIOEMU_EXT_NONE, 0, 0},            /* MOVSD */
-        {"0f 12 00", MMIOEMU_KIND_READ, 8, 8, MMIOEMU_EXT_MERGE, 0, 0},               /* MOVLPS */
-        {"66 0f 13 00", MMIOEMU_KIND_WRITE, 8, 8, MMIOEMU_EXT_NONE, 0, 0},            /* MOVLPD */
+        {"f3 0f 10 00", MMIOEMU_KIND_READ, 4, 16, MMIOEMU_EXT_ZERO, 0, 0}, /* MOVSS */
+        {"f2 0f 11 00", MMIOEMU_KIND_WRITE, 8, 8, MMIOEMU_EXT_NONE, 0, 0}, /* MOVSD */
+        {"0f 12 00", MMIOEMU_KIND_READ, 8, 8, MMIOEMU_EXT_MERGE, 0, 0},    /* MOVLPS */
+        {"66 0f 13 00", MMIOEMU_KIND_WRITE, 8, 8, MMIOEMU_EXT_NONE, 0, 0}, /* MOVLPD */
     };
     for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
         DEC(M64, v[k].hex);
@@ -801,8 +803,8 @@ Test(x86_decode, movsxd_r16_reads_two_bytes_on_the_cpu)
 #if defined(__x86_64__)
     /* The word ends right before a PROT_NONE page: a 4-byte read would fault. */
     long pg = sysconf(_SC_PAGESIZE);
-    uint8_t *m = mmap(NULL, 2 * (size_t)pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                      -1, 0);
+    uint8_t *m =
+        mmap(NULL, 2 * (size_t)pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     cr_assert_neq(m, MAP_FAILED);
     cr_assert_eq(mprotect(m + pg, (size_t)pg, PROT_NONE), 0);
     uint8_t *p = m + pg - 2;

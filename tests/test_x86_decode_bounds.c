@@ -43,8 +43,8 @@ static void check_prefixes(uint8_t *end, mmioemu_mode mode, const uint8_t *b, si
         memcpy(end - k, b, k);
         mmioemu_status st = mmioemu_decode(MMIOEMU_BACKEND_NATIVE, mode, end - k, k, &in);
         if (k < n) {
-            cr_assert_eq(st, MMIOEMU_ERR_TRUNCATED, "mode %d, %zu of %zu bytes: status %d", mode,
-                         k, n, st);
+            cr_assert_eq(st, MMIOEMU_ERR_TRUNCATED, "mode %d, %zu of %zu bytes: status %d", mode, k,
+                         n, st);
             cr_assert_gt(in.length, k, "needs more than it was given");
             cr_assert_leq(in.length, n, "never asks beyond the instruction");
         } else {
@@ -130,8 +130,8 @@ Test(x86_decode_bounds, every_prefix_of_libc_instructions_is_truncated_and_safe)
             len = z.length;
 #else
         mmioemu_insn in;
-        mmioemu_status st = mmioemu_decode(MMIOEMU_BACKEND_NATIVE, MMIOEMU_X86_64, text + off,
-                                           n - off, &in);
+        mmioemu_status st =
+            mmioemu_decode(MMIOEMU_BACKEND_NATIVE, MMIOEMU_X86_64, text + off, n - off, &in);
         if (st == MMIOEMU_OK || st == MMIOEMU_ERR_NO_MEMORY_OPERAND)
             len = in.length;
 #endif

@@ -30,9 +30,8 @@ static uint64_t rng(void)
 
 static void zinit(ZydisDecoder *d, mmioemu_mode mode)
 {
-    static const ZydisMachineMode zm[3] = {ZYDIS_MACHINE_MODE_LEGACY_16,
-                                           ZYDIS_MACHINE_MODE_LEGACY_32,
-                                           ZYDIS_MACHINE_MODE_LONG_64};
+    static const ZydisMachineMode zm[3] = {
+        ZYDIS_MACHINE_MODE_LEGACY_16, ZYDIS_MACHINE_MODE_LEGACY_32, ZYDIS_MACHINE_MODE_LONG_64};
     static const ZydisStackWidth sw[3] = {ZYDIS_STACK_WIDTH_16, ZYDIS_STACK_WIDTH_32,
                                           ZYDIS_STACK_WIDTH_64};
     ZydisDecoderInit(d, zm[mode], sw[mode]);
@@ -42,11 +41,13 @@ static void zinit(ZydisDecoder *d, mmioemu_mode mode)
 static bool zydis_knc(const ZydisDecodedInstruction *z)
 {
     switch (z->meta.isa_set) {
-    case ZYDIS_ISA_SET_KNCE: case ZYDIS_ISA_SET_KNCJKBR: case ZYDIS_ISA_SET_KNCSTREAM:
-    case ZYDIS_ISA_SET_KNCV: case ZYDIS_ISA_SET_KNC_MISC: case ZYDIS_ISA_SET_KNC_PF_HINT:
-        return true;
-    default:
-        return false;
+    case ZYDIS_ISA_SET_KNCE:
+    case ZYDIS_ISA_SET_KNCJKBR:
+    case ZYDIS_ISA_SET_KNCSTREAM:
+    case ZYDIS_ISA_SET_KNCV:
+    case ZYDIS_ISA_SET_KNC_MISC:
+    case ZYDIS_ISA_SET_KNC_PF_HINT: return true;
+    default: return false;
     }
 }
 
@@ -59,7 +60,8 @@ static uint8_t zreg(ZydisRegister r)
     ZydisRegisterClass c = ZydisRegisterGetClass(r);
     if (c == ZYDIS_REGCLASS_XMM || c == ZYDIS_REGCLASS_YMM || c == ZYDIS_REGCLASS_ZMM)
         return (uint8_t)(MMIOEMU_REG_V0 + ZydisRegisterGetId(r));
-    return (uint8_t)ZydisRegisterGetId(ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64, r));
+    return (uint8_t)ZydisRegisterGetId(
+        ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64, r));
 }
 
 static uint8_t zseg(ZydisRegister r)
@@ -102,8 +104,8 @@ static bool mem_agrees(zstats *s, const ZydisDecodedInstruction *z, const ZydisD
     if (st != MMIOEMU_OK || !m)
         return true; /* presence: no-data-access forms (NOP/PREFETCH/...) report none; see below */
     s->memcmp++;
-    if (in->mem.base == MMIOEMU_REG_NONE && in->mem.addr_size == 4 && z->machine_mode ==
-        ZYDIS_MACHINE_MODE_LONG_64 && (m->mem.base == ZYDIS_REGISTER_R13D)) {
+    if (in->mem.base == MMIOEMU_REG_NONE && in->mem.addr_size == 4 &&
+        z->machine_mode == ZYDIS_MACHINE_MODE_LONG_64 && (m->mem.base == ZYDIS_REGISTER_R13D)) {
         s->excl592++; /* known-backend-bugs.md ZYDIS-592 */
         return true;
     }
@@ -167,14 +169,16 @@ static size_t compare_one(zstats *s, const ZydisDecoder *d, mmioemu_mode mode, c
 
 static void report(const char *what, const zstats *s)
 {
-    fprintf(stderr, "[x86_decode_zydis] %s: %ld cases; Zydis-valid %ld, native-valid %ld; Zydis-valid but native "
-                "invalid %ld, native-valid but Zydis invalid %ld (%.4f%% / %.4f%% agreement), "
-                "length differs %ld; memory operands compared %ld, differ %ld; excluded: "
-                "ZYDIS-KNC %ld, ZYDIS-592 %ld, ZYDIS-MOVSXD16 %ld\n",
-                what, s->n, s->zvalid, s->nvalid, s->zonly, s->nonly,
-                100.0 * (double)(s->zvalid - s->zonly) / (double)(s->zvalid ? s->zvalid : 1),
-                100.0 * (double)(s->nvalid - s->nonly) / (double)(s->nvalid ? s->nvalid : 1),
-                s->lenbad, s->memcmp, s->membad, s->knc, s->excl592, s->exclsxd);
+    fprintf(stderr,
+            "[x86_decode_zydis] %s: %ld cases; Zydis-valid %ld, native-valid %ld; Zydis-valid but "
+            "native "
+            "invalid %ld, native-valid but Zydis invalid %ld (%.4f%% / %.4f%% agreement), "
+            "length differs %ld; memory operands compared %ld, differ %ld; excluded: "
+            "ZYDIS-KNC %ld, ZYDIS-592 %ld, ZYDIS-MOVSXD16 %ld\n",
+            what, s->n, s->zvalid, s->nvalid, s->zonly, s->nonly,
+            100.0 * (double)(s->zvalid - s->zonly) / (double)(s->zvalid ? s->zvalid : 1),
+            100.0 * (double)(s->nvalid - s->nonly) / (double)(s->nvalid ? s->nvalid : 1), s->lenbad,
+            s->memcmp, s->membad, s->knc, s->excl592, s->exclsxd);
     for (int k = 0; k < 8; k++)
         if (s->first[k][0])
             fprintf(stderr, "[x86_decode_zydis]   %s: %s\n", what, s->first[k]);
@@ -206,9 +210,18 @@ static void random_run(mmioemu_mode mode, uint64_t seed)
     cr_expect_lt(nonly, 50, "native-valid but Zydis-invalid: %ld", nonly);
 }
 
-Test(x86_decode_zydis, random_bytes_agree_in_16_bit_mode) { random_run(MMIOEMU_X86_16, 0x1616161616ull); }
-Test(x86_decode_zydis, random_bytes_agree_in_32_bit_mode) { random_run(MMIOEMU_X86_32, 0x3232323232ull); }
-Test(x86_decode_zydis, random_bytes_agree_in_64_bit_mode) { random_run(MMIOEMU_X86_64, 0x6464646464ull); }
+Test(x86_decode_zydis, random_bytes_agree_in_16_bit_mode)
+{
+    random_run(MMIOEMU_X86_16, 0x1616161616ull);
+}
+Test(x86_decode_zydis, random_bytes_agree_in_32_bit_mode)
+{
+    random_run(MMIOEMU_X86_32, 0x3232323232ull);
+}
+Test(x86_decode_zydis, random_bytes_agree_in_64_bit_mode)
+{
+    random_run(MMIOEMU_X86_64, 0x6464646464ull);
+}
 
 /* The uniform stream rarely reaches the two- and three-byte maps, VEX, EVEX
  * and XOP; this one starts every string with their escape bytes, after up to
@@ -237,7 +250,8 @@ static void biased_run(mmioemu_mode mode, uint64_t seed)
         compare_one(s, &d, mode, b, 15);
     }
     char what[80];
-    snprintf(what, sizeof what, "map-biased mode %d seed %#llx", (int)mode, (unsigned long long)seed);
+    snprintf(what, sizeof what, "map-biased mode %d seed %#llx", (int)mode,
+             (unsigned long long)seed);
     report(what, s);
     long zonly = s->zonly, lenbad = s->lenbad, membad = s->membad, nonly = s->nonly;
     free(s);
@@ -278,7 +292,10 @@ static void text_run(const char *path)
     cr_expect_lt(nonly, 50, "native-valid but Zydis-invalid: %ld", nonly);
 }
 
-Test(x86_decode_zydis, libc_text_agrees) { text_run("/usr/lib/x86_64-linux-gnu/libc.so.6"); }
+Test(x86_decode_zydis, libc_text_agrees)
+{
+    text_run("/usr/lib/x86_64-linux-gnu/libc.so.6");
+}
 Test(x86_decode_zydis, libcapstone_text_agrees)
 {
     text_run("/usr/lib/x86_64-linux-gnu/libcapstone.so.4");

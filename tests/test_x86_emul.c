@@ -146,8 +146,8 @@ Test(x86_emul, write_imm_stores_the_descriptor_immediate_at_the_access_size)
     fx(MMIOEMU_X86_64);
     RBX = M;
     /* 48 C7 03 ff ff ff ff: imm32 sign-extended to 8 bytes (SDM MOV C7 /0) */
-    x86emu_insn(&I, MMIOEMU_X86_64, MMIOEMU_KIND_WRITE_IMM, 8, MMIOEMU_REG_NONE,
-                MMIOEMU_REG_RBX, 0, 7);
+    x86emu_insn(&I, MMIOEMU_X86_64, MMIOEMU_KIND_WRITE_IMM, 8, MMIOEMU_REG_NONE, MMIOEMU_REG_RBX, 0,
+                7);
     I.imm = -1;
     I.flags = MMIOEMU_F_IMM;
     cr_assert_eq(run(), MMIOEMU_OK);
@@ -163,8 +163,8 @@ Test(x86_emul, rip_relative_counts_from_the_end_of_the_instruction)
     fx(MMIOEMU_X86_64);
     C.u.x86.rip = M - 0x1000;
     /* SDM Vol. 2A 2.2.1.6: RIP + disp32 uses the next instruction's address */
-    x86emu_insn(&I, MMIOEMU_X86_64, MMIOEMU_KIND_WRITE_IMM, 4, MMIOEMU_REG_NONE,
-                MMIOEMU_REG_RIP, 0x1000, 10);
+    x86emu_insn(&I, MMIOEMU_X86_64, MMIOEMU_KIND_WRITE_IMM, 4, MMIOEMU_REG_NONE, MMIOEMU_REG_RIP,
+                0x1000, 10);
     I.imm = 0x11223344;
     cr_assert_eq(run(), MMIOEMU_OK);
     cr_assert_eq(E.log[0].addr, M + 10);
@@ -180,7 +180,10 @@ Test(x86_emul, only_fs_and_gs_add_a_base_in_64_bit_mode)
     C.u.x86.seg[MMIOEMU_SEG_GS].base = 0x200;
     RBX = M;
     x86emu_insn(&I, MMIOEMU_X86_64, MMIOEMU_KIND_READ, 1, MMIOEMU_REG_RCX, MMIOEMU_REG_RBX, 0, 2);
-    const struct { unsigned seg; uint64_t add; } t[] = {
+    const struct {
+        unsigned seg;
+        uint64_t add;
+    } t[] = {
         {MMIOEMU_SEG_DS, 0}, {MMIOEMU_SEG_ES, 0}, {MMIOEMU_SEG_FS, 0x100}, {MMIOEMU_SEG_GS, 0x200}};
     for (unsigned i = 0; i < 4; i++) { /* SDM Vol. 1 3.3.7.1; cloud-hypervisor added any base */
         I.mem.seg = (uint8_t)t[i].seg;

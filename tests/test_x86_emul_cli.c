@@ -67,7 +67,7 @@ Test(x86_emul_cli, batch_lines_each_give_one_object)
 {
     char l[4096];
     need_cli();
-    const char *in = "88 23 rax=1122334455667788 rbx=fe000010\n"  /* mov [rbx], ah */
+    const char *in = "88 23 rax=1122334455667788 rbx=fe000010\n" /* mov [rbx], ah */
                      "48c703ffffffff rbx=fe000000\n"             /* mov qword [rbx], -1 */
                      "0fc7\n";                                   /* truncated */
     /* AH without REX = bits 15:8 of RAX = 0x77 */

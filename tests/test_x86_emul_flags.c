@@ -89,9 +89,22 @@ static uint64_t rnd(void)
 /* Operands biased toward the edges where flags change: 0, 1, sign bits, all ones. */
 static uint64_t operand(unsigned size)
 {
-    static const uint64_t edge[] = {0, 1, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff,
-                                    0x7fffffff, 0x80000000, 0xffffffff, 0x7fffffffffffffff,
-                                    0x8000000000000000, ~0ull, 0x0f, 0x10};
+    static const uint64_t edge[] = {0,
+                                    1,
+                                    0x7f,
+                                    0x80,
+                                    0xff,
+                                    0x7fff,
+                                    0x8000,
+                                    0xffff,
+                                    0x7fffffff,
+                                    0x80000000,
+                                    0xffffffff,
+                                    0x7fffffffffffffff,
+                                    0x8000000000000000,
+                                    ~0ull,
+                                    0x0f,
+                                    0x10};
     uint64_t r = rnd(), v = (r & 3) == 0 ? edge[(r >> 2) & 15] + ((r >> 6) & 1) : rnd();
     return v & (size >= 8 ? ~0ull : (1ull << (8 * size)) - 1);
 }
@@ -128,9 +141,9 @@ Test(x86_emul_flags, bit_test_flags_match_the_cpu)
     static const struct {
         native_fn fn;
         unsigned op, size;
-    } bt[] = {{n_bt2, MMIOEMU_OP_BT, 2}, {n_bt4, MMIOEMU_OP_BT, 4}, {n_bt8, MMIOEMU_OP_BT, 8},
-              {n_bts4, MMIOEMU_OP_BTS, 4}, {n_btr8, MMIOEMU_OP_BTR, 8},
-              {n_btc2, MMIOEMU_OP_BTC, 2}};
+    } bt[] = {{n_bt2, MMIOEMU_OP_BT, 2},   {n_bt4, MMIOEMU_OP_BT, 4},
+              {n_bt8, MMIOEMU_OP_BT, 8},   {n_bts4, MMIOEMU_OP_BTS, 4},
+              {n_btr8, MMIOEMU_OP_BTR, 8}, {n_btc2, MMIOEMU_OP_BTC, 2}};
     rng_state = 0x1234567;
     for (unsigned n = 0; n < 100000; n++) {
         unsigned i = (unsigned)(rnd() % 6), size = bt[i].size;

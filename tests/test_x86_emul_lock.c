@@ -202,8 +202,8 @@ Test(x86_emul_lock, cmpxchg8b_failure_loads_edx_eax_zero_extended)
     fx(MMIOEMU_X86_64);
     X.gpr[MMIOEMU_REG_RSI] = M + 0x48;
     RAX = ~0ull, RDX = ~0ull;
-    x86emu_insn(&I, MMIOEMU_X86_64, MMIOEMU_KIND_CMPXCHG_WIDE, 8, MMIOEMU_REG_NONE,
-                MMIOEMU_REG_RSI, 0, 3);
+    x86emu_insn(&I, MMIOEMU_X86_64, MMIOEMU_KIND_CMPXCHG_WIDE, 8, MMIOEMU_REG_NONE, MMIOEMU_REG_RSI,
+                0, 3);
     uint64_t m = x86emu_peek_le(&E, M + 0x48, 8);
     cr_assert_eq(run(), MMIOEMU_OK);
     cr_assert_eq(RAX, m & 0xffffffff);
@@ -308,8 +308,8 @@ Test(x86_emul_lock, movdir64b_is_one_64_byte_write_from_ram)
     X.gpr[MMIOEMU_REG_RSI] = 0x9000;
     RAX = M + 0x200;
     /* 66 0F 38 F8 06 = movdir64b rax, [rsi] */
-    x86emu_insn(&I, MMIOEMU_X86_64, MMIOEMU_KIND_MOVDIR64B, 64, MMIOEMU_REG_RAX, MMIOEMU_REG_RSI,
-                0, 5);
+    x86emu_insn(&I, MMIOEMU_X86_64, MMIOEMU_KIND_MOVDIR64B, 64, MMIOEMU_REG_RAX, MMIOEMU_REG_RSI, 0,
+                5);
     I.flags = MMIOEMU_F_DIRECT;
     I.mem.seg = MMIOEMU_SEG_DS;
     cr_assert_eq(run(), MMIOEMU_OK);
@@ -330,8 +330,7 @@ Test(x86_emul_lock, flush_completes_with_no_access)
 {
     fx(MMIOEMU_X86_64);
     RBX = M;
-    x86emu_insn(&I, MMIOEMU_X86_64, MMIOEMU_KIND_FLUSH, 1, MMIOEMU_REG_NONE, MMIOEMU_REG_RBX, 0,
-                3);
+    x86emu_insn(&I, MMIOEMU_X86_64, MMIOEMU_KIND_FLUSH, 1, MMIOEMU_REG_NONE, MMIOEMU_REG_RBX, 0, 3);
     cr_assert_eq(run(), MMIOEMU_OK);
     cr_assert_eq(E.nlog, 0);
     cr_assert_eq(X.rip, 3);
@@ -341,8 +340,7 @@ Test(x86_emul_lock, kind_other_is_unsupported)
 {
     fx(MMIOEMU_X86_64);
     RBX = M;
-    x86emu_insn(&I, MMIOEMU_X86_64, MMIOEMU_KIND_OTHER, 4, MMIOEMU_REG_NONE, MMIOEMU_REG_RBX, 0,
-                3);
+    x86emu_insn(&I, MMIOEMU_X86_64, MMIOEMU_KIND_OTHER, 4, MMIOEMU_REG_NONE, MMIOEMU_REG_RBX, 0, 3);
     cr_assert_eq(run(), MMIOEMU_ERR_UNSUPPORTED);
     cr_assert_eq(X.rip, 0);
 }
@@ -436,8 +434,8 @@ Test(x86_emul_lock, misaligned_access_at_cpl3_with_am_and_ac_is_ac0)
     fx(MMIOEMU_X86_64);
     P.flags |= MMIOEMU_POLICY_ALLOW_USER;
     X.cpl = 3;
-    X.cr0 = 1u << 18;                   /* CR0.AM */
-    X.rflags |= MMIOEMU_FLAG_AC;        /* SDM Vol. 3A 6.15: #AC(0) */
+    X.cr0 = 1u << 18;            /* CR0.AM */
+    X.rflags |= MMIOEMU_FLAG_AC; /* SDM Vol. 3A 6.15: #AC(0) */
     RBX = M + 2;
     x86emu_insn(&I, MMIOEMU_X86_64, MMIOEMU_KIND_READ, 4, MMIOEMU_REG_RAX, MMIOEMU_REG_RBX, 0, 2);
     cr_assert_eq(run(), MMIOEMU_ERR_EXCEPTION);

@@ -144,8 +144,8 @@ static void report(const x86gen_case *c, const kvmg_run *r, mmioemu_status s, co
     unsigned nk = kvm_accesses(r);
     x86gen_acc_print("kvm", kacc, nk, ka, sizeof ka);
     x86gen_acc_print("mmioemu", dev.acc, dev.nacc, ea, sizeof ea);
-    cr_log_warn("MISMATCH %s [%s] cpl%d status %s: %s\n  %s\n  %s", x86gen_form_name(c->form),
-                hex, r->cpl, mmioemu_status_name(s), why, ka, ea);
+    cr_log_warn("MISMATCH %s [%s] cpl%d status %s: %s\n  %s\n  %s", x86gen_form_name(c->form), hex,
+                r->cpl, mmioemu_status_name(s), why, ka, ea);
 }
 
 /* One case: KVM at ring 0, at ring 3 if KVM refuses it; then mmioemu.
@@ -206,8 +206,8 @@ static int one_case(kvm_guest *g, const x86gen_case *c, unsigned *reports)
 
 static void print_tally(void)
 {
-    cr_log_info("%-18s %7s %6s %7s %6s %6s %6s %5s", "form", "runs", "ring0", "refused",
-                "kfault", "cfault", "unsup", "bad");
+    cr_log_info("%-18s %7s %6s %7s %6s %6s %6s %5s", "form", "runs", "ring0", "refused", "kfault",
+                "cfault", "unsup", "bad");
     for (unsigned f = 0; f < x86gen_form_count() && f < MAX_FORMS; f++) {
         tally *t = &tl[f];
         cr_log_info("%-18s %7u %6u %7u %6u %6u %6u %5u", x86gen_form_name(f), t->runs, t->ring0,
@@ -295,7 +295,8 @@ Test(x86_kvm_oracle, random_mmio_forms_match_kvm_and_the_cpu)
     }
     print_tally();
     cr_log_info("KVM oracle: %u cases, %u mismatches, %u not compared (optional forms "
-                "mmioemu does not support)", n, bad, skipped);
+                "mmioemu does not support)",
+                n, bad, skipped);
     kvm_guest_close(g);
     cr_assert_eq(bad, 0, "%u of %u cases differ from KVM / the CPU (first %d printed above)", bad,
                  n, MAX_REPORTS);
@@ -329,15 +330,18 @@ static void legacy_mode(kvm_guest *g, unsigned bits, unsigned n, unsigned *bad, 
             quirks++;
             if (s == MMIOEMU_ERR_EXCEPTION && vector_ok(&c, res.vector))
                 continue;
-            snprintf(why, sizeof why, "offset past the 4 GiB limit: the CPU raises %s, "
-                     "mmioemu returned %s (vector %u)", c.seg == 2 ? "#SS(0)" : "#GP(0)",
-                     mmioemu_status_name(s), s == MMIOEMU_ERR_EXCEPTION ? res.vector : 0);
+            snprintf(why, sizeof why,
+                     "offset past the 4 GiB limit: the CPU raises %s, "
+                     "mmioemu returned %s (vector %u)",
+                     c.seg == 2 ? "#SS(0)" : "#GP(0)", mmioemu_status_name(s),
+                     s == MMIOEMU_ERR_EXCEPTION ? res.vector : 0);
         } else if (kr.result != KVMG_OK) {
             faults++;
             if (s == MMIOEMU_ERR_EXCEPTION && vector_ok(&c, res.vector))
                 continue;
             snprintf(why, sizeof why, "KVM faulted (exit %u) but mmioemu returned %s (vector %u)",
-                     kr.exit_reason, mmioemu_status_name(s), s == MMIOEMU_ERR_EXCEPTION ? res.vector : 0);
+                     kr.exit_reason, mmioemu_status_name(s),
+                     s == MMIOEMU_ERR_EXCEPTION ? res.vector : 0);
         } else if (s != MMIOEMU_OK) {
             snprintf(why, sizeof why, "mmioemu returned %s (vector %u), KVM ran it: target %llx",
                      mmioemu_status_name(s), s == MMIOEMU_ERR_EXCEPTION ? res.vector : 0,
@@ -357,7 +361,8 @@ static void legacy_mode(kvm_guest *g, unsigned bits, unsigned n, unsigned *bad, 
         }
     }
     cr_log_info("%u-bit: %u cases, %u compared, %u faults checked, %u past the 4 GiB limit "
-                "(#GP, KVM quirk), %u refused by KVM", bits, n, compared, faults, quirks, refused);
+                "(#GP, KVM quirk), %u refused by KVM",
+                bits, n, compared, faults, quirks, refused);
 }
 
 Test(x86_kvm_oracle, random_32_and_16_bit_forms_match_kvm)

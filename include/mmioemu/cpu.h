@@ -20,7 +20,7 @@ extern "C" {
  * 64-bit mode (limit and expand-down checks) and for CS.D/B. */
 typedef struct mmioemu_x86_seg {
     uint64_t base;
-    uint32_t limit;     /* byte-granular effective limit (already scaled by G) */
+    uint32_t limit; /* byte-granular effective limit (already scaled by G) */
     uint16_t selector;
     uint16_t reserved;
     uint32_t attr;
@@ -40,19 +40,25 @@ enum {
 
 /* RFLAGS bits the emulator reads or writes. */
 enum {
-    MMIOEMU_FLAG_CF = 1u << 0, MMIOEMU_FLAG_PF = 1u << 2, MMIOEMU_FLAG_AF = 1u << 4,
-    MMIOEMU_FLAG_ZF = 1u << 6, MMIOEMU_FLAG_SF = 1u << 7, MMIOEMU_FLAG_TF = 1u << 8,
-    MMIOEMU_FLAG_IF = 1u << 9, MMIOEMU_FLAG_DF = 1u << 10, MMIOEMU_FLAG_OF = 1u << 11,
+    MMIOEMU_FLAG_CF = 1u << 0,
+    MMIOEMU_FLAG_PF = 1u << 2,
+    MMIOEMU_FLAG_AF = 1u << 4,
+    MMIOEMU_FLAG_ZF = 1u << 6,
+    MMIOEMU_FLAG_SF = 1u << 7,
+    MMIOEMU_FLAG_TF = 1u << 8,
+    MMIOEMU_FLAG_IF = 1u << 9,
+    MMIOEMU_FLAG_DF = 1u << 10,
+    MMIOEMU_FLAG_OF = 1u << 11,
     MMIOEMU_FLAG_AC = 1u << 18,
 };
 
 typedef struct mmioemu_x86_state {
-    uint64_t gpr[16];         /* MMIOEMU_REG_RAX..R15 */
+    uint64_t gpr[16]; /* MMIOEMU_REG_RAX..R15 */
     uint64_t rip;
     uint64_t rflags;
-    mmioemu_x86_seg seg[6];   /* MMIOEMU_SEG_ES..GS */
-    uint64_t cr0;             /* AM (bit 18) for alignment checks at CPL 3 */
-    uint8_t cpl;              /* 0..3 */
+    mmioemu_x86_seg seg[6]; /* MMIOEMU_SEG_ES..GS */
+    uint64_t cr0;           /* AM (bit 18) for alignment checks at CPL 3 */
+    uint8_t cpl;            /* 0..3 */
     uint8_t reserved[7];
     /* ZMM0..31, lowest byte first; XMMn is bytes 0..15, YMMn 0..31. Only
      * touched by vector moves. Legacy-SSE loads leave bytes 16..63 alone;
@@ -61,18 +67,18 @@ typedef struct mmioemu_x86_state {
 } mmioemu_x86_state;
 
 typedef struct mmioemu_arm64_state {
-    uint64_t x[31];           /* X0..X30 */
-    uint64_t sp;              /* SP of the current EL */
+    uint64_t x[31]; /* X0..X30 */
+    uint64_t sp;    /* SP of the current EL */
     uint64_t pc;
-    uint32_t nzcv;            /* PSTATE.NZCV in bits 31:28 (as MRS NZCV reads) */
-    uint8_t el;               /* 0..3 */
-    uint8_t big_endian;       /* data endianness for this EL: SCTLR_ELx.EE / E0E */
+    uint32_t nzcv;      /* PSTATE.NZCV in bits 31:28 (as MRS NZCV reads) */
+    uint8_t el;         /* 0..3 */
+    uint8_t big_endian; /* data endianness for this EL: SCTLR_ELx.EE / E0E */
     uint8_t reserved[2];
-    uint8_t v[32][16];        /* V0..V31, lowest byte first (little-endian element order) */
+    uint8_t v[32][16]; /* V0..V31, lowest byte first (little-endian element order) */
 } mmioemu_arm64_state;
 
 typedef struct mmioemu_cpu {
-    uint32_t mode;            /* mmioemu_mode: selects the union member */
+    uint32_t mode; /* mmioemu_mode: selects the union member */
     uint32_t reserved;
     union {
         mmioemu_x86_state x86;

@@ -60,17 +60,17 @@ enum {
 typedef struct mmioemu_fault {
     uint64_t gla;
     uint64_t gpa;
-    uint64_t syndrome;       /* ESR_ELx (arm64) or exit qualification (x86) */
-    const uint8_t *insn;     /* instruction bytes, if the caller has them (not owned) */
+    uint64_t syndrome;   /* ESR_ELx (arm64) or exit qualification (x86) */
+    const uint8_t *insn; /* instruction bytes, if the caller has them (not owned) */
     uint32_t insn_len;
-    uint32_t flags;          /* MMIOEMU_FAULT_* */
+    uint32_t flags; /* MMIOEMU_FAULT_* */
 } mmioemu_fault;
 
 /* Policy: what the caller allows. Zero-initialised = permissive defaults
  * (splits allowed, user mode refused, RAM pieces allowed, budget 1024). */
 enum {
-    MMIOEMU_POLICY_NO_SPLIT = 1u << 0,     /* page-crossing access -> MMIOEMU_ERR_SPLIT (Linux TDX) */
-    MMIOEMU_POLICY_ALLOW_USER = 1u << 1,   /* emulate at CPL 3 / EL0 too */
+    MMIOEMU_POLICY_NO_SPLIT = 1u << 0,   /* page-crossing access -> MMIOEMU_ERR_SPLIT (Linux TDX) */
+    MMIOEMU_POLICY_ALLOW_USER = 1u << 1, /* emulate at CPL 3 / EL0 too */
     MMIOEMU_POLICY_REGIONS_ONLY = 1u << 2, /* every MMIO piece must lie in a mapped region */
     MMIOEMU_POLICY_NO_RAM = 1u << 3,       /* refuse RAM pieces (only device accesses) */
     MMIOEMU_POLICY_NO_STRING = 1u << 4,    /* refuse MOVS/STOS/LODS/CMPS/SCAS */
@@ -78,24 +78,25 @@ enum {
 };
 
 typedef struct mmioemu_policy {
-    uint32_t flags;                        /* MMIOEMU_POLICY_* */
-    uint32_t rep_budget;                   /* string elements per call; 0 = 1024 */
-    const mmioemu_region_table *regions;   /* optional MMIO guard; not owned */
+    uint32_t flags;                      /* MMIOEMU_POLICY_* */
+    uint32_t rep_budget;                 /* string elements per call; 0 = 1024 */
+    const mmioemu_region_table *regions; /* optional MMIO guard; not owned */
 } mmioemu_policy;
 
 /* One piece of a planned access: never crosses a page or a region boundary. */
 enum {
     MMIOEMU_ACC_WRITE = 1u << 0,
-    MMIOEMU_ACC_MMIO = 1u << 1,    /* device memory: mmio_read/mmio_write; else RAM */
-    MMIOEMU_ACC_SECOND = 1u << 2,  /* belongs to the second operand (MOVS dst, pair's 2nd register) */
+    MMIOEMU_ACC_MMIO = 1u << 1, /* device memory: mmio_read/mmio_write; else RAM */
+    MMIOEMU_ACC_SECOND =
+        1u << 2, /* belongs to the second operand (MOVS dst, pair's 2nd register) */
 };
 
 typedef struct mmioemu_access {
-    uint64_t la;        /* linear / virtual address */
-    uint64_t pa;        /* physical address the callback receives */
-    uint16_t size;      /* bytes */
-    uint16_t offset;    /* offset of this piece within its operand */
-    uint16_t flags;     /* MMIOEMU_ACC_* */
+    uint64_t la;     /* linear / virtual address */
+    uint64_t pa;     /* physical address the callback receives */
+    uint16_t size;   /* bytes */
+    uint16_t offset; /* offset of this piece within its operand */
+    uint16_t flags;  /* MMIOEMU_ACC_* */
     uint16_t reserved;
 } mmioemu_access;
 
@@ -104,17 +105,17 @@ typedef struct mmioemu_access {
 typedef struct mmioemu_access_list {
     uint32_t count;
     uint32_t reserved;
-    mmioemu_access a[MMIOEMU_MAX_ACCESSES];  /* in the order they are performed */
+    mmioemu_access a[MMIOEMU_MAX_ACCESSES]; /* in the order they are performed */
 } mmioemu_access_list;
 
 /* Extra results. Optional everywhere (may be NULL). */
 typedef struct mmioemu_result {
-    mmioemu_insn insn;       /* mmioemu_emulate(): what was decoded */
-    uint32_t iterations;     /* string instructions: elements done in this call */
-    uint32_t error_code;     /* MMIOEMU_ERR_EXCEPTION: error code, if has_error_code */
-    uint8_t vector;          /* MMIOEMU_ERR_EXCEPTION: x86 vector (13 = #GP, 12 = #SS, 17 = #AC, 6 = #UD) */
+    mmioemu_insn insn;   /* mmioemu_emulate(): what was decoded */
+    uint32_t iterations; /* string instructions: elements done in this call */
+    uint32_t error_code; /* MMIOEMU_ERR_EXCEPTION: error code, if has_error_code */
+    uint8_t vector; /* MMIOEMU_ERR_EXCEPTION: x86 vector (13 = #GP, 12 = #SS, 17 = #AC, 6 = #UD) */
     uint8_t has_error_code;
-    uint8_t needed;          /* MMIOEMU_ERR_TRUNCATED: bytes the instruction needs */
+    uint8_t needed; /* MMIOEMU_ERR_TRUNCATED: bytes the instruction needs */
     uint8_t reserved;
 } mmioemu_result;
 

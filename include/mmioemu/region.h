@@ -21,8 +21,8 @@ extern "C" {
 #endif
 
 enum {
-    MMIOEMU_REGION_SHARED = 1u << 0,     /* shared with the host (TDX shared bit / SEV C-bit clear) */
-    MMIOEMU_REGION_PRIVATE = 1u << 1,    /* private / encrypted MMIO (TDISP-style) */
+    MMIOEMU_REGION_SHARED = 1u << 0,  /* shared with the host (TDX shared bit / SEV C-bit clear) */
+    MMIOEMU_REGION_PRIVATE = 1u << 1, /* private / encrypted MMIO (TDISP-style) */
     MMIOEMU_REGION_READ_ONLY = 1u << 2,  /* writes refused */
     MMIOEMU_REGION_WRITE_ONLY = 1u << 3, /* reads refused */
 };
@@ -30,16 +30,16 @@ enum {
 typedef struct mmioemu_region {
     uint64_t base;
     uint64_t size;
-    uint32_t attrs;      /* MMIOEMU_REGION_* */
+    uint32_t attrs; /* MMIOEMU_REGION_* */
     uint32_t reserved;
 } mmioemu_region;
 
 typedef struct mmioemu_region_table {
-    mmioemu_region *slots;   /* caller storage, `capacity` entries, kept sorted by base */
+    mmioemu_region *slots; /* caller storage, `capacity` entries, kept sorted by base */
     uint32_t capacity;
     uint32_t count;
-    uint32_t granule;        /* power of two, >= 16; 4096 by default */
-    uint32_t seq;            /* sequence count: odd while a writer is active */
+    uint32_t granule; /* power of two, >= 16; 4096 by default */
+    uint32_t seq;     /* sequence count: odd while a writer is active */
 } mmioemu_region_table;
 
 /* Prepare `t` over `slots[capacity]`. granule 0 means 4096.

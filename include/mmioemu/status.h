@@ -23,8 +23,11 @@ typedef enum mmioemu_status {
      * (always > the length given). Nothing else in the descriptor is valid. */
     MMIOEMU_ERR_TRUNCATED,
     /* Not a valid encoding for this mode (x86: the CPU raises #UD, including
-     * LOCK on a non-lockable form and instructions longer than 15 bytes;
-     * arm64: unallocated or reserved). The caller injects #UD / UNDEFINED. */
+     * LOCK on a non-lockable form; arm64: unallocated or reserved): the
+     * caller injects #UD / UNDEFINED. Also returned for an x86 instruction
+     * longer than 15 bytes, for which the CPU raises #GP(0) before any data
+     * access (SDM Vol. 2A 2.3.11): such bytes cannot be what faulted, so a
+     * caller should treat it as "not the faulting instruction" and refuse. */
     MMIOEMU_ERR_INVALID,
     /* A valid instruction that touches memory, but the emulator (or the
      * chosen backend) does not handle it. Nothing was accessed. */

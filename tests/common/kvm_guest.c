@@ -18,13 +18,13 @@
 #include <unistd.h>
 #include <cpuid.h>
 
-#define MEM_SIZE 0x800000ull   /* slot 0: GPA 0 .. 8 MiB */
-#define PML4A 0x100000ull      /* window -> no memslot (MMIO) */
+#define MEM_SIZE 0x800000ull /* slot 0: GPA 0 .. 8 MiB */
+#define PML4A 0x100000ull    /* window -> no memslot (MMIO) */
 #define PDPTA 0x101000ull
-#define PD0 0x102000ull        /* 0..1 GiB, 2 MiB pages, shared */
+#define PD0 0x102000ull /* 0..1 GiB, 2 MiB pages, shared */
 #define PD1A 0x103000ull
 #define PTA 0x104000ull
-#define PML4B 0x105000ull      /* window -> RAM at WINRAM */
+#define PML4B 0x105000ull /* window -> RAM at WINRAM */
 #define PDPTB 0x106000ull
 #define PD1B 0x107000ull
 #define PTB 0x108000ull
@@ -76,7 +76,8 @@ static void build_tables(uint8_t *m)
 
 static int add_slot(kvm_guest *g, unsigned slot, uint64_t gpa, void *host, uint64_t size)
 {
-    struct kvm_userspace_memory_region r = {.slot = slot, .guest_phys_addr = gpa,
+    struct kvm_userspace_memory_region r = {.slot = slot,
+                                            .guest_phys_addr = gpa,
                                             .memory_size = size,
                                             .userspace_addr = (uint64_t)(uintptr_t)host};
     return ioctl(g->vm, KVM_SET_USER_MEMORY_REGION, &r);
@@ -126,9 +127,9 @@ static int setup_sregs(kvm_guest *g)
     if (ioctl(g->vcpu, KVM_GET_SREGS, s))
         return -1;
     /* SDM Vol. 3A 9.8.5: long mode = CR0.PE|PG, CR4.PAE, EFER.LME|LMA */
-    s->cr0 = 0x80050033ull;   /* PG WP NE ET MP PE */
-    s->cr4 = 0x40620ull;      /* OSXSAVE OSXMMEXCPT OSFXSR PAE */
-    s->efer = 0xd00ull;       /* NXE LMA LME */
+    s->cr0 = 0x80050033ull; /* PG WP NE ET MP PE */
+    s->cr4 = 0x40620ull;    /* OSXSAVE OSXMMEXCPT OSFXSR PAE */
+    s->efer = 0xd00ull;     /* NXE LMA LME */
     s->cr3 = PML4A;
     seg(&s->cs, 0x08, 11, 0, 1);
     seg(&s->ds, 0x10, 3, 0, 0);
@@ -173,8 +174,8 @@ kvm_guest *kvm_guest_open(char *why, size_t n)
     if (g->vm < 0)
         goto fail;
     step = "mmap guest memory";
-    g->mem = mmap(NULL, MEM_SIZE + 0x2000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                  -1, 0);
+    g->mem =
+        mmap(NULL, MEM_SIZE + 0x2000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (g->mem == MAP_FAILED) {
         g->mem = NULL;
         goto fail;
@@ -231,7 +232,6 @@ void kvm_guest_close(kvm_guest *g)
     close(g->kvm);
     free(g);
 }
-
 
 /* ZMM0..31 <-> XSAVE standard format (SDM Vol. 1 13.4, 13.5: XMM at 160,
  * YMM_Hi128 / ZMM_Hi256 / Hi16_ZMM at the CPUID 0xD offsets). */
@@ -298,8 +298,8 @@ static int enter(kvm_guest *g, int cpl, uint64_t fs, uint64_t gs, uint64_t rip)
 static int enter_legacy(kvm_guest *g, const kvmg_run *r)
 {
     struct kvm_sregs s = g->sregs;
-    s.cr0 = 0x31;   /* NE ET PE */
-    s.cr4 = 0x600;  /* OSXMMEXCPT OSFXSR: SSE moves */
+    s.cr0 = 0x31;  /* NE ET PE */
+    s.cr4 = 0x600; /* OSXMMEXCPT OSFXSR: SSE moves */
     s.efer = 0;
     s.cr3 = 0;
     struct kvm_segment *sg[6] = {&s.es, &s.cs, &s.ss, &s.ds, &s.fs, &s.gs};
@@ -347,8 +347,8 @@ int kvm_guest_run(kvm_guest *g, kvmg_run *r)
     struct kvm_regs regs;
     memset(&regs, 0, sizeof regs);
     __u64 *gp[16] = {&regs.rax, &regs.rcx, &regs.rdx, &regs.rbx, &regs.rsp, &regs.rbp,
-                        &regs.rsi, &regs.rdi, &regs.r8,  &regs.r9,  &regs.r10, &regs.r11,
-                        &regs.r12, &regs.r13, &regs.r14, &regs.r15};
+                     &regs.rsi, &regs.rdi, &regs.r8,  &regs.r9,  &regs.r10, &regs.r11,
+                     &regs.r12, &regs.r13, &regs.r14, &regs.r15};
     for (int i = 0; i < 16; i++)
         *gp[i] = r->gpr[i];
     regs.rsp = STACK_TOP;
@@ -454,7 +454,10 @@ kvm_guest *kvm_guest_open(char *why, size_t n)
     snprintf(why, n, "the KVM oracle needs an x86-64 Linux host");
     return NULL;
 }
-void kvm_guest_close(kvm_guest *g) { (void)g; }
+void kvm_guest_close(kvm_guest *g)
+{
+    (void)g;
+}
 int kvm_guest_run(kvm_guest *g, kvmg_run *r)
 {
     (void)g, (void)r;

@@ -19,27 +19,27 @@ typedef struct kvmg_access {
 } kvmg_access;
 
 enum {
-    KVMG_OK = 0,        /* reached the end marker */
-    KVMG_EMUL_FAIL,     /* KVM_EXIT_INTERNAL_ERROR: KVM's emulator refused the instruction */
-    KVMG_SHUTDOWN,      /* the guest faulted (no IDT: triple fault) */
-    KVMG_TOO_MANY,      /* more than KVMG_MAX_ACC accesses */
-    KVMG_OTHER,         /* any other exit */
+    KVMG_OK = 0,    /* reached the end marker */
+    KVMG_EMUL_FAIL, /* KVM_EXIT_INTERNAL_ERROR: KVM's emulator refused the instruction */
+    KVMG_SHUTDOWN,  /* the guest faulted (no IDT: triple fault) */
+    KVMG_TOO_MANY,  /* more than KVMG_MAX_ACC accesses */
+    KVMG_OTHER,     /* any other exit */
 };
 
 typedef struct kvmg_run {
     /* in */
     const uint8_t *code;
     unsigned len;
-    int cpl;                 /* 0: ring 0 (KVM's emulator); 3: ring 3 (real CPU, RAM window) */
-    int vec;                 /* load/save ZMM0..31 (XSAVE) */
-    uint64_t gpr[16];        /* RSP is replaced by the harness stack */
+    int cpl;          /* 0: ring 0 (KVM's emulator); 3: ring 3 (real CPU, RAM window) */
+    int vec;          /* load/save ZMM0..31 (XSAVE) */
+    uint64_t gpr[16]; /* RSP is replaced by the harness stack */
     uint64_t rflags, fs_base, gs_base;
-    int bits;                /* 64 (long mode, default when 0), 32 or 16 (protected mode, no paging) */
-    uint64_t ip;             /* 32/16: EIP/IP; CS.base + ip must be X86GEN_CODE */
-    uint64_t seg_base[6];    /* 32/16: ES CS SS DS FS GS bases */
-    uint8_t zmm[32][64];     /* in and out when vec */
+    int bits;             /* 64 (long mode, default when 0), 32 or 16 (protected mode, no paging) */
+    uint64_t ip;          /* 32/16: EIP/IP; CS.base + ip must be X86GEN_CODE */
+    uint64_t seg_base[6]; /* 32/16: ES CS SS DS FS GS bases */
+    uint8_t zmm[32][64];  /* in and out when vec */
     /* out */
-    int result;              /* KVMG_* */
+    int result; /* KVMG_* */
     uint32_t exit_reason, suberror;
     unsigned nacc;
     kvmg_access acc[KVMG_MAX_ACC];

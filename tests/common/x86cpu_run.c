@@ -23,45 +23,46 @@
 void x86cpu_tramp(x86cpu_regs *r, void *code);
 
 /* rdi = regs, rsi = code. Offsets follow x86cpu_regs. */
-__asm__(".text\n.globl x86cpu_tramp\n.type x86cpu_tramp,@function\nx86cpu_tramp:\n"
-        "push %rbx\npush %rbp\npush %r12\npush %r13\npush %r14\npush %r15\n"
-        "push %rdi\n"
-        "lea 9f(%rip), %rax\npush %rax\n" /* the instruction's trailing RET lands at 9 */
-        "push %rsi\n"
-        "mov 136(%rdi), %rax\n"
-        "cmp $1, %rax\njne 1f\n"
-        ".irp i,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\nmovdqu 192+64*\\i(%rdi), %xmm\\i\n.endr\n"
-        "jmp 4f\n1: cmp $2, %rax\njne 2f\n"
-        ".irp i,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\nvmovdqu 192+64*\\i(%rdi), %ymm\\i\n.endr\n"
-        "jmp 4f\n2: cmp $3, %rax\njne 4f\n"
-        ".irp i,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
-        "vmovdqu64 192+64*\\i(%rdi), %zmm\\i\n.endr\n"
-        "4: cmpq $0, 152(%rdi)\nje 5f\n"
-        "rdfsbase %rax\nmov %rax, 160(%rdi)\nmov %rax, x86cpu_real_fs(%rip)\n"
-        "mov 144(%rdi), %rax\nwrfsbase %rax\n"
-        "5: pushq 128(%rdi)\npopfq\n"
-        "mov 0(%rdi), %rax\nmov 8(%rdi), %rcx\nmov 16(%rdi), %rdx\nmov 24(%rdi), %rbx\n"
-        "mov 40(%rdi), %rbp\nmov 48(%rdi), %rsi\nmov 64(%rdi), %r8\nmov 72(%rdi), %r9\n"
-        "mov 80(%rdi), %r10\nmov 88(%rdi), %r11\nmov 96(%rdi), %r12\nmov 104(%rdi), %r13\n"
-        "mov 112(%rdi), %r14\nmov 120(%rdi), %r15\nmov 56(%rdi), %rdi\n"
-        "ret\n"
-        "9: xchg %rdi, (%rsp)\n"
-        "mov %rax, 0(%rdi)\nmov %rcx, 8(%rdi)\nmov %rdx, 16(%rdi)\nmov %rbx, 24(%rdi)\n"
-        "mov %rbp, 40(%rdi)\nmov %rsi, 48(%rdi)\nmov %r8, 64(%rdi)\nmov %r9, 72(%rdi)\n"
-        "mov %r10, 80(%rdi)\nmov %r11, 88(%rdi)\nmov %r12, 96(%rdi)\nmov %r13, 104(%rdi)\n"
-        "mov %r14, 112(%rdi)\nmov %r15, 120(%rdi)\n"
-        "pushfq\npop %rax\nmov %rax, 128(%rdi)\npop %rax\nmov %rax, 56(%rdi)\ncld\n"
-        "cmpq $0, 152(%rdi)\nje 6f\nmov 160(%rdi), %rax\nwrfsbase %rax\n6:\n"
-        "mov 136(%rdi), %rax\n"
-        "cmp $1, %rax\njne 1f\n"
-        ".irp i,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\nmovdqu %xmm\\i, 192+64*\\i(%rdi)\n.endr\n"
-        "jmp 4f\n1: cmp $2, %rax\njne 2f\n"
-        ".irp i,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\nvmovdqu %ymm\\i, 192+64*\\i(%rdi)\n.endr\n"
-        "vzeroupper\njmp 4f\n2: cmp $3, %rax\njne 4f\n"
-        ".irp i,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
-        "vmovdqu64 %zmm\\i, 192+64*\\i(%rdi)\n.endr\nvzeroupper\n"
-        "4: pop %r15\npop %r14\npop %r13\npop %r12\npop %rbp\npop %rbx\nret\n"
-        ".size x86cpu_tramp, .-x86cpu_tramp\n");
+__asm__(
+    ".text\n.globl x86cpu_tramp\n.type x86cpu_tramp,@function\nx86cpu_tramp:\n"
+    "push %rbx\npush %rbp\npush %r12\npush %r13\npush %r14\npush %r15\n"
+    "push %rdi\n"
+    "lea 9f(%rip), %rax\npush %rax\n" /* the instruction's trailing RET lands at 9 */
+    "push %rsi\n"
+    "mov 136(%rdi), %rax\n"
+    "cmp $1, %rax\njne 1f\n"
+    ".irp i,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\nmovdqu 192+64*\\i(%rdi), %xmm\\i\n.endr\n"
+    "jmp 4f\n1: cmp $2, %rax\njne 2f\n"
+    ".irp i,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\nvmovdqu 192+64*\\i(%rdi), %ymm\\i\n.endr\n"
+    "jmp 4f\n2: cmp $3, %rax\njne 4f\n"
+    ".irp i,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+    "vmovdqu64 192+64*\\i(%rdi), %zmm\\i\n.endr\n"
+    "4: cmpq $0, 152(%rdi)\nje 5f\n"
+    "rdfsbase %rax\nmov %rax, 160(%rdi)\nmov %rax, x86cpu_real_fs(%rip)\n"
+    "mov 144(%rdi), %rax\nwrfsbase %rax\n"
+    "5: pushq 128(%rdi)\npopfq\n"
+    "mov 0(%rdi), %rax\nmov 8(%rdi), %rcx\nmov 16(%rdi), %rdx\nmov 24(%rdi), %rbx\n"
+    "mov 40(%rdi), %rbp\nmov 48(%rdi), %rsi\nmov 64(%rdi), %r8\nmov 72(%rdi), %r9\n"
+    "mov 80(%rdi), %r10\nmov 88(%rdi), %r11\nmov 96(%rdi), %r12\nmov 104(%rdi), %r13\n"
+    "mov 112(%rdi), %r14\nmov 120(%rdi), %r15\nmov 56(%rdi), %rdi\n"
+    "ret\n"
+    "9: xchg %rdi, (%rsp)\n"
+    "mov %rax, 0(%rdi)\nmov %rcx, 8(%rdi)\nmov %rdx, 16(%rdi)\nmov %rbx, 24(%rdi)\n"
+    "mov %rbp, 40(%rdi)\nmov %rsi, 48(%rdi)\nmov %r8, 64(%rdi)\nmov %r9, 72(%rdi)\n"
+    "mov %r10, 80(%rdi)\nmov %r11, 88(%rdi)\nmov %r12, 96(%rdi)\nmov %r13, 104(%rdi)\n"
+    "mov %r14, 112(%rdi)\nmov %r15, 120(%rdi)\n"
+    "pushfq\npop %rax\nmov %rax, 128(%rdi)\npop %rax\nmov %rax, 56(%rdi)\ncld\n"
+    "cmpq $0, 152(%rdi)\nje 6f\nmov 160(%rdi), %rax\nwrfsbase %rax\n6:\n"
+    "mov 136(%rdi), %rax\n"
+    "cmp $1, %rax\njne 1f\n"
+    ".irp i,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\nmovdqu %xmm\\i, 192+64*\\i(%rdi)\n.endr\n"
+    "jmp 4f\n1: cmp $2, %rax\njne 2f\n"
+    ".irp i,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\nvmovdqu %ymm\\i, 192+64*\\i(%rdi)\n.endr\n"
+    "vzeroupper\njmp 4f\n2: cmp $3, %rax\njne 4f\n"
+    ".irp i,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+    "vmovdqu64 %zmm\\i, 192+64*\\i(%rdi)\n.endr\nvzeroupper\n"
+    "4: pop %r15\npop %r14\npop %r13\npop %r12\npop %rbp\npop %rbx\nret\n"
+    ".size x86cpu_tramp, .-x86cpu_tramp\n");
 
 /* Signal entry when FS may hold the case's base: put glibc's FS back before
  * any C runs, call the handler, restore the case's FS for the return. */
@@ -90,14 +91,14 @@ static int vmode_probe(void)
 {
     unsigned a, b, c, d;
     __cpuid(1, a, b, c, d);
-    if (!(c & (1u << 27)))           /* OSXSAVE */
+    if (!(c & (1u << 27))) /* OSXSAVE */
         return 1;
     unsigned lo, hi;
     __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
     (void)hi;
     __cpuid_count(7, 0, a, b, c, d);
     if ((b & (1u << 16)) && (lo & 0xe6) == 0xe6)
-        return 3;                    /* AVX-512F and XCR0 opmask|ZMM_Hi256|Hi16_ZMM */
+        return 3; /* AVX-512F and XCR0 opmask|ZMM_Hi256|Hi16_ZMM */
     return (lo & 6) == 6 ? 2 : 1;
 }
 
@@ -315,10 +316,13 @@ static void vec_frame(ucontext_t *uc, mmioemu_x86_state *x, int set)
         }
         if (!xs)
             continue;
-        struct { uint8_t *p; unsigned zo, n; uint64_t bit; } part[2] = {
-            {i < 16 ? f + off_ymm + 16 * i : NULL, 16, 16, 4},
-            {i < 16 ? f + off_zmmh + 32 * i : f + off_hi16 + 64 * (i - 16), i < 16 ? 32 : 0,
-             i < 16 ? 32 : 64, i < 16 ? 0x40 : 0x80}};
+        struct {
+            uint8_t *p;
+            unsigned zo, n;
+            uint64_t bit;
+        } part[2] = {{i < 16 ? f + off_ymm + 16 * i : NULL, 16, 16, 4},
+                     {i < 16 ? f + off_zmmh + 32 * i : f + off_hi16 + 64 * (i - 16),
+                      i < 16 ? 32 : 0, i < 16 ? 32 : 64, i < 16 ? 0x40 : 0x80}};
         for (int k = 0; k < 2; k++) {
             if (!part[k].p || (k == 1 && x86cpu_vmode() < 3))
                 continue;
@@ -361,7 +365,8 @@ static void on_trap(int sig, siginfo_t *si, void *ucv)
     f.gla = f.gpa = addr; /* CR2 of the fault, identity "paging" */
     f.flags = MMIOEMU_FAULT_GLA | MMIOEMU_FAULT_GPA;
     f.insn = (const uint8_t *)(uintptr_t)x->rip;
-    f.insn_len = (uint32_t)(0x1000 - (x->rip & 0xfff)) < 15 ? (uint32_t)(0x1000 - (x->rip & 0xfff)) : 15;
+    f.insn_len =
+        (uint32_t)(0x1000 - (x->rip & 0xfff)) < 15 ? (uint32_t)(0x1000 - (x->rip & 0xfff)) : 15;
     mmioemu_policy pol;
     memset(&pol, 0, sizeof pol);
     pol.flags = MMIOEMU_POLICY_ALLOW_USER | MMIOEMU_POLICY_IDENTITY;
@@ -411,8 +416,13 @@ int x86cpu_open(char *why, size_t n)
     snprintf(why, n, "the CPU oracle needs an x86-64 Linux host");
     return -1;
 }
-void x86cpu_close(void) {}
-int x86cpu_vmode(void) { return 0; }
+void x86cpu_close(void)
+{
+}
+int x86cpu_vmode(void)
+{
+    return 0;
+}
 int x86cpu_has_insn(const x86gen_case *c)
 {
     (void)c;

@@ -13,21 +13,21 @@
 #include "x86gen_emu.h"
 
 typedef struct x86cpu_regs {
-    uint64_t gpr[16];     /* 0: RAX..R15 (RSP ignored) */
-    uint64_t rflags;      /* 128 */
-    uint64_t vmode;       /* 136: 0 none, 1 XMM0-15, 2 YMM0-15, 3 ZMM0-31 */
-    uint64_t fs_base;     /* 144: FS base while the instruction runs (with set_fs) */
-    uint64_t set_fs;      /* 152: WRFSBASE around the instruction */
-    uint64_t saved_fs;    /* 160: the thread's own FS base (glibc TLS) */
+    uint64_t gpr[16];  /* 0: RAX..R15 (RSP ignored) */
+    uint64_t rflags;   /* 128 */
+    uint64_t vmode;    /* 136: 0 none, 1 XMM0-15, 2 YMM0-15, 3 ZMM0-31 */
+    uint64_t fs_base;  /* 144: FS base while the instruction runs (with set_fs) */
+    uint64_t set_fs;   /* 152: WRFSBASE around the instruction */
+    uint64_t saved_fs; /* 160: the thread's own FS base (glibc TLS) */
     uint64_t pad[3];
-    uint8_t zmm[32][64];  /* 192 */
+    uint8_t zmm[32][64]; /* 192 */
 } x86cpu_regs;
 
 typedef struct x86cpu_trap {
-    unsigned traps;            /* SIGSEGVs handled */
-    mmioemu_status last;       /* status of the last emulation */
-    uint64_t last_rip;         /* RIP mmioemu committed */
-    int aborted;               /* an emulation failed: the case was abandoned */
+    unsigned traps;      /* SIGSEGVs handled */
+    mmioemu_status last; /* status of the last emulation */
+    uint64_t last_rip;   /* RIP mmioemu committed */
+    int aborted;         /* an emulation failed: the case was abandoned */
     uint64_t fault_addr;
 } x86cpu_trap;
 

@@ -217,8 +217,8 @@ void x86emu_cpu(mmioemu_cpu *cpu, mmioemu_mode mode)
     cpu->u.x86.seg[MMIOEMU_SEG_CS].attr |= MMIOEMU_SEG_ATTR_CODE; /* code, readable */
 }
 
-void x86emu_insn(mmioemu_insn *in, mmioemu_mode mode, unsigned kind, unsigned size,
-                 unsigned reg, unsigned base, int64_t disp, unsigned length)
+void x86emu_insn(mmioemu_insn *in, mmioemu_mode mode, unsigned kind, unsigned size, unsigned reg,
+                 unsigned base, int64_t disp, unsigned length)
 {
     memset(in, 0, sizeof(*in));
     in->mode = (uint8_t)mode;

@@ -13,9 +13,9 @@
 #define X86EMU_OVERLAY_MAX 4096
 
 typedef struct x86emu_log {
-    uint8_t w;       /* 1 = write */
-    uint8_t mmio;    /* 1 = mmio_* callback, 0 = ram_* */
-    uint8_t xchg;    /* 1 = cmpxchg callback */
+    uint8_t w;    /* 1 = write */
+    uint8_t mmio; /* 1 = mmio_* callback, 0 = ram_* */
+    uint8_t xchg; /* 1 = cmpxchg callback */
     uint64_t addr;
     unsigned len;
     uint8_t data[64];
@@ -30,7 +30,7 @@ typedef struct x86emu_env {
     unsigned xchg_conflicts; /* cmpxchg reports "changed" this many times first */
     uint64_t translate_add;  /* translate(): pa = la + translate_add */
     unsigned translate_calls;
-    const uint8_t *code;     /* fetch(): code bytes at code_ip.., pages beyond unmapped */
+    const uint8_t *code; /* fetch(): code bytes at code_ip.., pages beyond unmapped */
     uint64_t code_ip;
     unsigned code_len;
     unsigned fetches;
@@ -63,8 +63,8 @@ void x86emu_cpu(mmioemu_cpu *cpu, mmioemu_mode mode);
 
 /* A descriptor for hand-built tests: [base + disp], DS, 64-bit addresses
  * in 64-bit mode (4 in 32-bit, 2 in 16-bit), no index, op/reg2 NONE. */
-void x86emu_insn(mmioemu_insn *in, mmioemu_mode mode, unsigned kind, unsigned size,
-                 unsigned reg, unsigned base, int64_t disp, unsigned length);
+void x86emu_insn(mmioemu_insn *in, mmioemu_mode mode, unsigned kind, unsigned size, unsigned reg,
+                 unsigned base, int64_t disp, unsigned length);
 
 /* mmioemu_plan + mmioemu_execute (the descriptor path, no decoder). */
 mmioemu_status x86emu_run(const mmioemu_ops *ops, x86emu_env *e, const mmioemu_insn *in,

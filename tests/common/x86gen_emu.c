@@ -165,8 +165,13 @@ static int cmpxchg(void *ctx, uint64_t a, void *old, const void *new_, unsigned 
 }
 
 const mmioemu_ops x86gen_ops = {
-    .mmio_read = mmio_read, .mmio_write = mmio_write, .ram_read = ram_read,
-    .ram_write = ram_write, .translate = translate, .is_mmio = is_mmio, .cmpxchg = cmpxchg,
+    .mmio_read = mmio_read,
+    .mmio_write = mmio_write,
+    .ram_read = ram_read,
+    .ram_write = ram_write,
+    .translate = translate,
+    .is_mmio = is_mmio,
+    .cmpxchg = cmpxchg,
 };
 
 const mmioemu_fault *x86gen_fault(const x86gen_case *c, mmioemu_fault *f)

@@ -20,9 +20,9 @@ typedef struct x86gen_dev {
     uint8_t area[X86GEN_AREA_SIZE]; /* RAM_LO | window | RAM_HI; window writes land here too */
     unsigned nacc;                  /* MMIO accesses (cmpxchg: its write, if done) */
     x86gen_acc acc[X86GEN_MAX_ACC];
-    unsigned calls;                 /* data callbacks made */
-    unsigned fail_at;               /* 1-based data callback that fails; 0 = never */
-    int window_reads_area;          /* MMIO reads return area bytes (CPU oracle: shadow page) */
+    unsigned calls;        /* data callbacks made */
+    unsigned fail_at;      /* 1-based data callback that fails; 0 = never */
+    int window_reads_area; /* MMIO reads return area bytes (CPU oracle: shadow page) */
 } x86gen_dev;
 
 /* Initial vCPU state of a case (CPL cpl; XMM/YMM/ZMM from x86gen_vec_byte). */

@@ -30,15 +30,18 @@ static unsigned rnd(x86gen_rng *r, unsigned n)
     return (unsigned)(x86gen_next(r) % n);
 }
 
-unsigned x86gen_form_count(void) { return x86gen_form_table_n; }
+unsigned x86gen_form_count(void)
+{
+    return x86gen_form_table_n;
+}
 const char *x86gen_form_name(unsigned f)
 {
     return f < x86gen_form_table_n ? x86gen_form_table[f].name : "?";
 }
 const char *x86gen_group_name(unsigned g)
 {
-    static const char *const n[X86GEN_G_COUNT] = {"mov", "movx", "string", "alu", "unary",
-                                                   "xchg", "bt", "misc", "sse", "avx"};
+    static const char *const n[X86GEN_G_COUNT] = {"mov",  "movx", "string", "alu", "unary",
+                                                  "xchg", "bt",   "misc",   "sse", "avx"};
     return g < X86GEN_G_COUNT ? n[g] : "?";
 }
 
@@ -68,21 +71,32 @@ static uint64_t mm_mask_(unsigned bytes)
 
 static uint64_t interesting(x86gen_rng *r)
 {
-    static const uint64_t v[] = {0, 1, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x7fffffff,
-                                 0x80000000, 0xffffffff, 0x7fffffffffffffffull,
-                                 0x8000000000000000ull, ~0ull};
+    static const uint64_t v[] = {0,
+                                 1,
+                                 0x7f,
+                                 0x80,
+                                 0xff,
+                                 0x7fff,
+                                 0x8000,
+                                 0xffff,
+                                 0x7fffffff,
+                                 0x80000000,
+                                 0xffffffff,
+                                 0x7fffffffffffffffull,
+                                 0x8000000000000000ull,
+                                 ~0ull};
     return rnd(r, 3) ? x86gen_next(r) : v[rnd(r, sizeof v / sizeof v[0])];
 }
 
 /* Per-case encoding choices. */
 typedef struct enc {
-    uint8_t osz;      /* 1, 2, 4, 8: operand size */
-    uint8_t msize;    /* bytes of the memory operand */
+    uint8_t osz;   /* 1, 2, 4, 8: operand size */
+    uint8_t msize; /* bytes of the memory operand */
     uint8_t rexw, rexr, rexx, rexb, need_rex;
-    uint8_t a32;      /* 67 */
-    uint8_t seg;      /* 0 none, 0x64 FS, 0x65 GS, or an ignored 26/2E/36/3E */
-    uint8_t vl;       /* VEX/EVEX: 0, 1, 2 = 128/256/512 */
-    int reg;          /* ModRM.reg value 0..15 (or 0..31 for EVEX) */
+    uint8_t a32; /* 67 */
+    uint8_t seg; /* 0 none, 0x64 FS, 0x65 GS, or an ignored 26/2E/36/3E */
+    uint8_t vl;  /* VEX/EVEX: 0, 1, 2 = 128/256/512 */
+    int reg;     /* ModRM.reg value 0..15 (or 0..31 for EVEX) */
     uint8_t aluop;
 } enc;
 
@@ -98,12 +112,27 @@ static void pick_sizes(x86gen_rng *r, const x86gen_form *f, enc *e)
     case S_V: e->msize = e->osz; break;
     case S_V32: e->msize = e->osz; break;
     case S_W: e->msize = 2; break;
-    case S_D: e->msize = 4; e->rexw = 0; break;
-    case S_Q: e->msize = 8; e->rexw = 0; break;
-    case S_X: e->msize = 16; e->rexw = 0; break;
+    case S_D:
+        e->msize = 4;
+        e->rexw = 0;
+        break;
+    case S_Q:
+        e->msize = 8;
+        e->rexw = 0;
+        break;
+    case S_X:
+        e->msize = 16;
+        e->rexw = 0;
+        break;
     case S_DQ: e->msize = e->osz; break;
-    case S_CX: e->rexw = (f->fl & F_W1) != 0; e->msize = e->rexw ? 16 : 8; break;
-    case S_Z: e->msize = 64; e->rexw = 0; break;
+    case S_CX:
+        e->rexw = (f->fl & F_W1) != 0;
+        e->msize = e->rexw ? 16 : 8;
+        break;
+    case S_Z:
+        e->msize = 64;
+        e->rexw = 0;
+        break;
     case S_VL:
         do
             e->vl = (uint8_t)rnd(r, 3);
@@ -160,7 +189,7 @@ static void emit_prefixes(x86gen_rng *r, uint8_t *b, unsigned *n, const uint8_t 
 
 /* Address expression solved for a target. */
 typedef struct addr {
-    int kind;       /* 0 [base+disp], 1 SIB, 2 SIB no base, 3 RIP, 4 abs disp32 */
+    int kind; /* 0 [base+disp], 1 SIB, 2 SIB no base, 3 RIP, 4 abs disp32 */
     int base, index;
     unsigned ss;
     int mod;
@@ -197,9 +226,7 @@ static int emit_modrm(uint8_t *b, unsigned *n, int reg, const addr *a)
     int rel = -1;
     unsigned modrm = (unsigned)(reg & 7) << 3;
     switch (a->kind) {
-    case 0:
-        b[(*n)++] = (uint8_t)(modrm | (unsigned)a->mod << 6 | (unsigned)(a->base & 7));
-        break;
+    case 0: b[(*n)++] = (uint8_t)(modrm | (unsigned)a->mod << 6 | (unsigned)(a->base & 7)); break;
     case 1:
         b[(*n)++] = (uint8_t)(modrm | (unsigned)a->mod << 6 | 4);
         b[(*n)++] = (uint8_t)(a->ss << 6 | (unsigned)(a->index & 7) << 3 | (unsigned)(a->base & 7));
@@ -252,7 +279,7 @@ static uint64_t solve_addr(x86gen_rng *r, x86gen_case *c, const enc *e, addr *a,
         return segbase; /* disp patched once the instruction length is known */
     if (a->kind == 4) {
         if (e->a32 || ea >= 0x80000000ull) { /* [disp32] is sign-extended: keep it < 2G */
-            a->kind = 2; /* fall back to index-only form */
+            a->kind = 2;                     /* fall back to index-only form */
         } else {
             a->disp = (int32_t)ea;
             return segbase;
@@ -266,7 +293,8 @@ static uint64_t solve_addr(x86gen_rng *r, x86gen_case *c, const enc *e, addr *a,
     }
     uint64_t rest = ea - (uint64_t)(int64_t)a->disp;
     if (a->kind == 1) {
-        uint64_t idx = rnd(r, 3) ? (uint64_t)(int64_t)(int32_t)(rnd(r, 0x4000) - 0x2000) : x86gen_next(r);
+        uint64_t idx =
+            rnd(r, 3) ? (uint64_t)(int64_t)(int32_t)(rnd(r, 0x4000) - 0x2000) : x86gen_next(r);
         if (e->a32)
             idx &= 0xffffffffull;
         c->gpr[a->index] = idx | hi;
@@ -278,7 +306,6 @@ static uint64_t solve_addr(x86gen_rng *r, x86gen_case *c, const enc *e, addr *a,
     return segbase;
 }
 
-
 /* Registers the harness owns or the form uses implicitly are not data/base. */
 static int pick_data_reg(x86gen_rng *r, const x86gen_form *f, int *lowregs)
 {
@@ -287,8 +314,7 @@ static int pick_data_reg(x86gen_rng *r, const x86gen_form *f, int *lowregs)
         return (int)rnd(r, f->enc == E_EVEX ? 32 : 16);
     int reg = (int)rnd(r, 16);
     if (reg == 4) {
-        if (f->msz == S_B && f->enc == E_LEG && !(f->fl & F_REGV) && f->op != 0xc6 &&
-            f->ext < 0) {
+        if (f->msz == S_B && f->enc == E_LEG && !(f->fl & F_REGV) && f->op != 0xc6 && f->ext < 0) {
             *lowregs = 1; /* AH: no REX allowed (SDM Vol. 2A 3.1.1.1 Table 3-1) */
             return 4;
         }
@@ -345,8 +371,7 @@ static void emit_imm(x86gen_rng *r, uint8_t *b, unsigned *n, unsigned bytes)
 
 /* String forms: pick sides, count and direction so every element stays in
  * the area; rSI/rDI/rCX at the address size (SDM Vol. 2B MOVS/STOS/LODS). */
-static void build_string(x86gen_rng *r, x86gen_case *c, const x86gen_form *f, const enc *e,
-                         int rep)
+static void build_string(x86gen_rng *r, x86gen_case *c, const x86gen_form *f, const enc *e, int rep)
 {
     unsigned sz = e->msize, df = (c->rflags >> 10) & 1;
     uint64_t cnt = rep ? (rnd(r, 5) == 0 ? 0 : 1 + rnd(r, rnd(r, 2) ? 8 : 40)) : 1;
@@ -418,7 +443,10 @@ static int build(x86gen_rng *r, unsigned fi, x86gen_case *c)
     if (lowregs)
         e.rexw = 0;
     unsigned sr = rnd(r, 16);
-    e.seg = sr < 4 ? 0x64 : sr < 6 ? 0x65 : sr == 6 ? (uint8_t[]){0x26, 0x2e, 0x36, 0x3e}[rnd(r, 4)] : 0;
+    e.seg = sr < 4    ? 0x64
+            : sr < 6  ? 0x65
+            : sr == 6 ? (uint8_t[]){0x26, 0x2e, 0x36, 0x3e}[rnd(r, 4)]
+                      : 0;
     e.a32 = rnd(r, 6) == 0;
     int vex = f->enc == E_VEX || f->enc == E_EVEX;
     int locked = 0, rep = 0;
@@ -493,7 +521,8 @@ static int build(x86gen_rng *r, unsigned fi, x86gen_case *c)
             int64_t off = (int64_t)rnd(r, 1024) - 512;
             uint64_t v = x86gen_next(r);
             unsigned bits = e.osz * 8;
-            v = e.osz == 8 ? (uint64_t)off : (v & ~((1ull << bits) - 1)) | ((uint64_t)off & ((1ull << bits) - 1));
+            v = e.osz == 8 ? (uint64_t)off
+                           : (v & ~((1ull << bits) - 1)) | ((uint64_t)off & ((1ull << bits) - 1));
             c->gpr[e.reg] = v;
             int64_t q = off >= 0 ? off / bits : -((-off + bits - 1) / bits);
             c->target = t + (uint64_t)(q * (int64_t)e.osz);

@@ -46,8 +46,8 @@ static const uint8_t seg_prefix[6] = {0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65};
 
 /* ModRM/SIB/disp for a random address expression; returns its offset (ea)
  * and the default segment; avoid: register that must not be an address reg. */
-static uint64_t emit_address(x86gen_rng *r, x86gen_case *c, const lenc *e, uint8_t *b,
-                             unsigned *n, int avoid, unsigned *dseg, unsigned *used)
+static uint64_t emit_address(x86gen_rng *r, x86gen_case *c, const lenc *e, uint8_t *b, unsigned *n,
+                             int avoid, unsigned *dseg, unsigned *used)
 {
     uint64_t amask = e->asz == 2 ? 0xffff : 0xffffffff;
     unsigned mod = rnd(r, 3), regf = (e->reg & 7) << 3;
@@ -55,7 +55,8 @@ static uint64_t emit_address(x86gen_rng *r, x86gen_case *c, const lenc *e, uint8
     uint64_t ea = 0;
     *dseg = 3;
     if (e->asz == 2) { /* SDM Table 2-1 */
-        static const int base[8] = {3, 3, 5, 5, 6, 7, 5, 3}, index[8] = {6, 7, 6, 7, -1, -1, -1, -1};
+        static const int base[8] = {3, 3, 5, 5, 6, 7, 5, 3},
+                         index[8] = {6, 7, 6, 7, -1, -1, -1, -1};
         unsigned rm;
         do
             rm = rnd(r, 8);
@@ -156,7 +157,8 @@ static void legacy_string(x86gen_rng *r, x86gen_case *c, const x86gen_form *f, c
     uint64_t hi = e->asz == 2 ? (x86gen_next(r) & 0xffff0000ull) : 0; /* ignored above SI/DI/CX */
     uint64_t di = e->asz == 2 ? 0x8000 : 0x10000 + (x86gen_next(r) % 0xffe00000ull);
     uint64_t si = sseg == 0 ? (di + src - dst) & amask
-                            : (e->asz == 2 ? 0x1000 + rnd(r, 0xd000) : 0x10000 + (x86gen_next(r) % 0xffe00000ull));
+                            : (e->asz == 2 ? 0x1000 + rnd(r, 0xd000)
+                                           : 0x10000 + (x86gen_next(r) % 0xffe00000ull));
     solve_seg(c, 0, dst, di);
     if (sseg != 0)
         solve_seg(c, sseg, src, si);
@@ -172,8 +174,8 @@ static void sizes(x86gen_rng *r, const x86gen_form *f, lenc *e)
     int can66 = (f->msz == S_V || (f->fl & F_REGV)) && !(f->fl & F_NO66);
     e->o66 = can66 && rnd(r, 2);
     e->osz = e->o66 ? 6 - dflt : dflt;
-    static const uint8_t fixed[] = {[S_B] = 1, [S_W] = 2, [S_D] = 4, [S_Q] = 8, [S_X] = 16,
-                                    [S_CX] = 8, [S_Z] = 64, [S_V32] = 4};
+    static const uint8_t fixed[] = {[S_B] = 1,  [S_W] = 2,  [S_D] = 4,  [S_Q] = 8,
+                                    [S_X] = 16, [S_CX] = 8, [S_Z] = 64, [S_V32] = 4};
     e->msize = f->msz == S_V ? e->osz : fixed[f->msz];
     if (f->msz == S_B && !(f->fl & F_REGV))
         e->osz = 1;
@@ -199,7 +201,8 @@ static int build_legacy(x86gen_rng *r, unsigned bits, unsigned fi, x86gen_case *
     memset(&e, 0, sizeof e);
     c->form = (uint16_t)fi, c->group = f->group, c->bits = (uint8_t)bits;
     for (int i = 0; i < 8; i++)
-        c->gpr[i] = rnd(r, 3) ? x86gen_next(r) & 0xffffffffull : (uint64_t)rnd(r, 3) * 0x7fffffffull;
+        c->gpr[i] =
+            rnd(r, 3) ? x86gen_next(r) & 0xffffffffull : (uint64_t)rnd(r, 3) * 0x7fffffffull;
     c->gpr[4] = 0;
     c->rflags = 0x2 | (x86gen_next(r) & UF_ALL) | (rnd(r, 2) ? 0x400u : 0);
     c->undef_flags = f->undef;
@@ -272,7 +275,8 @@ static int build_legacy(x86gen_rng *r, unsigned bits, unsigned fi, x86gen_case *
             uint64_t bitsz = e.osz * 8u;
             c->gpr[e.reg] = (x86gen_next(r) & ~((1ull << bitsz) - 1) & 0xffffffffull) |
                             ((uint64_t)off & ((1ull << bitsz) - 1));
-            int64_t q = off >= 0 ? off / (int64_t)bitsz : -((-off + (int64_t)bitsz - 1) / (int64_t)bitsz);
+            int64_t q =
+                off >= 0 ? off / (int64_t)bitsz : -((-off + (int64_t)bitsz - 1) / (int64_t)bitsz);
             c->target = t + (uint64_t)(q * (int64_t)e.osz);
         }
         uint64_t ea;

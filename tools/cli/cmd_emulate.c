@@ -44,28 +44,27 @@ static const char *const x86_regs[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-        "usage: mmioemu emulate [--mode x86-16|x86-32|x86-64|arm64] [--json]\n"
-        "                       [--mmio BASE:SIZE]... [--ram BASE:SIZE]... [--allow-user]\n"
-        "                       [--batch | HEX [name=value ...]]\n"
-        "Emulates one instruction against a synthetic machine and prints its accesses.\n"
-        "  HEX        x86: instruction bytes in memory order ('8b03', '8b 03');\n"
-        "             arm64: the 32-bit word ('f9400020')\n"
-        "  name=value hex register values; x86: rax..r15 rip rflags fs_base gs_base cpl;\n"
-        "             arm64: x0..x30 sp pc nzcv el. Unset registers are 0, RFLAGS 0x2.\n"
-        "  --mmio B:S device memory [B, B+S) (hex). Default, when no --mmio is given:\n"
-        "             one window fe000000:1000000. A read of byte A returns\n"
-        "             (A*0x9d ^ 0x5a) & 0xff; writes are logged, not stored.\n"
-        "  --ram B:S  RAM ranges. Without --ram, every address outside the MMIO windows\n"
-        "             is RAM; with --ram, addresses in no range fail (status callback).\n"
-        "             RAM byte A starts as (A*0x2f + (A>>8)*0x11 + 0x13) & 0xff.\n"
-        "  Vector register i byte j starts as ((i*16+j)*0x3b ^ 0xc5) & 0xff.\n"
-        "  Linear = physical (identity); no fault address is given, so the operand\n"
-        "  address is not checked against one. CPL 3 / EL0 is refused unless\n"
-        "  --allow-user. Segments are flat (base 0, maximal limit).\n"
-        "  --json     one JSON object: status, ip_delta, mmio [{w,addr,len,data}],\n"
-        "             ram (writes), regs, vregs (changed vector registers)\n"
-        "  --batch    read 'HEX name=value ...' lines from stdin, one JSON line each\n");
+    fprintf(f, "usage: mmioemu emulate [--mode x86-16|x86-32|x86-64|arm64] [--json]\n"
+               "                       [--mmio BASE:SIZE]... [--ram BASE:SIZE]... [--allow-user]\n"
+               "                       [--batch | HEX [name=value ...]]\n"
+               "Emulates one instruction against a synthetic machine and prints its accesses.\n"
+               "  HEX        x86: instruction bytes in memory order ('8b03', '8b 03');\n"
+               "             arm64: the 32-bit word ('f9400020')\n"
+               "  name=value hex register values; x86: rax..r15 rip rflags fs_base gs_base cpl;\n"
+               "             arm64: x0..x30 sp pc nzcv el. Unset registers are 0, RFLAGS 0x2.\n"
+               "  --mmio B:S device memory [B, B+S) (hex). Default, when no --mmio is given:\n"
+               "             one window fe000000:1000000. A read of byte A returns\n"
+               "             (A*0x9d ^ 0x5a) & 0xff; writes are logged, not stored.\n"
+               "  --ram B:S  RAM ranges. Without --ram, every address outside the MMIO windows\n"
+               "             is RAM; with --ram, addresses in no range fail (status callback).\n"
+               "             RAM byte A starts as (A*0x2f + (A>>8)*0x11 + 0x13) & 0xff.\n"
+               "  Vector register i byte j starts as ((i*16+j)*0x3b ^ 0xc5) & 0xff.\n"
+               "  Linear = physical (identity); no fault address is given, so the operand\n"
+               "  address is not checked against one. CPL 3 / EL0 is refused unless\n"
+               "  --allow-user. Segments are flat (base 0, maximal limit).\n"
+               "  --json     one JSON object: status, ip_delta, mmio [{w,addr,len,data}],\n"
+               "             ram (writes), regs, vregs (changed vector registers)\n"
+               "  --batch    read 'HEX name=value ...' lines from stdin, one JSON line each\n");
 }
 
 static bool in_ranges(const range *r, unsigned n, uint64_t a)
@@ -374,8 +373,8 @@ static void print_human(FILE *f, const mmioemu_cpu *cpu, const mmioemu_cpu *befo
     if (st == MMIOEMU_OK || res->insn.length) {
         if (cpu->mode == MMIOEMU_ARM64)
             cli_format_arm64(text, sizeof(text), &res->insn,
-                             (uint32_t)code[0] | (uint32_t)code[1] << 8 |
-                                 (uint32_t)code[2] << 16 | (uint32_t)code[3] << 24);
+                             (uint32_t)code[0] | (uint32_t)code[1] << 8 | (uint32_t)code[2] << 16 |
+                                 (uint32_t)code[3] << 24);
         else
             cli_format_x86(text, sizeof(text), &res->insn, code);
     }
