@@ -48,7 +48,7 @@ static uint64_t get(const uint8_t *b, unsigned size, bool be)
 }
 
 mmioemu_status a64_atomic_execute(const plan_ctx *pc, const mmioemu_insn *insn,
-                                  const mmioemu_access_list *plan, const mmioemu_arm64_state *s,
+                                  const plan_list *plan, const mmioemu_arm64_state *s,
                                   uint64_t *old)
 {
     unsigned size = insn->size;
@@ -64,7 +64,7 @@ mmioemu_status a64_atomic_execute(const plan_ctx *pc, const mmioemu_insn *insn,
     for (unsigned t = 0; t < A64_ATOMIC_TRIES; t++) {
         uint64_t was = get(cur, size, be);
         put(nb, cas ? rt : atomic_op(insn->op, was, rs, size), size, be);
-        int rc = pc->ops->cmpxchg(pc->ctx, plan->a[0].pa, cur, nb, size);
+        int rc = pc->ops->cmpxchg(pc->ctx, plan->pa[0], cur, nb, size);
         if (rc == 0) {
             *old = was;
             return MMIOEMU_OK;

@@ -136,7 +136,7 @@ static mmioemu_status a64_address(const plan_ctx *pc, const mmioemu_insn *insn,
 }
 
 mmioemu_status a64_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu,
-                        mmioemu_access_list *out, mmioemu_result *res)
+                        plan_list *out, mmioemu_result *res)
 {
     (void)res;
     out->count = 0;
@@ -166,7 +166,7 @@ mmioemu_status a64_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmio
     unsigned n = is_pair(insn) ? 2 : 1;
     s = plan_check_fault(pc, ops, n);
     for (unsigned i = 0; i < n && s == MMIOEMU_OK; i++)
-        s = plan_add_operand(pc, &ops[i], out);
+        s = plan_add(pc, &ops[i], out);
     if (s == MMIOEMU_OK && atomic && out->count != 1)
         return MMIOEMU_ERR_UNSUPPORTED;
     return s;
@@ -209,7 +209,7 @@ static void bytes_to_reg(mmioemu_arm64_state *s, const mmioemu_insn *insn, uint8
 }
 
 mmioemu_status a64_execute(const plan_ctx *pc, const mmioemu_insn *insn,
-                           const mmioemu_access_list *plan, mmioemu_cpu *cpu, mmioemu_result *res)
+                           const plan_list *plan, mmioemu_cpu *cpu, mmioemu_result *res)
 {
     (void)res;
     mmioemu_arm64_state *s = &cpu->u.arm64;
@@ -224,16 +224,16 @@ mmioemu_status a64_execute(const plan_ctx *pc, const mmioemu_insn *insn,
     } else if (insn->kind == MMIOEMU_KIND_ATOMIC) {
         st = a64_atomic_execute(pc, insn, plan, s, &old);
     } else if (is_load(insn)) {
-        st = exec_read_operand(pc->ops, pc->ctx, plan, false, buf[0]);
+        st = exec_read(pc->ops, pc->ctx, plan, false, buf[0]);
         if (st == MMIOEMU_OK && pair)
-            st = exec_read_operand(pc->ops, pc->ctx, plan, true, buf[1]);
+            st = exec_read(pc->ops, pc->ctx, plan, true, buf[1]);
     } else {
         reg_to_bytes(s, insn->reg, insn->size, buf[0]);
         if (pair)
             reg_to_bytes(s, insn->reg2, insn->size, buf[1]);
-        st = exec_write_operand(pc->ops, pc->ctx, plan, false, buf[0]);
+        st = exec_write(pc->ops, pc->ctx, plan, false, buf[0]);
         if (st == MMIOEMU_OK && pair)
-            st = exec_write_operand(pc->ops, pc->ctx, plan, true, buf[1]);
+            st = exec_write(pc->ops, pc->ctx, plan, true, buf[1]);
     }
     if (st != MMIOEMU_OK)
         return st;

@@ -10,7 +10,7 @@
  * (no cmpxchg callback, not exactly one piece), CALLBACK, or RETRY (the value
  * kept changing under us: the guest re-executes the instruction). */
 mmioemu_status a64_atomic_execute(const plan_ctx *pc, const mmioemu_insn *insn,
-                                  const mmioemu_access_list *plan, const mmioemu_arm64_state *s,
+                                  const plan_list *plan, const mmioemu_arm64_state *s,
                                   uint64_t *old);
 
 #endif

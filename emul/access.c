@@ -126,38 +126,40 @@ static mmioemu_status classify(const plan_ctx *pc, const plan_operand *op, uint6
 }
 
 /* Append one piece, merging with the previous one when it continues it and
- * neither lies in a region (RAM/is_mmio runs cut only at granule probes). */
-static mmioemu_status append(mmioemu_access_list *out, uint64_t la, uint64_t pa, uint32_t len,
-                             uint32_t offset, uint16_t flags, bool merge)
+ * neither lies in a region (RAM/is_mmio runs cut only at granule probes).
+ * Only pieces of one page of one operand are ever merged, so contiguous
+ * offsets mean contiguous linear addresses. */
+static mmioemu_status append(plan_list *out, uint64_t pa, uint32_t len, uint32_t offset,
+                             uint16_t flags, bool merge)
 {
-    if (merge && out->count) {
-        mmioemu_access *p = &out->a[out->count - 1];
-        if (p->flags == flags && p->la + p->size == la && p->pa + p->size == pa &&
-            p->offset + p->size == offset) {
-            p->size = (uint16_t)(p->size + len);
+    uint32_t n = out->count;
+    if (merge && n) {
+        n--;
+        if (out->flags[n] == flags && out->pa[n] + out->size[n] == pa &&
+            out->offset[n] + out->size[n] == offset) {
+            out->size[n] = (uint16_t)(out->size[n] + len);
             return MMIOEMU_OK;
         }
+        n++;
     }
-    if (out->count >= MMIOEMU_MAX_ACCESSES)
+    if (n >= MMIOEMU_MAX_ACCESSES)
         return MMIOEMU_ERR_UNSUPPORTED;
-    mmioemu_access *a = &out->a[out->count++];
-    a->la = la;
-    a->pa = pa;
-    a->size = (uint16_t)len;
-    a->offset = (uint16_t)offset;
-    a->flags = flags;
-    a->reserved = 0;
+    out->pa[n] = pa;
+    out->size[n] = (uint16_t)len;
+    out->offset[n] = (uint16_t)offset;
+    out->flags[n] = (uint8_t)flags;
+    out->count = n + 1;
     return MMIOEMU_OK;
 }
 
-mmioemu_status plan_add_operand(const plan_ctx *pc, const plan_operand *op,
-                                mmioemu_access_list *out)
+mmioemu_status plan_add(const plan_ctx *pc, const plan_operand *op, plan_list *out)
 {
     uint32_t done = 0;
     uint32_t first = PLAN_PAGE_SIZE - (uint32_t)(op->la & PAGE_MASK);
     if (first < op->size && (pc->policy->flags & MMIOEMU_POLICY_NO_SPLIT))
         return MMIOEMU_ERR_SPLIT;
     bool write = (op->acc_flags & MMIOEMU_ACC_WRITE) || op->rmw;
+    out->op_la[(op->acc_flags & MMIOEMU_ACC_SECOND) ? 1 : 0] = op->la;
     while (done < op->size) {
         uint64_t la = op->la + done, pa;
         uint32_t page_left = PLAN_PAGE_SIZE - (uint32_t)(la & PAGE_MASK);
@@ -173,8 +175,7 @@ mmioemu_status plan_add_operand(const plan_ctx *pc, const plan_operand *op,
             if (s != MMIOEMU_OK)
                 return s;
             uint16_t fl = (uint16_t)(op->acc_flags | (mmio ? MMIOEMU_ACC_MMIO : 0));
-            s = append(out, la + in_page, pa + in_page, sub, done + in_page, fl,
-                       merge && !in_region);
+            s = append(out, pa + in_page, sub, done + in_page, fl, merge && !in_region);
             if (s != MMIOEMU_OK)
                 return s;
             merge = !in_region;
@@ -185,15 +186,52 @@ mmioemu_status plan_add_operand(const plan_ctx *pc, const plan_operand *op,
     return MMIOEMU_OK;
 }
 
+void plan_list_from_public(const mmioemu_access_list *in, plan_list *out)
+{
+    uint32_t n = in->count > MMIOEMU_MAX_ACCESSES ? MMIOEMU_MAX_ACCESSES : in->count;
+    for (uint32_t i = 0; i < n; i++) {
+        out->pa[i] = in->a[i].pa;
+        out->size[i] = in->a[i].size;
+        out->offset[i] = in->a[i].offset;
+        out->flags[i] = (uint8_t)in->a[i].flags; /* bits above MMIOEMU_ACC_SECOND: none defined */
+    }
+    out->op_la[0] = out->op_la[1] = 0;
+    out->count = n;
+}
+
+void plan_list_to_public(const plan_list *in, uint32_t from, mmioemu_access_list *out)
+{
+    for (uint32_t i = from; i < in->count; i++) {
+        mmioemu_access *a = &out->a[i];
+        a->la = in->op_la[(in->flags[i] & MMIOEMU_ACC_SECOND) ? 1 : 0] + in->offset[i];
+        a->pa = in->pa[i];
+        a->size = in->size[i];
+        a->offset = in->offset[i];
+        a->flags = in->flags[i];
+        a->reserved = 0;
+    }
+    if (in->count > from) /* nothing added: the count stays as it was */
+        out->count = in->count;
+}
+
+mmioemu_status plan_add_operand(const plan_ctx *pc, const plan_operand *op,
+                                mmioemu_access_list *out)
+{
+    plan_list l;
+    uint32_t from = out->count;
+    plan_list_from_public(out, &l);
+    mmioemu_status s = plan_add(pc, op, &l);
+    plan_list_to_public(&l, from, out);
+    return s;
+}
+
 /* Are the callbacks for every piece of the chosen operand present? */
-static bool have_callbacks(const mmioemu_ops *ops, const mmioemu_access_list *l, bool second,
-                           bool write)
+static bool have_callbacks(const mmioemu_ops *ops, const plan_list *l, bool second, bool write)
 {
     for (uint32_t i = 0; i < l->count; i++) {
-        const mmioemu_access *a = &l->a[i];
-        if (((a->flags & MMIOEMU_ACC_SECOND) != 0) != second)
+        if (((l->flags[i] & MMIOEMU_ACC_SECOND) != 0) != second)
             continue;
-        bool mmio = (a->flags & MMIOEMU_ACC_MMIO) != 0;
+        bool mmio = (l->flags[i] & MMIOEMU_ACC_MMIO) != 0;
         if (!ops)
             return false;
         if (write ? (mmio ? !ops->mmio_write : !ops->ram_write)
@@ -203,39 +241,53 @@ static bool have_callbacks(const mmioemu_ops *ops, const mmioemu_access_list *l,
     return true;
 }
 
-mmioemu_status exec_read_operand(const mmioemu_ops *ops, void *ctx,
-                                 const mmioemu_access_list *l, bool second, uint8_t *buf)
+mmioemu_status exec_read(const mmioemu_ops *ops, void *ctx, const plan_list *l, bool second,
+                         uint8_t *buf)
 {
     if (!have_callbacks(ops, l, second, false))
         return MMIOEMU_ERR_UNSUPPORTED;
     for (uint32_t i = 0; i < l->count; i++) {
-        const mmioemu_access *a = &l->a[i];
-        if (((a->flags & MMIOEMU_ACC_SECOND) != 0) != second)
+        if (((l->flags[i] & MMIOEMU_ACC_SECOND) != 0) != second)
             continue;
-        int rc = (a->flags & MMIOEMU_ACC_MMIO)
-                     ? ops->mmio_read(ctx, a->pa, buf + a->offset, a->size)
-                     : ops->ram_read(ctx, a->pa, buf + a->offset, a->size);
+        int rc = (l->flags[i] & MMIOEMU_ACC_MMIO)
+                     ? ops->mmio_read(ctx, l->pa[i], buf + l->offset[i], l->size[i])
+                     : ops->ram_read(ctx, l->pa[i], buf + l->offset[i], l->size[i]);
         if (rc)
             return MMIOEMU_ERR_CALLBACK;
     }
     return MMIOEMU_OK;
 }
 
-mmioemu_status exec_write_operand(const mmioemu_ops *ops, void *ctx,
-                                  const mmioemu_access_list *l, bool second,
-                                  const uint8_t *buf)
+mmioemu_status exec_write(const mmioemu_ops *ops, void *ctx, const plan_list *l, bool second,
+                          const uint8_t *buf)
 {
     if (!have_callbacks(ops, l, second, true))
         return MMIOEMU_ERR_UNSUPPORTED;
     for (uint32_t i = 0; i < l->count; i++) {
-        const mmioemu_access *a = &l->a[i];
-        if (((a->flags & MMIOEMU_ACC_SECOND) != 0) != second)
+        if (((l->flags[i] & MMIOEMU_ACC_SECOND) != 0) != second)
             continue;
-        int rc = (a->flags & MMIOEMU_ACC_MMIO)
-                     ? ops->mmio_write(ctx, a->pa, buf + a->offset, a->size)
-                     : ops->ram_write(ctx, a->pa, buf + a->offset, a->size);
+        int rc = (l->flags[i] & MMIOEMU_ACC_MMIO)
+                     ? ops->mmio_write(ctx, l->pa[i], buf + l->offset[i], l->size[i])
+                     : ops->ram_write(ctx, l->pa[i], buf + l->offset[i], l->size[i]);
         if (rc)
             return MMIOEMU_ERR_CALLBACK;
     }
     return MMIOEMU_OK;
+}
+
+mmioemu_status exec_read_operand(const mmioemu_ops *ops, void *ctx,
+                                 const mmioemu_access_list *l, bool second, uint8_t *buf)
+{
+    plan_list pl;
+    plan_list_from_public(l, &pl);
+    return exec_read(ops, ctx, &pl, second, buf);
+}
+
+mmioemu_status exec_write_operand(const mmioemu_ops *ops, void *ctx,
+                                  const mmioemu_access_list *l, bool second,
+                                  const uint8_t *buf)
+{
+    plan_list pl;
+    plan_list_from_public(l, &pl);
+    return exec_write(ops, ctx, &pl, second, buf);
 }

@@ -30,6 +30,25 @@ typedef struct plan_operand {
     bool rmw;           /* read then written: both directions must be allowed */
 } plan_operand;
 
+/* The planned pieces, as the emulator keeps them: the public
+ * mmioemu_access_list minus each piece's linear address (kept per operand:
+ * a piece's is op_la[its operand] + offset), in arrays so nothing pads.
+ * 128 bytes instead of 200: it is the biggest local on mmioemu_emulate's
+ * stack (docs/stack.md). Pieces of one operand are consecutive, in
+ * address order; operand 1 is the one marked MMIOEMU_ACC_SECOND. */
+typedef struct plan_list {
+    uint64_t pa[MMIOEMU_MAX_ACCESSES];
+    uint64_t op_la[2];
+    uint16_t size[MMIOEMU_MAX_ACCESSES];
+    uint16_t offset[MMIOEMU_MAX_ACCESSES];
+    uint8_t flags[MMIOEMU_MAX_ACCESSES]; /* MMIOEMU_ACC_* (all defined bits fit) */
+    uint32_t count;
+} plan_list;
+
+/* Public <-> internal form. to_public fills pieces [from, count). */
+void plan_list_from_public(const mmioemu_access_list *in, plan_list *out);
+void plan_list_to_public(const plan_list *in, uint32_t from, mmioemu_access_list *out);
+
 /* Fault check over all operands of one instruction (CVE-2024-25742):
  * with a GLA, it must fall inside one operand and, if the trap gave a
  * direction, that operand must be accessed that way; with only a GPA, its
@@ -46,17 +65,25 @@ mmioemu_status plan_check_fault(const plan_ctx *pc, const plan_operand *ops, uns
  * pieces, REGIONS_ONLY -> DENIED for MMIO pieces outside regions, region
  * READ_ONLY/WRITE_ONLY vs direction -> DENIED. More than
  * MMIOEMU_MAX_ACCESSES pieces -> MMIOEMU_ERR_UNSUPPORTED. */
+mmioemu_status plan_add(const plan_ctx *pc, const plan_operand *op, plan_list *out);
+/* The same on a public list (pieces already in `out` are kept). */
 mmioemu_status plan_add_operand(const plan_ctx *pc, const plan_operand *op,
                                 mmioemu_access_list *out);
 
 /* Read all pieces of the first (second = false) or second operand into
  * buf, in operand byte order, through mmio_read / ram_read.
  * Returns OK, CALLBACK, or UNSUPPORTED (needed callback is NULL). */
-mmioemu_status exec_read_operand(const mmioemu_ops *ops, void *ctx,
-                                 const mmioemu_access_list *l, bool second, uint8_t *buf);
+mmioemu_status exec_read(const mmioemu_ops *ops, void *ctx, const plan_list *l, bool second,
+                         uint8_t *buf);
 
 /* Write buf to all pieces of the chosen operand through mmio_write /
  * ram_write, in plan order. Same returns. */
+mmioemu_status exec_write(const mmioemu_ops *ops, void *ctx, const plan_list *l, bool second,
+                          const uint8_t *buf);
+
+/* The same two on a public list. */
+mmioemu_status exec_read_operand(const mmioemu_ops *ops, void *ctx,
+                                 const mmioemu_access_list *l, bool second, uint8_t *buf);
 mmioemu_status exec_write_operand(const mmioemu_ops *ops, void *ctx,
                                   const mmioemu_access_list *l, bool second,
                                   const uint8_t *buf);

@@ -6,15 +6,13 @@
 #include "access.h"
 
 mmioemu_status x86_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu,
-                        mmioemu_access_list *out, mmioemu_result *res);
-mmioemu_status x86_execute(const plan_ctx *pc, const mmioemu_insn *insn,
-                           const mmioemu_access_list *plan, mmioemu_cpu *cpu,
-                           mmioemu_result *res);
+                        plan_list *out, mmioemu_result *res);
+mmioemu_status x86_execute(const plan_ctx *pc, const mmioemu_insn *insn, const plan_list *plan,
+                           mmioemu_cpu *cpu, mmioemu_result *res);
 
 mmioemu_status a64_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu,
-                        mmioemu_access_list *out, mmioemu_result *res);
-mmioemu_status a64_execute(const plan_ctx *pc, const mmioemu_insn *insn,
-                           const mmioemu_access_list *plan, mmioemu_cpu *cpu,
-                           mmioemu_result *res);
+                        plan_list *out, mmioemu_result *res);
+mmioemu_status a64_execute(const plan_ctx *pc, const mmioemu_insn *insn, const plan_list *plan,
+                           mmioemu_cpu *cpu, mmioemu_result *res);
 
 #endif

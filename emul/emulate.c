@@ -46,24 +46,34 @@ static mmioemu_status user_check(const mmioemu_cpu *cpu, const mmioemu_policy *p
     return MMIOEMU_OK;
 }
 
+/* The public entry points keep the public list; the planners and
+ * executors work on the smaller plan_list (access.h). */
 static mmioemu_status arch_plan(const plan_ctx *pc, const mmioemu_insn *insn,
                                 const mmioemu_cpu *cpu, mmioemu_access_list *out,
                                 mmioemu_result *res)
 {
+    plan_list l;
+    mmioemu_status s;
+    l.count = 0;
+    if (cpu->mode == MMIOEMU_ARM64)
+        s = a64_plan(pc, insn, cpu, &l, res);
+    else
+        s = x86_plan(pc, insn, cpu, &l, res);
     out->count = 0;
     out->reserved = 0;
-    if (cpu->mode == MMIOEMU_ARM64)
-        return a64_plan(pc, insn, cpu, out, res);
-    return x86_plan(pc, insn, cpu, out, res);
+    plan_list_to_public(&l, 0, out); /* written in every case, as before */
+    return s;
 }
 
 static mmioemu_status arch_execute(const plan_ctx *pc, const mmioemu_insn *insn,
                                    const mmioemu_access_list *plan, mmioemu_cpu *cpu,
                                    mmioemu_result *res)
 {
+    plan_list l;
+    plan_list_from_public(plan, &l);
     if (cpu->mode == MMIOEMU_ARM64)
-        return a64_execute(pc, insn, plan, cpu, res);
-    return x86_execute(pc, insn, plan, cpu, res);
+        return a64_execute(pc, insn, &l, cpu, res);
+    return x86_execute(pc, insn, &l, cpu, res);
 }
 
 mmioemu_status mmioemu_plan(const mmioemu_ops *ops, void *ctx, const mmioemu_insn *insn,
@@ -198,10 +208,9 @@ fetch_decode(const mmioemu_ops *ops, void *ctx, const mmioemu_cpu *cpu,
 static __attribute__((noinline)) mmioemu_status
 plan_execute(plan_ctx *pc, const mmioemu_insn *insn, mmioemu_cpu *cpu, mmioemu_result *res)
 {
-    mmioemu_access_list list;
+    plan_list list;
     mmioemu_status s;
     list.count = 0;
-    list.reserved = 0;
     if (cpu->mode == MMIOEMU_ARM64) {
         s = a64_plan(pc, insn, cpu, &list, res);
         return s != MMIOEMU_OK ? s : a64_execute(pc, insn, &list, cpu, res);

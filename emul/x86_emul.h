@@ -72,10 +72,9 @@ mmioemu_status x86_plan_operands(const plan_ctx *pc, const mmioemu_insn *insn,
 /* x86_plan / x86_execute for a non-string instruction (mmioemu_emulate
  * dispatches strings itself, so its call graph holds no string path here). */
 mmioemu_status x86_plan_data(const plan_ctx *pc, const mmioemu_insn *insn,
-                             const mmioemu_cpu *cpu, mmioemu_access_list *out,
-                             mmioemu_result *res);
+                             const mmioemu_cpu *cpu, plan_list *out, mmioemu_result *res);
 mmioemu_status x86_execute_data(const plan_ctx *pc, const mmioemu_insn *insn,
-                                const mmioemu_access_list *plan, mmioemu_cpu *cpu);
+                                const plan_list *plan, mmioemu_cpu *cpu);
 
 /* x86_string.c */
 static inline bool x86_is_string(const mmioemu_insn *insn)
@@ -84,13 +83,12 @@ static inline bool x86_is_string(const mmioemu_insn *insn)
 }
 /* Plan the next element of a string instruction (REP with rCX = 0: nothing). */
 mmioemu_status x86_string_plan(const plan_ctx *pc, const mmioemu_insn *insn,
-                               const mmioemu_cpu *cpu, mmioemu_access_list *out,
-                               mmioemu_result *res);
+                               const mmioemu_cpu *cpu, plan_list *out, mmioemu_result *res);
 /* Run a string instruction. `plan` (may be NULL) is the first element's;
  * every other element is planned into `scratch`. pc->check_fault is cleared
  * after the first element (later elements move away from the fault). */
 mmioemu_status x86_string_execute(plan_ctx *pc, const mmioemu_insn *insn,
-                                  const mmioemu_access_list *plan, mmioemu_access_list *scratch,
+                                  const plan_list *plan, plan_list *scratch,
                                   mmioemu_cpu *cpu, mmioemu_result *res);
 
 #endif

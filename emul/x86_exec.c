@@ -14,7 +14,7 @@
 typedef struct xc {
     const plan_ctx *pc;
     const mmioemu_insn *in;
-    const mmioemu_access_list *l;
+    const plan_list *l;
     mmioemu_cpu *cpu;
     x86_wb wb;
     uint64_t fl; /* new RFLAGS */
@@ -28,12 +28,12 @@ typedef uint64_t (*x86_compute)(xc *c, uint64_t old);
 
 static mmioemu_status rd(xc *c, uint8_t *buf)
 {
-    return exec_read_operand(c->pc->ops, c->pc->ctx, c->l, false, buf);
+    return exec_read(c->pc->ops, c->pc->ctx, c->l, false, buf);
 }
 
 static mmioemu_status wr(xc *c, const uint8_t *buf)
 {
-    return exec_write_operand(c->pc->ops, c->pc->ctx, c->l, false, buf);
+    return exec_write(c->pc->ops, c->pc->ctx, c->l, false, buf);
 }
 
 static const mmioemu_x86_state *xs(const xc *c)
@@ -78,7 +78,7 @@ static inline __attribute__((always_inline)) mmioemu_status rmw(xc *c, x86_compu
         mm_store_le(nb, f(c, mm_load_le(cur, size)), size);
         if (!locked)
             return wr(c, nb);
-        int rc = c->pc->ops->cmpxchg(c->pc->ctx, c->l->a[0].pa, cur, nb, size);
+        int rc = c->pc->ops->cmpxchg(c->pc->ctx, c->l->pa[0], cur, nb, size);
         if (rc == 0)
             return MMIOEMU_OK;
         if (rc != 1)
@@ -240,7 +240,7 @@ static HANDLER h_cmpxchg(xc *c)
                 return MMIOEMU_ERR_RETRY;
             m = mm_load_le(cur, size);
             mm_store_le(nb, m == acc ? src_value(c) : m, size);
-            int rc = c->pc->ops->cmpxchg(c->pc->ctx, c->l->a[0].pa, cur, nb, size);
+            int rc = c->pc->ops->cmpxchg(c->pc->ctx, c->l->pa[0], cur, nb, size);
             if (rc == 0)
                 break;
             if (rc != 1)
@@ -284,7 +284,7 @@ static HANDLER h_cmpxchg_wide(xc *c)
             eq = mm_equal(cur, cmp, size);
             uint8_t wb[16];
             mm_copy(wb, eq ? nb : cur, size);
-            int rc = c->pc->ops->cmpxchg(c->pc->ctx, c->l->a[0].pa, cur, wb, size);
+            int rc = c->pc->ops->cmpxchg(c->pc->ctx, c->l->pa[0], cur, wb, size);
             if (rc == 0)
                 break;
             if (rc != 1)
@@ -315,7 +315,7 @@ static HANDLER h_movdir64b(xc *c)
     mmioemu_status s = rd(c, buf);
     if (s != MMIOEMU_OK)
         return s;
-    return exec_write_operand(c->pc->ops, c->pc->ctx, c->l, true, buf);
+    return exec_write(c->pc->ops, c->pc->ctx, c->l, true, buf);
 }
 
 static HANDLER h_none(xc *c)
@@ -349,16 +349,16 @@ static mmioemu_status dispatch(xc *c)
 /* Public-execute path for strings: the caller's plan is const, so later
  * elements need our own list and a context whose fault check we may clear. */
 static __attribute__((noinline)) mmioemu_status
-string_execute(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_access_list *plan,
+string_execute(const plan_ctx *pc, const mmioemu_insn *insn, const plan_list *plan,
                mmioemu_cpu *cpu, mmioemu_result *res)
 {
-    mmioemu_access_list scratch;
+    plan_list scratch;
     plan_ctx epc = *pc;
     return x86_string_execute(&epc, insn, plan, &scratch, cpu, res);
 }
 
 mmioemu_status x86_execute_data(const plan_ctx *pc, const mmioemu_insn *insn,
-                                const mmioemu_access_list *plan, mmioemu_cpu *cpu)
+                                const plan_list *plan, mmioemu_cpu *cpu)
 {
     /* A data kind with no pieces is not a plan of this instruction. */
     if (!plan || (plan->count == 0 && insn->kind != MMIOEMU_KIND_FLUSH))
@@ -378,9 +378,8 @@ mmioemu_status x86_execute_data(const plan_ctx *pc, const mmioemu_insn *insn,
     return MMIOEMU_OK;
 }
 
-mmioemu_status x86_execute(const plan_ctx *pc, const mmioemu_insn *insn,
-                           const mmioemu_access_list *plan, mmioemu_cpu *cpu,
-                           mmioemu_result *res)
+mmioemu_status x86_execute(const plan_ctx *pc, const mmioemu_insn *insn, const plan_list *plan,
+                           mmioemu_cpu *cpu, mmioemu_result *res)
 {
     if (x86_is_string(insn))
         return string_execute(pc, insn, plan, cpu, res);

@@ -38,7 +38,7 @@ static bool uses_dst(unsigned kind)
  * planner's and the executor's locals never stack (docs/stack.md). */
 static __attribute__((noinline)) mmioemu_status
 string_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu,
-            mmioemu_access_list *out, mmioemu_result *res)
+            plan_list *out, mmioemu_result *res)
 {
     plan_operand op[2];
     unsigned n = 0, k = insn->kind;
@@ -75,13 +75,12 @@ string_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu
     }
     s = plan_check_fault(pc, op, n);
     for (unsigned i = 0; s == MMIOEMU_OK && i < n; i++)
-        s = plan_add_operand(pc, &op[i], out);
+        s = plan_add(pc, &op[i], out);
     return s;
 }
 
 mmioemu_status x86_string_plan(const plan_ctx *pc, const mmioemu_insn *insn,
-                               const mmioemu_cpu *cpu, mmioemu_access_list *out,
-                               mmioemu_result *res)
+                               const mmioemu_cpu *cpu, plan_list *out, mmioemu_result *res)
 {
     return string_plan(pc, insn, cpu, out, res);
 }
@@ -90,7 +89,7 @@ mmioemu_status x86_string_plan(const plan_ctx *pc, const mmioemu_insn *insn,
  * updates into wb and the flags into fl, committed only when every
  * callback succeeded. */
 static __attribute__((noinline)) mmioemu_status
-element(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_access_list *l,
+element(const plan_ctx *pc, const mmioemu_insn *insn, const plan_list *l,
         mmioemu_cpu *cpu)
 {
     mmioemu_x86_state *x = &cpu->u.x86;
@@ -102,26 +101,26 @@ element(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_access_list 
     mmioemu_status s = MMIOEMU_OK;
     switch (k) {
     case MMIOEMU_KIND_MOVS: /* both sides may be MMIO or RAM */
-        s = exec_read_operand(pc->ops, pc->ctx, l, false, a);
+        s = exec_read(pc->ops, pc->ctx, l, false, a);
         if (s == MMIOEMU_OK)
-            s = exec_write_operand(pc->ops, pc->ctx, l, true, a);
+            s = exec_write(pc->ops, pc->ctx, l, true, a);
         break;
     case MMIOEMU_KIND_STOS:
         mm_store_le(a, x->gpr[MMIOEMU_REG_RAX], size);
-        s = exec_write_operand(pc->ops, pc->ctx, l, false, a);
+        s = exec_write(pc->ops, pc->ctx, l, false, a);
         break;
     case MMIOEMU_KIND_LODS:
-        s = exec_read_operand(pc->ops, pc->ctx, l, false, a);
+        s = exec_read(pc->ops, pc->ctx, l, false, a);
         x86_wb_set(wb, x, MMIOEMU_REG_RAX, size, mm_load_le(a, size));
         break;
     case MMIOEMU_KIND_CMPS: /* SDM CMPS: flags of [rSI] - [rDI] */
-        s = exec_read_operand(pc->ops, pc->ctx, l, false, a);
+        s = exec_read(pc->ops, pc->ctx, l, false, a);
         if (s == MMIOEMU_OK)
-            s = exec_read_operand(pc->ops, pc->ctx, l, true, b);
+            s = exec_read(pc->ops, pc->ctx, l, true, b);
         x86_alu(MMIOEMU_OP_CMP, size, mm_load_le(a, size), mm_load_le(b, size), fl);
         break;
     default: /* SCAS: flags of rAX - [rDI] */
-        s = exec_read_operand(pc->ops, pc->ctx, l, false, a);
+        s = exec_read(pc->ops, pc->ctx, l, false, a);
         x86_alu(MMIOEMU_OP_CMP, size, x->gpr[MMIOEMU_REG_RAX], mm_load_le(a, size), fl);
         break;
     }
@@ -168,7 +167,7 @@ static void zero_count_quirk(const mmioemu_insn *insn, mmioemu_cpu *cpu)
 }
 
 mmioemu_status x86_string_execute(plan_ctx *pc, const mmioemu_insn *insn,
-                                  const mmioemu_access_list *plan, mmioemu_access_list *scratch,
+                                  const plan_list *plan, plan_list *scratch,
                                   mmioemu_cpu *cpu, mmioemu_result *res)
 {
     mmioemu_x86_state *x = &cpu->u.x86;
@@ -188,7 +187,7 @@ mmioemu_status x86_string_execute(plan_ctx *pc, const mmioemu_insn *insn,
             s = MMIOEMU_ERR_RETRY;
             break;
         }
-        const mmioemu_access_list *l = plan;
+        const plan_list *l = plan;
         if (done || !plan) {
             s = string_plan(pc, insn, cpu, scratch, res);
             if (s != MMIOEMU_OK)
