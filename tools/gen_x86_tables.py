@@ -345,6 +345,9 @@ def form_fast(r):
     v |= 16 if "m66" in r.flags else 0
     if (r.kind != "-" and (not r.m.modrm or r.reg == "di")) or r.imm == "mo":
         v |= 32
+    if r.kind in ("movs", "stos", "lods", "cmps", "scas") and not r.m.modrm and r.imm == "-" \
+            and "imm" not in r.flags:
+        v |= 64
     return v
 
 
@@ -406,6 +409,7 @@ def emit(forms, mnems, maps, groups, gforms):
              "    X86_FAST_D64 = 1u << 3,\n"
              "    X86_FAST_M66 = 1u << 4,\n"
              "    X86_FAST_IMPL = 1u << 5,\n"
+             "    X86_FAST_STR = 1u << 6, /* with IMPL: MOVS/STOS/LODS/CMPS/SCAS */\n"
              "};\n"
              "#define X86_FAST_OSZ_SHIFT 2 /* (fast >> 2) & 7: F64 | D64 << 1 | M66 << 2 */\n\n")
     h.append("/* Every opcode maps to a group (0: undefined). A group selects its form by\n"
@@ -451,6 +455,7 @@ def emit(forms, mnems, maps, groups, gforms):
              "    uint8_t asz;     /* address size: 2, 4 or 8 */\n"
              "    uint8_t is64;\n"
              "    uint16_t sels;   /* X86_SEL_* 2-bit fields except OSZ and VL (0 here) */\n"
+             "    uint8_t bad;     /* x86_form.fast bits that send a form to the general path */\n"
              "} x86_ctx;\n"
              "extern const x86_ctx x86_ctx_of[3][32];\n")
     h.append("extern const uint8_t x86_key_slot[%d][256];\n" % len(patterns))
@@ -534,8 +539,9 @@ def emit(forms, mnems, maps, groups, gforms):
             asz = (4 if p67 else 8) if mode == 2 else (2 if ((mode == 0) != bool(p67)) else 4)
             sels = (asz >> 2) << (2 * SELS.index("asz")) | w << (2 * SELS.index("w")) | \
                 mode << (2 * SELS.index("mode"))
-            c.append("        {0x%02x, %d, %d, %d, 0x%03x},\n" %
-                     (key, ((mode * 2 + w) * 2 + p66) * 8, asz, is64, sels))
+            c.append("        {0x%02x, %d, %d, %d, 0x%03x, X86_FAST_IMPL | X86_FAST_BAD%s},\n" %
+                     (key, ((mode * 2 + w) * 2 + p66) * 8, asz, is64, sels,
+                      "64" if is64 else "32"))
         c.append("    },\n")
     c.append("};\n\n")
     c.append("const x86_group x86_groups[%d] = {\n" % len(groups))

@@ -67,6 +67,57 @@ static inline uint32_t x86_le32(const uint8_t *code, size_t p, size_t len)
            (uint32_t)code[l] << 24;
 }
 
+/* Data register: byte registers 4..7 are AH..BH without REX (SDM 3.7.2.1). */
+static inline unsigned x86_data_reg(unsigned rule, unsigned st, unsigned modrm, unsigned dst)
+{
+    const unsigned r3 = ((modrm >> 3) & 7) | ((st & S_R) >> 2);
+    return rule == X86_R_R   ? ((dst == 1 && !(st & S_REX) && r3 >= 4) ? MMIOEMU_REG_AH + r3 - 4 : r3)
+           : rule == X86_R_V ? MMIOEMU_REG_V0 + r3
+           : rule == X86_R_A ? MMIOEMU_REG_RAX
+                             : MMIOEMU_REG_NONE;
+}
+
+/* String forms (SDM Vol. 1 7.3.9): [seg:rSI] source, ES:[rDI] destination
+ * (no override); no ModRM or immediate, so the opcode ends the instruction. */
+static __attribute__((noinline)) mmioemu_status
+x86_fast_string(mmioemu_mode mode, mmioemu_insn *out, const x86_ctx *ctx, const x86_form *f,
+                unsigned fid, unsigned sc, unsigned st, size_t length, unsigned modrm)
+{
+    const unsigned kind = f->kind, ff = f->flags, rep = (st & S_REP) >> 3;
+    const unsigned dsti = kind == MMIOEMU_KIND_STOS || kind == MMIOEMU_KIND_SCAS;
+    const unsigned si = ((ctx->sels | (sc & 3)) >> (2 * f->szsel)) & 3, dst = f->dsz[si];
+    uint32_t flags = ff & X86_FF_COPY;
+    out->mode = (uint8_t)mode;
+    out->length = (uint8_t)length;
+    out->id = (uint16_t)fid;
+    out->size = f->sz[si];
+    out->dst_size = (uint8_t)dst;
+    out->ext = (uint8_t)((f->ext3 >> (2 * si)) & 3);
+    out->mem.addr_size = ctx->asz;
+    out->mem.index_ext = MMIOEMU_IDX_LSL;
+    out->mem.disp = 0;
+    out->mem.base = dsti ? MMIOEMU_REG_RDI : MMIOEMU_REG_RSI;
+    out->mem.index = MMIOEMU_REG_NONE;
+    out->mem.shift = 0;
+    if (dsti) {
+        out->mem.seg = MMIOEMU_SEG_ES;
+    } else {
+        out->mem.seg = (uint8_t)((st & S_SEG) ? (st >> S_SEGSHIFT) & 7 : MMIOEMU_SEG_DS);
+        flags |= (st & S_SEG) ? MMIOEMU_F_SEG_OVR : 0;
+    }
+    /* F2 repeats MOVS/STOS/LODS like F3; it means REPNE only for CMPS/SCAS. */
+    if ((ff & X86_FF_REP) && rep)
+        flags |= (rep == 3 && (kind == MMIOEMU_KIND_CMPS || kind == MMIOEMU_KIND_SCAS))
+                     ? MMIOEMU_F_REPNE
+                     : MMIOEMU_F_REP;
+    out->flags = flags;
+    out->reg = (uint8_t)x86_data_reg(f->reg, st, modrm, dst);
+    out->kind = (uint8_t)kind;
+    out->op = (uint8_t)(f->op == 0xfe ? (modrm >> 3) & 7 : f->op);
+    out->reg2 = MMIOEMU_REG_NONE;
+    return MMIOEMU_OK;
+}
+
 #define X86_GENERAL() return x86_decode_general(mode, code, len, out)
 
 mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out)
@@ -122,10 +173,13 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
                                    x86_key_slot[X86_OPW_PATTERN(ow)][ctx->key | X86_MRM_KEY(mi)]];
     const x86_form *f = &x86_forms[fid];
     const unsigned fast = f->fast;
-    if (fast & (X86_FAST_IMPL | (ctx->is64 ? X86_FAST_BAD64 : X86_FAST_BAD32)))
-        X86_GENERAL();
     const uint32_t ff = f->flags;
     const unsigned sc = x86_osz_of[ctx->osz_row + ((fast >> X86_FAST_OSZ_SHIFT) & 7)];
+    if (fast & ctx->bad) {
+        if ((fast & (ctx->bad | X86_FAST_STR)) != (X86_FAST_IMPL | X86_FAST_STR) || (st & S_LOCK))
+            X86_GENERAL(); /* LOCK on a string form is #UD (SDM Vol. 2A LOCK) */
+        return x86_fast_string(mode, out, ctx, f, fid, sc, st, i, modrm);
+    }
 
     /* ModRM, SIB, displacement (SDM Vol. 2A Tables 2-2, 2-3, 2.2.1.6). */
     unsigned mem = 0, dlen = 0, base = MMIOEMU_REG_NONE, index = MMIOEMU_REG_NONE, shift = 0;
@@ -210,12 +264,7 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
                        : (int64_t)(int32_t)((v ^ x86_sbit4[ilen]) - x86_sbit4[ilen]);
     }
 
-    /* Data register: byte registers 4..7 are AH..BH without REX (SDM 3.7.2.1). */
-    const unsigned r3 = ((modrm >> 3) & 7) | ((st & S_R) >> 2), rr = f->reg;
-    out->reg = (uint8_t)(rr == X86_R_R ? ((dst == 1 && !(st & S_REX) && r3 >= 4) ? MMIOEMU_REG_AH + r3 - 4 : r3)
-                         : rr == X86_R_V ? MMIOEMU_REG_V0 + r3
-                         : rr == X86_R_A ? MMIOEMU_REG_RAX
-                                         : MMIOEMU_REG_NONE);
+    out->reg = (uint8_t)x86_data_reg(f->reg, st, modrm, dst);
     out->kind = (uint8_t)kind;
     out->op = (uint8_t)(f->op == 0xfe ? (modrm >> 3) & 7 : f->op);
     out->reg2 = MMIOEMU_REG_NONE;

@@ -140,6 +140,7 @@ enum {
     X86_FAST_D64 = 1u << 3,
     X86_FAST_M66 = 1u << 4,
     X86_FAST_IMPL = 1u << 5,
+    X86_FAST_STR = 1u << 6, /* with IMPL: MOVS/STOS/LODS/CMPS/SCAS */
 };
 #define X86_FAST_OSZ_SHIFT 2 /* (fast >> 2) & 7: F64 | D64 << 1 | M66 << 2 */
 
@@ -187,6 +188,7 @@ typedef struct x86_ctx {
     uint8_t asz;     /* address size: 2, 4 or 8 */
     uint8_t is64;
     uint16_t sels;   /* X86_SEL_* 2-bit fields except OSZ and VL (0 here) */
+    uint8_t bad;     /* x86_form.fast bits that send a form to the general path */
 } x86_ctx;
 extern const x86_ctx x86_ctx_of[3][32];
 extern const uint8_t x86_key_slot[15][256];
