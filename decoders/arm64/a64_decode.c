@@ -1,9 +1,10 @@
 /* Native arm64 decoder for the "Loads and Stores" group (plus DC/IC by VA):
- * one first-level table lookup, a short bucket of generated form rows, then a
- * small field-extraction routine per addressing class. Pure and freestanding:
- * the form table is data (decoders/arm64/a64_forms.spec), nothing is switched
- * on opcodes here. Allocation rules not expressible as a mask live in the spec's
- * rules, except the structure classes' Q/size/S checks below. */
+ * a two-level table lookup names the one candidate form, one mask compare
+ * checks it, and one branch-free fill writes the descriptor from the form's
+ * row (a64_hot.gen.h). Pure and freestanding: the tables are generated from
+ * decoders/arm64/a64_forms.spec, nothing is switched on opcodes here.
+ * Allocation rules not expressible as a mask live in the spec's rules, except
+ * the structure classes' Q/size/S checks below. */
 #include "a64_decode.h"
 
 #include "a64_hot.gen.h"
@@ -178,10 +179,14 @@ static mmioemu_status __attribute__((noinline)) decode_cold(uint32_t w, mmioemu_
 
 /* The lookup: bits 31:21 pick a slice of the second level, the few bits of
  * 15:10 the generator chose pick the one candidate form in it; its mask
- * compare is the only test (a64_hot.gen.h). Outside the group the candidate is
- * a row that never matches. */
+ * compare is the only test (a64_hot.gen.h). The group test first, although
+ * the table alone would reject other words (their entries name a row that
+ * never matches): in real code most words are outside the group, and a
+ * mispredicted branch resolved before the three dependent loads costs less. */
 static inline __attribute__((always_inline)) mmioemu_status decode(uint32_t w, mmioemu_insn *out)
 {
+    if ((w & LDST_GROUP_MASK) != LDST_GROUP_VALUE)
+        return decode_cold(w, out);
     const a64_l1 *e = &a64_hot.l1[w >> A64_L1_SHIFT];
     const a64_row *r = (const a64_row *)((const char *)a64_hot.rows +
                                          a64_hot.l2[e->base + ((w & e->bits) >> A64_L2_SHIFT)]);
