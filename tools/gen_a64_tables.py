@@ -6,7 +6,8 @@ Output (checked in, never edited by hand):
   decoders/arm64/a64_tables.gen.c  form rows, first-level index, buckets
   decoders/arm64/a64_names.gen.h   mnemonic per form (hosted tools only)
   decoders/arm64/a64_hot.gen.h     the decoder's lookup: two-level index, one
-                                   compact row per form, shapes (a64_decode.c only)
+                                   40-byte row per form, register and register-offset
+                                   tables (a64_decode.c only)
 With --check, regenerate in memory and exit 1 if a checked-in file differs.
 Python 3 standard library only.
 """
@@ -403,9 +404,9 @@ def extraction(f):
     """How the form's variable fields come out of the word (a64_decode.c fill()):
     the offset field as one shift pair and a mask (field top bit to bit 63,
     arithmetic shift back to its scaled place, mask the bits below and, when
-    unsigned, above: a64_hot_imm), the a64_hot_regs rows of the four registers,
-    the second register's field, the a64_hot_xs row for register offsets
-    (A64_HOT_SLOW: a routine of its own follows)."""
+    unsigned, above), the rows of the four registers in the a64_hot register
+    tables, the second register's field, the a64_hot.xs row for register
+    offsets (A64_HOT_SLOW: a routine of its own follows)."""
     lo, ln, sg, scaled = IMM_FIELD.get(f["addr"], (0, 0, False, False))
     sc = f["scale"] if scaled else 0
     if ln == 0:
@@ -485,55 +486,49 @@ def build_hot(forms, n_ldst):
         else:
             sys.exit("bits 15:10 do not separate the forms of l1 entry 0x%03x" % hi)
         l1.append((m << SUB_LO, place(tab)))
-    if len(l2) > 0xffff or 32 * none > 0xffff:
+    if len(l2) > 0xffff or ROW_BYTES * none > 0xffff:
         sys.exit("second level too large")
     l2 = [none if x is None else x for x in l2]
-    rows, imms = [], []
-    for k, f in enumerate(forms):
-        r = dict(extraction(f), f=f, k=k)
-        if r["imm"] not in imms:
-            imms.append(r["imm"])
-        r["imm"] = imms.index(r["imm"])
-        rows.append(r)
-    return l1, l2, rows, imms
+    rows = [dict(extraction(f), f=f, k=k) for k, f in enumerate(forms)]
+    return l1, l2, rows
 
+
+ROW_BYTES = 40
 
 # Register tables, by the descriptor byte their value lands in (the decoder ORs
 # them into an 8-byte lane): base (byte 8), index (9), reg (36), reg2 (37).
 REG_TABLES = [("base", 0), ("index", 8), ("reg", 32), ("reg2", 40)]
 
 
-def emit_hot(l1, l2, rows, imms):
+def emit_hot(l1, l2, rows):
     n = len(rows)
     xs = xs_table()
     o = [BANNER, "#ifndef MMIOEMU_A64_HOT_GEN_H\n#define MMIOEMU_A64_HOT_GEN_H\n\n",
          "/* The decoder's lookup, static: included by a64_decode.c only. */\n",
          "#include <mmioemu/insn.h>\n\n",
-         "/* One form in 32 bytes: (word & mask) == value; the descriptor's constant\n"
+         "/* One form in %d bytes: (word & mask) == value; the descriptor's constant\n"
          " * fields, as the values of its 8-byte lanes; how the variable fields come\n"
          " * out of the word (a64_decode.c fill()). */\n"
          "typedef struct a64_row {\n    uint32_t mask;\n    uint32_t value;\n"
          "    uint64_t lo;      /* A64_LO: flags, size, id (descriptor bytes 24..31) */\n"
          "    uint64_t hi;      /* A64_HI: mode .. ext (bytes 32..39), reg and reg2 0 */\n"
+         "    int32_t imm_mask; /* disp = ((int64_t)(word << imm_shl) >> imm_sar) & imm_mask:\n"
+         "                         the offset field's top bit to bit 63, back arithmetically\n"
+         "                         to its scaled place, the bits below it and (unsigned)\n"
+         "                         above it masked (sign-extended) */\n"
          "    uint8_t rn;       /* register class rows (class * 32) in a64_hot.base, */\n"
          "    uint8_t rm;       /* .index, */\n"
          "    uint8_t rt;       /* .reg */\n"
          "    uint8_t r2;       /* and .reg2 (Rt2 or Rs) */\n"
          "    uint8_t r2_shift; /* second register field: 10 (Rt2) or 16 (Rs) */\n"
-         "    uint8_t imm;      /* a64_hot.imm row: the offset field */\n"
+         "    uint8_t imm_shl;\n    uint8_t imm_sar;\n"
          "    uint8_t xs;       /* a64_hot.xs row: 16 * (1 + scale) for register offsets,\n"
          "                         else 0, or A64_HOT_SLOW */\n"
-         "    uint8_t pad;\n"
          "} a64_row;\n\n"
-         "/* disp = ((int64_t)(word << shl) >> sar) & mask: the field's top bit to bit\n"
-         " * 63, back arithmetically to its scaled place, the bits below it and (when\n"
-         " * unsigned) above it masked. */\n"
-         "typedef struct a64_imm {\n    int32_t mask; /* sign-extended */\n    uint8_t shl;\n"
-         "    uint8_t sar;\n    uint8_t pad[2];\n} a64_imm;\n\n"
          "/* First level, by word bits 31:%d: the bits of 15:%d that index the second\n"
          " * level (in place) and where this entry's slice of it starts. */\n"
          "typedef struct a64_l1 {\n    uint16_t bits;\n    uint16_t base;\n} a64_l1;\n\n"
-         % (L1_SHIFT, SUB_LO)]
+         % (ROW_BYTES, L1_SHIFT, SUB_LO)]
     o.append("#define A64_LO(flags, size, id) \\\n"
              "    ((uint64_t)(flags) | (uint64_t)(size) << 32 | (uint64_t)(id) << 48)\n"
              "#define A64_HI(kind, op, dst_size, ext)                                          \\\n"
@@ -551,14 +546,14 @@ def emit_hot(l1, l2, rows, imms):
     o.append("/* One object, so the decoder addresses every table from one base (rows\n"
              " * first: a row's address is the base + its byte offset in .l2). */\n"
              "static const struct a64_hot_tables {\n"
-             "    a64_row rows[%d];\n    a64_imm imm[%d];\n"
+             "    a64_row rows[%d];\n"
              "    uint64_t xs[%d];      /* A64_XS by a64_row.xs + option:S (bits 15:12) */\n"
              "    a64_l1 l1[%d];\n"
-             "    uint16_t l2[%d];      /* 32 * row */\n"
+             "    uint16_t l2[%d];      /* %d * row */\n"
              "    /* Register field -> descriptor register, 32 per class: none, GPR (31 =\n"
              "     * XZR/WZR as data or index register, C1.2.5), SIMD&FP (V0 + n), base\n"
              "     * (31 = SP), literal (PC: MMIOEMU_REG_RIP); shifted to its lane byte. */\n"
-             % (n + 1, len(imms), len(xs), len(l1), len(l2)))
+             % (n + 1, len(xs), len(l1), len(l2), ROW_BYTES))
     for name, _ in REG_TABLES:
         o.append("    uint64_t %s[%d];\n" % (name, 32 * len(REGMAP)))
     o.append("} a64_hot = {\n    {\n")
@@ -566,14 +561,11 @@ def emit_hot(l1, l2, rows, imms):
         f = r["f"]
         o.append("        /* %3d %-8s %s */\n        {0x%08xu, 0x%08xu, A64_LO(%s, %d, %d),\n"
                  "         A64_HI(MMIOEMU_KIND_%s, MMIOEMU_OP_%s, %d, MMIOEMU_EXT_%s),\n"
-                 "         %d, %d, %d, %d, %d, %d, 0x%02x, 0},\n"
-                 % (r["k"], f["name"], f["cls"], f["mask"], f["value"], c_flags(f["flags"]),
-                    f["size"], r["k"], f["kind"], f["op"], f["dst"], f["ext"],
-                    r["rn"], r["rm"], r["rt"], r["r2"], r["r2_shift"], r["imm"], r["xs"]))
-    o.append("        /* none */ {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},\n    },\n    {\n")
-    for m, shl, sar in imms:
-        o.append("        {%d, %d, %d, {0}},\n" % (m, shl, sar))
-    o.append("    },\n    {\n")
+                 "         %d, %d, %d, %d, %d, %d, %d, %d, 0x%02x},\n"
+                 % ((r["k"], f["name"], f["cls"], f["mask"], f["value"], c_flags(f["flags"]),
+                     f["size"], r["k"], f["kind"], f["op"], f["dst"], f["ext"]) + r["imm"][:1] +
+                    (r["rn"], r["rm"], r["rt"], r["r2"], r["r2_shift"]) + r["imm"][1:] + (r["xs"],)))
+    o.append("        /* none */ {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},\n    },\n    {\n")
     for i in range(0, len(xs), 4):
         o.append("        " + ", ".join("A64_XS(%d, %d)" % x for x in xs[i:i + 4]) + ",\n")
     o.append("    },\n    {\n")
@@ -581,7 +573,7 @@ def emit_hot(l1, l2, rows, imms):
         o.append("        " + ", ".join("{0x%04x, %d}" % x for x in l1[i:i + 6]) + ",\n")
     o.append("    },\n    {\n")
     for i in range(0, len(l2), 12):
-        o.append("        " + ", ".join("%d" % (32 * x) for x in l2[i:i + 12]) + ",\n")
+        o.append("        " + ", ".join("%d" % (ROW_BYTES * x) for x in l2[i:i + 12]) + ",\n")
     for name, at in REG_TABLES:
         o.append("    },\n    {\n")
         for r in REGMAP:

@@ -139,11 +139,10 @@ static inline void put_hi(mmioemu_insn *out, uint64_t v)
 static inline __attribute__((always_inline)) mmioemu_status fill(uint32_t w, const a64_row *r,
                                                                  mmioemu_insn *out)
 {
-    const a64_imm *imm = &a64_hot.imm[r->imm];
     /* The offset: one immediate field, sign- or zero-extended and scaled:
      * imm12 << size (uimm), simm9, simm19 * 4 (literal), simm7 << size (pairs). */
-    out->mem.disp = (int64_t)((uint64_t)((int64_t)((uint64_t)w << imm->shl) >> imm->sar) &
-                              (uint64_t)(int64_t)imm->mask);
+    out->mem.disp = (int64_t)((uint64_t)((int64_t)((uint64_t)w << r->imm_shl) >> r->imm_sar) &
+                              (uint64_t)(int64_t)r->imm_mask);
     /* Registers by table lookup, each already at its place in its lane: Rn
      * (31 = SP, or PC for literals), Rm for register offsets (31 = XZR), Rt,
      * Rt2 or Rs. C6.2 LDR (register): option is the index extension, S scales

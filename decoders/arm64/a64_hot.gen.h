@@ -6,7 +6,7 @@
 /* The decoder's lookup, static: included by a64_decode.c only. */
 #include <mmioemu/insn.h>
 
-/* One form in 32 bytes: (word & mask) == value; the descriptor's constant
+/* One form in 40 bytes: (word & mask) == value; the descriptor's constant
  * fields, as the values of its 8-byte lanes; how the variable fields come
  * out of the word (a64_decode.c fill()). */
 typedef struct a64_row {
@@ -14,26 +14,20 @@ typedef struct a64_row {
     uint32_t value;
     uint64_t lo;      /* A64_LO: flags, size, id (descriptor bytes 24..31) */
     uint64_t hi;      /* A64_HI: mode .. ext (bytes 32..39), reg and reg2 0 */
+    int32_t imm_mask; /* disp = ((int64_t)(word << imm_shl) >> imm_sar) & imm_mask:
+                         the offset field's top bit to bit 63, back arithmetically
+                         to its scaled place, the bits below it and (unsigned)
+                         above it masked (sign-extended) */
     uint8_t rn;       /* register class rows (class * 32) in a64_hot.base, */
     uint8_t rm;       /* .index, */
     uint8_t rt;       /* .reg */
     uint8_t r2;       /* and .reg2 (Rt2 or Rs) */
     uint8_t r2_shift; /* second register field: 10 (Rt2) or 16 (Rs) */
-    uint8_t imm;      /* a64_hot.imm row: the offset field */
+    uint8_t imm_shl;
+    uint8_t imm_sar;
     uint8_t xs;       /* a64_hot.xs row: 16 * (1 + scale) for register offsets,
                          else 0, or A64_HOT_SLOW */
-    uint8_t pad;
 } a64_row;
-
-/* disp = ((int64_t)(word << shl) >> sar) & mask: the field's top bit to bit
- * 63, back arithmetically to its scaled place, the bits below it and (when
- * unsigned) above it masked. */
-typedef struct a64_imm {
-    int32_t mask; /* sign-extended */
-    uint8_t shl;
-    uint8_t sar;
-    uint8_t pad[2];
-} a64_imm;
 
 /* First level, by word bits 31:21: the bits of 15:10 that index the second
  * level (in place) and where this entry's slice of it starts. */
@@ -61,10 +55,9 @@ typedef struct a64_l1 {
  * first: a row's address is the base + its byte offset in .l2). */
 static const struct a64_hot_tables {
     a64_row rows[568];
-    a64_imm imm[12];
     uint64_t xs[144];      /* A64_XS by a64_row.xs + option:S (bits 15:12) */
     a64_l1 l1[2048];
-    uint16_t l2[1192];      /* 32 * row */
+    uint16_t l2[1192];      /* 40 * row */
     /* Register field -> descriptor register, 32 per class: none, GPR (31 =
      * XZR/WZR as data or index register, C1.2.5), SIMD&FP (V0 + n), base
      * (31 = SP), literal (PC: MMIOEMU_REG_RIP); shifted to its lane byte. */
@@ -77,2286 +70,2272 @@ static const struct a64_hot_tables {
         /*   0 strb     ldst_uimm_gpr */
         {0xffc00000u, 0x39000000u, A64_LO(0, 1, 0),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 1, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 0, 0x00, 0},
+         4095, 96, 0, 32, 0, 10, 42, 52, 0x00},
         /*   1 ldrb     ldst_uimm_gpr */
         {0xffc00000u, 0x39400000u, A64_LO(0, 1, 1),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 0, 0x00, 0},
+         4095, 96, 0, 32, 0, 10, 42, 52, 0x00},
         /*   2 ldrsb    ldst_uimm_gpr */
         {0xffc00000u, 0x39800000u, A64_LO(0, 1, 2),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 0, 0x00, 0},
+         4095, 96, 0, 32, 0, 10, 42, 52, 0x00},
         /*   3 ldrsb    ldst_uimm_gpr */
         {0xffc00000u, 0x39c00000u, A64_LO(0, 1, 3),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 0, 0x00, 0},
+         4095, 96, 0, 32, 0, 10, 42, 52, 0x00},
         /*   4 strh     ldst_uimm_gpr */
         {0xffc00000u, 0x79000000u, A64_LO(0, 2, 4),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 2, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 1, 0x00, 0},
+         8190, 96, 0, 32, 0, 10, 42, 51, 0x00},
         /*   5 ldrh     ldst_uimm_gpr */
         {0xffc00000u, 0x79400000u, A64_LO(0, 2, 5),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 1, 0x00, 0},
+         8190, 96, 0, 32, 0, 10, 42, 51, 0x00},
         /*   6 ldrsh    ldst_uimm_gpr */
         {0xffc00000u, 0x79800000u, A64_LO(0, 2, 6),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 1, 0x00, 0},
+         8190, 96, 0, 32, 0, 10, 42, 51, 0x00},
         /*   7 ldrsh    ldst_uimm_gpr */
         {0xffc00000u, 0x79c00000u, A64_LO(0, 2, 7),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 1, 0x00, 0},
+         8190, 96, 0, 32, 0, 10, 42, 51, 0x00},
         /*   8 str      ldst_uimm_gpr */
         {0xffc00000u, 0xb9000000u, A64_LO(0, 4, 8),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 2, 0x00, 0},
+         16380, 96, 0, 32, 0, 10, 42, 50, 0x00},
         /*   9 ldr      ldst_uimm_gpr */
         {0xffc00000u, 0xb9400000u, A64_LO(0, 4, 9),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 2, 0x00, 0},
+         16380, 96, 0, 32, 0, 10, 42, 50, 0x00},
         /*  10 ldrsw    ldst_uimm_gpr */
         {0xffc00000u, 0xb9800000u, A64_LO(0, 4, 10),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 2, 0x00, 0},
+         16380, 96, 0, 32, 0, 10, 42, 50, 0x00},
         /*  11 str      ldst_uimm_gpr */
         {0xffc00000u, 0xf9000000u, A64_LO(0, 8, 11),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 3, 0x00, 0},
+         32760, 96, 0, 32, 0, 10, 42, 49, 0x00},
         /*  12 ldr      ldst_uimm_gpr */
         {0xffc00000u, 0xf9400000u, A64_LO(0, 8, 12),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 3, 0x00, 0},
+         32760, 96, 0, 32, 0, 10, 42, 49, 0x00},
         /*  13 prfm     ldst_uimm_gpr */
         {0xffc00000u, 0xf9800000u, A64_LO(0, 0, 13),
          A64_HI(MMIOEMU_KIND_FLUSH, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 3, 0x00, 0},
+         32760, 96, 0, 0, 0, 10, 42, 49, 0x00},
         /*  14 str      ldst_uimm_fp */
         {0xffc00000u, 0x3d000000u, A64_LO(0, 1, 14),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 1, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 0, 0x00, 0},
+         4095, 96, 0, 64, 0, 10, 42, 52, 0x00},
         /*  15 ldr      ldst_uimm_fp */
         {0xffc00000u, 0x3d400000u, A64_LO(0, 1, 15),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 0, 10, 0, 0x00, 0},
+         4095, 96, 0, 64, 0, 10, 42, 52, 0x00},
         /*  16 str      ldst_uimm_fp */
         {0xffc00000u, 0x3d800000u, A64_LO(0, 16, 16),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 4, 0x00, 0},
+         65520, 96, 0, 64, 0, 10, 42, 48, 0x00},
         /*  17 ldr      ldst_uimm_fp */
         {0xffc00000u, 0x3dc00000u, A64_LO(0, 16, 17),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 0, 10, 4, 0x00, 0},
+         65520, 96, 0, 64, 0, 10, 42, 48, 0x00},
         /*  18 str      ldst_uimm_fp */
         {0xffc00000u, 0x7d000000u, A64_LO(0, 2, 18),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 2, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 1, 0x00, 0},
+         8190, 96, 0, 64, 0, 10, 42, 51, 0x00},
         /*  19 ldr      ldst_uimm_fp */
         {0xffc00000u, 0x7d400000u, A64_LO(0, 2, 19),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 0, 10, 1, 0x00, 0},
+         8190, 96, 0, 64, 0, 10, 42, 51, 0x00},
         /*  20 str      ldst_uimm_fp */
         {0xffc00000u, 0xbd000000u, A64_LO(0, 4, 20),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 2, 0x00, 0},
+         16380, 96, 0, 64, 0, 10, 42, 50, 0x00},
         /*  21 ldr      ldst_uimm_fp */
         {0xffc00000u, 0xbd400000u, A64_LO(0, 4, 21),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 0, 10, 2, 0x00, 0},
+         16380, 96, 0, 64, 0, 10, 42, 50, 0x00},
         /*  22 str      ldst_uimm_fp */
         {0xffc00000u, 0xfd000000u, A64_LO(0, 8, 22),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 3, 0x00, 0},
+         32760, 96, 0, 64, 0, 10, 42, 49, 0x00},
         /*  23 ldr      ldst_uimm_fp */
         {0xffc00000u, 0xfd400000u, A64_LO(0, 8, 23),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 0, 10, 3, 0x00, 0},
+         32760, 96, 0, 64, 0, 10, 42, 49, 0x00},
         /*  24 sturb    ldst_unscaled_gpr */
         {0xffe00c00u, 0x38000000u, A64_LO(0, 1, 24),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 1, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  25 ldurb    ldst_unscaled_gpr */
         {0xffe00c00u, 0x38400000u, A64_LO(0, 1, 25),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  26 ldursb   ldst_unscaled_gpr */
         {0xffe00c00u, 0x38800000u, A64_LO(0, 1, 26),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  27 ldursb   ldst_unscaled_gpr */
         {0xffe00c00u, 0x38c00000u, A64_LO(0, 1, 27),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  28 sturh    ldst_unscaled_gpr */
         {0xffe00c00u, 0x78000000u, A64_LO(0, 2, 28),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 2, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  29 ldurh    ldst_unscaled_gpr */
         {0xffe00c00u, 0x78400000u, A64_LO(0, 2, 29),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  30 ldursh   ldst_unscaled_gpr */
         {0xffe00c00u, 0x78800000u, A64_LO(0, 2, 30),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  31 ldursh   ldst_unscaled_gpr */
         {0xffe00c00u, 0x78c00000u, A64_LO(0, 2, 31),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  32 stur     ldst_unscaled_gpr */
         {0xffe00c00u, 0xb8000000u, A64_LO(0, 4, 32),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  33 ldur     ldst_unscaled_gpr */
         {0xffe00c00u, 0xb8400000u, A64_LO(0, 4, 33),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  34 ldursw   ldst_unscaled_gpr */
         {0xffe00c00u, 0xb8800000u, A64_LO(0, 4, 34),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  35 stur     ldst_unscaled_gpr */
         {0xffe00c00u, 0xf8000000u, A64_LO(0, 8, 35),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  36 ldur     ldst_unscaled_gpr */
         {0xffe00c00u, 0xf8400000u, A64_LO(0, 8, 36),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  37 prfum    ldst_unscaled_gpr */
         {0xffe00c00u, 0xf8800000u, A64_LO(0, 0, 37),
          A64_HI(MMIOEMU_KIND_FLUSH, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 0, 0, 10, 43, 55, 0x00},
         /*  38 stur     ldst_unscaled_fp */
         {0xffe00c00u, 0x3c000000u, A64_LO(0, 1, 38),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 1, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /*  39 ldur     ldst_unscaled_fp */
         {0xffe00c00u, 0x3c400000u, A64_LO(0, 1, 39),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /*  40 stur     ldst_unscaled_fp */
         {0xffe00c00u, 0x3c800000u, A64_LO(0, 16, 40),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /*  41 ldur     ldst_unscaled_fp */
         {0xffe00c00u, 0x3cc00000u, A64_LO(0, 16, 41),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /*  42 stur     ldst_unscaled_fp */
         {0xffe00c00u, 0x7c000000u, A64_LO(0, 2, 42),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 2, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /*  43 ldur     ldst_unscaled_fp */
         {0xffe00c00u, 0x7c400000u, A64_LO(0, 2, 43),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /*  44 stur     ldst_unscaled_fp */
         {0xffe00c00u, 0xbc000000u, A64_LO(0, 4, 44),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /*  45 ldur     ldst_unscaled_fp */
         {0xffe00c00u, 0xbc400000u, A64_LO(0, 4, 45),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /*  46 stur     ldst_unscaled_fp */
         {0xffe00c00u, 0xfc000000u, A64_LO(0, 8, 46),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /*  47 ldur     ldst_unscaled_fp */
         {0xffe00c00u, 0xfc400000u, A64_LO(0, 8, 47),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /*  48 strb     ldst_post_gpr */
         {0xffe00c00u, 0x38000400u, A64_LO(MMIOEMU_F_WB_POST, 1, 48),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 1, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  49 ldrb     ldst_post_gpr */
         {0xffe00c00u, 0x38400400u, A64_LO(MMIOEMU_F_WB_POST, 1, 49),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  50 ldrsb    ldst_post_gpr */
         {0xffe00c00u, 0x38800400u, A64_LO(MMIOEMU_F_WB_POST, 1, 50),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  51 ldrsb    ldst_post_gpr */
         {0xffe00c00u, 0x38c00400u, A64_LO(MMIOEMU_F_WB_POST, 1, 51),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  52 strh     ldst_post_gpr */
         {0xffe00c00u, 0x78000400u, A64_LO(MMIOEMU_F_WB_POST, 2, 52),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 2, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  53 ldrh     ldst_post_gpr */
         {0xffe00c00u, 0x78400400u, A64_LO(MMIOEMU_F_WB_POST, 2, 53),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  54 ldrsh    ldst_post_gpr */
         {0xffe00c00u, 0x78800400u, A64_LO(MMIOEMU_F_WB_POST, 2, 54),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  55 ldrsh    ldst_post_gpr */
         {0xffe00c00u, 0x78c00400u, A64_LO(MMIOEMU_F_WB_POST, 2, 55),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  56 str      ldst_post_gpr */
         {0xffe00c00u, 0xb8000400u, A64_LO(MMIOEMU_F_WB_POST, 4, 56),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  57 ldr      ldst_post_gpr */
         {0xffe00c00u, 0xb8400400u, A64_LO(MMIOEMU_F_WB_POST, 4, 57),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  58 ldrsw    ldst_post_gpr */
         {0xffe00c00u, 0xb8800400u, A64_LO(MMIOEMU_F_WB_POST, 4, 58),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  59 str      ldst_post_gpr */
         {0xffe00c00u, 0xf8000400u, A64_LO(MMIOEMU_F_WB_POST, 8, 59),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  60 ldr      ldst_post_gpr */
         {0xffe00c00u, 0xf8400400u, A64_LO(MMIOEMU_F_WB_POST, 8, 60),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  61 str      ldst_post_fp */
         {0xffe00c00u, 0x3c000400u, A64_LO(MMIOEMU_F_WB_POST, 1, 61),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 1, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /*  62 ldr      ldst_post_fp */
         {0xffe00c00u, 0x3c400400u, A64_LO(MMIOEMU_F_WB_POST, 1, 62),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /*  63 str      ldst_post_fp */
         {0xffe00c00u, 0x3c800400u, A64_LO(MMIOEMU_F_WB_POST, 16, 63),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /*  64 ldr      ldst_post_fp */
         {0xffe00c00u, 0x3cc00400u, A64_LO(MMIOEMU_F_WB_POST, 16, 64),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /*  65 str      ldst_post_fp */
         {0xffe00c00u, 0x7c000400u, A64_LO(MMIOEMU_F_WB_POST, 2, 65),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 2, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /*  66 ldr      ldst_post_fp */
         {0xffe00c00u, 0x7c400400u, A64_LO(MMIOEMU_F_WB_POST, 2, 66),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /*  67 str      ldst_post_fp */
         {0xffe00c00u, 0xbc000400u, A64_LO(MMIOEMU_F_WB_POST, 4, 67),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /*  68 ldr      ldst_post_fp */
         {0xffe00c00u, 0xbc400400u, A64_LO(MMIOEMU_F_WB_POST, 4, 68),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /*  69 str      ldst_post_fp */
         {0xffe00c00u, 0xfc000400u, A64_LO(MMIOEMU_F_WB_POST, 8, 69),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /*  70 ldr      ldst_post_fp */
         {0xffe00c00u, 0xfc400400u, A64_LO(MMIOEMU_F_WB_POST, 8, 70),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /*  71 sttrb    ldst_unpriv_gpr */
         {0xffe00c00u, 0x38000800u, A64_LO(MMIOEMU_F_UNPRIV, 1, 71),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 1, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  72 ldtrb    ldst_unpriv_gpr */
         {0xffe00c00u, 0x38400800u, A64_LO(MMIOEMU_F_UNPRIV, 1, 72),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  73 ldtrsb   ldst_unpriv_gpr */
         {0xffe00c00u, 0x38800800u, A64_LO(MMIOEMU_F_UNPRIV, 1, 73),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  74 ldtrsb   ldst_unpriv_gpr */
         {0xffe00c00u, 0x38c00800u, A64_LO(MMIOEMU_F_UNPRIV, 1, 74),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  75 sttrh    ldst_unpriv_gpr */
         {0xffe00c00u, 0x78000800u, A64_LO(MMIOEMU_F_UNPRIV, 2, 75),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 2, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  76 ldtrh    ldst_unpriv_gpr */
         {0xffe00c00u, 0x78400800u, A64_LO(MMIOEMU_F_UNPRIV, 2, 76),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  77 ldtrsh   ldst_unpriv_gpr */
         {0xffe00c00u, 0x78800800u, A64_LO(MMIOEMU_F_UNPRIV, 2, 77),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  78 ldtrsh   ldst_unpriv_gpr */
         {0xffe00c00u, 0x78c00800u, A64_LO(MMIOEMU_F_UNPRIV, 2, 78),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  79 sttr     ldst_unpriv_gpr */
         {0xffe00c00u, 0xb8000800u, A64_LO(MMIOEMU_F_UNPRIV, 4, 79),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  80 ldtr     ldst_unpriv_gpr */
         {0xffe00c00u, 0xb8400800u, A64_LO(MMIOEMU_F_UNPRIV, 4, 80),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  81 ldtrsw   ldst_unpriv_gpr */
         {0xffe00c00u, 0xb8800800u, A64_LO(MMIOEMU_F_UNPRIV, 4, 81),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  82 sttr     ldst_unpriv_gpr */
         {0xffe00c00u, 0xf8000800u, A64_LO(MMIOEMU_F_UNPRIV, 8, 82),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  83 ldtr     ldst_unpriv_gpr */
         {0xffe00c00u, 0xf8400800u, A64_LO(MMIOEMU_F_UNPRIV, 8, 83),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  84 strb     ldst_pre_gpr */
         {0xffe00c00u, 0x38000c00u, A64_LO(MMIOEMU_F_WB_PRE, 1, 84),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 1, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  85 ldrb     ldst_pre_gpr */
         {0xffe00c00u, 0x38400c00u, A64_LO(MMIOEMU_F_WB_PRE, 1, 85),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  86 ldrsb    ldst_pre_gpr */
         {0xffe00c00u, 0x38800c00u, A64_LO(MMIOEMU_F_WB_PRE, 1, 86),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  87 ldrsb    ldst_pre_gpr */
         {0xffe00c00u, 0x38c00c00u, A64_LO(MMIOEMU_F_WB_PRE, 1, 87),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  88 strh     ldst_pre_gpr */
         {0xffe00c00u, 0x78000c00u, A64_LO(MMIOEMU_F_WB_PRE, 2, 88),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 2, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  89 ldrh     ldst_pre_gpr */
         {0xffe00c00u, 0x78400c00u, A64_LO(MMIOEMU_F_WB_PRE, 2, 89),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  90 ldrsh    ldst_pre_gpr */
         {0xffe00c00u, 0x78800c00u, A64_LO(MMIOEMU_F_WB_PRE, 2, 90),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  91 ldrsh    ldst_pre_gpr */
         {0xffe00c00u, 0x78c00c00u, A64_LO(MMIOEMU_F_WB_PRE, 2, 91),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  92 str      ldst_pre_gpr */
         {0xffe00c00u, 0xb8000c00u, A64_LO(MMIOEMU_F_WB_PRE, 4, 92),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  93 ldr      ldst_pre_gpr */
         {0xffe00c00u, 0xb8400c00u, A64_LO(MMIOEMU_F_WB_PRE, 4, 93),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  94 ldrsw    ldst_pre_gpr */
         {0xffe00c00u, 0xb8800c00u, A64_LO(MMIOEMU_F_WB_PRE, 4, 94),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  95 str      ldst_pre_gpr */
         {0xffe00c00u, 0xf8000c00u, A64_LO(MMIOEMU_F_WB_PRE, 8, 95),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  96 ldr      ldst_pre_gpr */
         {0xffe00c00u, 0xf8400c00u, A64_LO(MMIOEMU_F_WB_PRE, 8, 96),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /*  97 str      ldst_pre_fp */
         {0xffe00c00u, 0x3c000c00u, A64_LO(MMIOEMU_F_WB_PRE, 1, 97),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 1, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /*  98 ldr      ldst_pre_fp */
         {0xffe00c00u, 0x3c400c00u, A64_LO(MMIOEMU_F_WB_PRE, 1, 98),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /*  99 str      ldst_pre_fp */
         {0xffe00c00u, 0x3c800c00u, A64_LO(MMIOEMU_F_WB_PRE, 16, 99),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /* 100 ldr      ldst_pre_fp */
         {0xffe00c00u, 0x3cc00c00u, A64_LO(MMIOEMU_F_WB_PRE, 16, 100),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /* 101 str      ldst_pre_fp */
         {0xffe00c00u, 0x7c000c00u, A64_LO(MMIOEMU_F_WB_PRE, 2, 101),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 2, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /* 102 ldr      ldst_pre_fp */
         {0xffe00c00u, 0x7c400c00u, A64_LO(MMIOEMU_F_WB_PRE, 2, 102),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /* 103 str      ldst_pre_fp */
         {0xffe00c00u, 0xbc000c00u, A64_LO(MMIOEMU_F_WB_PRE, 4, 103),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /* 104 ldr      ldst_pre_fp */
         {0xffe00c00u, 0xbc400c00u, A64_LO(MMIOEMU_F_WB_PRE, 4, 104),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /* 105 str      ldst_pre_fp */
         {0xffe00c00u, 0xfc000c00u, A64_LO(MMIOEMU_F_WB_PRE, 8, 105),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /* 106 ldr      ldst_pre_fp */
         {0xffe00c00u, 0xfc400c00u, A64_LO(MMIOEMU_F_WB_PRE, 8, 106),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 64, 0, 10, 43, 55, 0x00},
         /* 107 strb     ldst_regoff_gpr */
         {0xffe04c00u, 0x38204800u, A64_LO(0, 1, 107),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 1, MMIOEMU_EXT_NONE),
-         96, 32, 32, 0, 10, 6, 0x10, 0},
+         0, 96, 32, 32, 0, 10, 0, 0, 0x10},
         /* 108 ldrb     ldst_regoff_gpr */
         {0xffe04c00u, 0x38604800u, A64_LO(0, 1, 108),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 32, 32, 0, 10, 6, 0x10, 0},
+         0, 96, 32, 32, 0, 10, 0, 0, 0x10},
         /* 109 ldrsb    ldst_regoff_gpr */
         {0xffe04c00u, 0x38a04800u, A64_LO(0, 1, 109),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_SIGN),
-         96, 32, 32, 0, 10, 6, 0x10, 0},
+         0, 96, 32, 32, 0, 10, 0, 0, 0x10},
         /* 110 ldrsb    ldst_regoff_gpr */
         {0xffe04c00u, 0x38e04800u, A64_LO(0, 1, 110),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_SIGN),
-         96, 32, 32, 0, 10, 6, 0x10, 0},
+         0, 96, 32, 32, 0, 10, 0, 0, 0x10},
         /* 111 strh     ldst_regoff_gpr */
         {0xffe04c00u, 0x78204800u, A64_LO(0, 2, 111),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 2, MMIOEMU_EXT_NONE),
-         96, 32, 32, 0, 10, 6, 0x20, 0},
+         0, 96, 32, 32, 0, 10, 0, 0, 0x20},
         /* 112 ldrh     ldst_regoff_gpr */
         {0xffe04c00u, 0x78604800u, A64_LO(0, 2, 112),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 32, 32, 0, 10, 6, 0x20, 0},
+         0, 96, 32, 32, 0, 10, 0, 0, 0x20},
         /* 113 ldrsh    ldst_regoff_gpr */
         {0xffe04c00u, 0x78a04800u, A64_LO(0, 2, 113),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_SIGN),
-         96, 32, 32, 0, 10, 6, 0x20, 0},
+         0, 96, 32, 32, 0, 10, 0, 0, 0x20},
         /* 114 ldrsh    ldst_regoff_gpr */
         {0xffe04c00u, 0x78e04800u, A64_LO(0, 2, 114),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_SIGN),
-         96, 32, 32, 0, 10, 6, 0x20, 0},
+         0, 96, 32, 32, 0, 10, 0, 0, 0x20},
         /* 115 str      ldst_regoff_gpr */
         {0xffe04c00u, 0xb8204800u, A64_LO(0, 4, 115),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 32, 32, 0, 10, 6, 0x30, 0},
+         0, 96, 32, 32, 0, 10, 0, 0, 0x30},
         /* 116 ldr      ldst_regoff_gpr */
         {0xffe04c00u, 0xb8604800u, A64_LO(0, 4, 116),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 32, 32, 0, 10, 6, 0x30, 0},
+         0, 96, 32, 32, 0, 10, 0, 0, 0x30},
         /* 117 ldrsw    ldst_regoff_gpr */
         {0xffe04c00u, 0xb8a04800u, A64_LO(0, 4, 117),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_SIGN),
-         96, 32, 32, 0, 10, 6, 0x30, 0},
+         0, 96, 32, 32, 0, 10, 0, 0, 0x30},
         /* 118 str      ldst_regoff_gpr */
         {0xffe04c00u, 0xf8204800u, A64_LO(0, 8, 118),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 32, 32, 0, 10, 6, 0x40, 0},
+         0, 96, 32, 32, 0, 10, 0, 0, 0x40},
         /* 119 ldr      ldst_regoff_gpr */
         {0xffe04c00u, 0xf8604800u, A64_LO(0, 8, 119),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_ZERO),
-         96, 32, 32, 0, 10, 6, 0x40, 0},
+         0, 96, 32, 32, 0, 10, 0, 0, 0x40},
         /* 120 prfm     ldst_regoff_gpr */
         {0xffe04c00u, 0xf8a04800u, A64_LO(0, 0, 120),
          A64_HI(MMIOEMU_KIND_FLUSH, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 32, 0, 0, 10, 6, 0x40, 0},
+         0, 96, 32, 0, 0, 10, 0, 0, 0x40},
         /* 121 str      ldst_regoff_fp */
         {0xffe04c00u, 0x3c204800u, A64_LO(0, 1, 121),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 1, MMIOEMU_EXT_NONE),
-         96, 32, 64, 0, 10, 6, 0x10, 0},
+         0, 96, 32, 64, 0, 10, 0, 0, 0x10},
         /* 122 ldr      ldst_regoff_fp */
         {0xffe04c00u, 0x3c604800u, A64_LO(0, 1, 122),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 32, 64, 0, 10, 6, 0x10, 0},
+         0, 96, 32, 64, 0, 10, 0, 0, 0x10},
         /* 123 str      ldst_regoff_fp */
         {0xffe04c00u, 0x3ca04800u, A64_LO(0, 16, 123),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_NONE),
-         96, 32, 64, 0, 10, 6, 0x50, 0},
+         0, 96, 32, 64, 0, 10, 0, 0, 0x50},
         /* 124 ldr      ldst_regoff_fp */
         {0xffe04c00u, 0x3ce04800u, A64_LO(0, 16, 124),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 32, 64, 0, 10, 6, 0x50, 0},
+         0, 96, 32, 64, 0, 10, 0, 0, 0x50},
         /* 125 str      ldst_regoff_fp */
         {0xffe04c00u, 0x7c204800u, A64_LO(0, 2, 125),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 2, MMIOEMU_EXT_NONE),
-         96, 32, 64, 0, 10, 6, 0x20, 0},
+         0, 96, 32, 64, 0, 10, 0, 0, 0x20},
         /* 126 ldr      ldst_regoff_fp */
         {0xffe04c00u, 0x7c604800u, A64_LO(0, 2, 126),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 32, 64, 0, 10, 6, 0x20, 0},
+         0, 96, 32, 64, 0, 10, 0, 0, 0x20},
         /* 127 str      ldst_regoff_fp */
         {0xffe04c00u, 0xbc204800u, A64_LO(0, 4, 127),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 32, 64, 0, 10, 6, 0x30, 0},
+         0, 96, 32, 64, 0, 10, 0, 0, 0x30},
         /* 128 ldr      ldst_regoff_fp */
         {0xffe04c00u, 0xbc604800u, A64_LO(0, 4, 128),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 32, 64, 0, 10, 6, 0x30, 0},
+         0, 96, 32, 64, 0, 10, 0, 0, 0x30},
         /* 129 str      ldst_regoff_fp */
         {0xffe04c00u, 0xfc204800u, A64_LO(0, 8, 129),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 32, 64, 0, 10, 6, 0x40, 0},
+         0, 96, 32, 64, 0, 10, 0, 0, 0x40},
         /* 130 ldr      ldst_regoff_fp */
         {0xffe04c00u, 0xfc604800u, A64_LO(0, 8, 130),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 32, 64, 0, 10, 6, 0x40, 0},
+         0, 96, 32, 64, 0, 10, 0, 0, 0x40},
         /* 131 stlurb   ldapstl_unscaled */
         {0xffe00c00u, 0x19000000u, A64_LO(MMIOEMU_F_RELEASE, 1, 131),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 1, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /* 132 ldapurb  ldapstl_unscaled */
         {0xffe00c00u, 0x19400000u, A64_LO(MMIOEMU_F_ACQUIRE, 1, 132),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /* 133 ldapursb ldapstl_unscaled */
         {0xffe00c00u, 0x19800000u, A64_LO(MMIOEMU_F_ACQUIRE, 1, 133),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /* 134 ldapursb ldapstl_unscaled */
         {0xffe00c00u, 0x19c00000u, A64_LO(MMIOEMU_F_ACQUIRE, 1, 134),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /* 135 stlurh   ldapstl_unscaled */
         {0xffe00c00u, 0x59000000u, A64_LO(MMIOEMU_F_RELEASE, 2, 135),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 2, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /* 136 ldapurh  ldapstl_unscaled */
         {0xffe00c00u, 0x59400000u, A64_LO(MMIOEMU_F_ACQUIRE, 2, 136),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /* 137 ldapursh ldapstl_unscaled */
         {0xffe00c00u, 0x59800000u, A64_LO(MMIOEMU_F_ACQUIRE, 2, 137),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /* 138 ldapursh ldapstl_unscaled */
         {0xffe00c00u, 0x59c00000u, A64_LO(MMIOEMU_F_ACQUIRE, 2, 138),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /* 139 stlur    ldapstl_unscaled */
         {0xffe00c00u, 0x99000000u, A64_LO(MMIOEMU_F_RELEASE, 4, 139),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /* 140 ldapur   ldapstl_unscaled */
         {0xffe00c00u, 0x99400000u, A64_LO(MMIOEMU_F_ACQUIRE, 4, 140),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /* 141 ldapursw ldapstl_unscaled */
         {0xffe00c00u, 0x99800000u, A64_LO(MMIOEMU_F_ACQUIRE, 4, 141),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /* 142 stlur    ldapstl_unscaled */
         {0xffe00c00u, 0xd9000000u, A64_LO(MMIOEMU_F_RELEASE, 8, 142),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /* 143 ldapur   ldapstl_unscaled */
         {0xffe00c00u, 0xd9400000u, A64_LO(MMIOEMU_F_ACQUIRE, 8, 143),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 5, 0x00, 0},
+         -1, 96, 0, 32, 0, 10, 43, 55, 0x00},
         /* 144 ldr      ldr_lit_gpr */
         {0xff000000u, 0x18000000u, A64_LO(MMIOEMU_F_LITERAL, 4, 144),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         128, 0, 32, 0, 10, 7, 0x00, 0},
+         -4, 128, 0, 32, 0, 10, 40, 43, 0x00},
         /* 145 ldr      ldr_lit_gpr */
         {0xff000000u, 0x58000000u, A64_LO(MMIOEMU_F_LITERAL, 8, 145),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_ZERO),
-         128, 0, 32, 0, 10, 7, 0x00, 0},
+         -4, 128, 0, 32, 0, 10, 40, 43, 0x00},
         /* 146 ldrsw    ldr_lit_gpr */
         {0xff000000u, 0x98000000u, A64_LO(MMIOEMU_F_LITERAL, 4, 146),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_SIGN),
-         128, 0, 32, 0, 10, 7, 0x00, 0},
+         -4, 128, 0, 32, 0, 10, 40, 43, 0x00},
         /* 147 prfm     ldr_lit_gpr */
         {0xff000000u, 0xd8000000u, A64_LO(MMIOEMU_F_LITERAL, 0, 147),
          A64_HI(MMIOEMU_KIND_FLUSH, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         128, 0, 0, 0, 10, 7, 0x00, 0},
+         -4, 128, 0, 0, 0, 10, 40, 43, 0x00},
         /* 148 ldr      ldr_lit_fp */
         {0xff000000u, 0x1c000000u, A64_LO(MMIOEMU_F_LITERAL, 4, 148),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         128, 0, 64, 0, 10, 7, 0x00, 0},
+         -4, 128, 0, 64, 0, 10, 40, 43, 0x00},
         /* 149 ldr      ldr_lit_fp */
         {0xff000000u, 0x5c000000u, A64_LO(MMIOEMU_F_LITERAL, 8, 149),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         128, 0, 64, 0, 10, 7, 0x00, 0},
+         -4, 128, 0, 64, 0, 10, 40, 43, 0x00},
         /* 150 ldr      ldr_lit_fp */
         {0xff000000u, 0x9c000000u, A64_LO(MMIOEMU_F_LITERAL, 16, 150),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         128, 0, 64, 0, 10, 7, 0x00, 0},
+         -4, 128, 0, 64, 0, 10, 40, 43, 0x00},
         /* 151 stnp     ldstnp_gpr */
         {0xffc00000u, 0x28000000u, A64_LO(MMIOEMU_F_NT, 4, 151),
          A64_HI(MMIOEMU_KIND_STORE_PAIR, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 10, 8, 0x00, 0},
+         -4, 96, 0, 32, 32, 10, 42, 55, 0x00},
         /* 152 ldnp     ldstnp_gpr */
         {0xffc00000u, 0x28400000u, A64_LO(MMIOEMU_F_NT, 4, 152),
          A64_HI(MMIOEMU_KIND_LOAD_PAIR, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 10, 8, 0x00, 0},
+         -4, 96, 0, 32, 32, 10, 42, 55, 0x00},
         /* 153 stnp     ldstnp_gpr */
         {0xffc00000u, 0xa8000000u, A64_LO(MMIOEMU_F_NT, 8, 153),
          A64_HI(MMIOEMU_KIND_STORE_PAIR, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 10, 9, 0x00, 0},
+         -8, 96, 0, 32, 32, 10, 42, 54, 0x00},
         /* 154 ldnp     ldstnp_gpr */
         {0xffc00000u, 0xa8400000u, A64_LO(MMIOEMU_F_NT, 8, 154),
          A64_HI(MMIOEMU_KIND_LOAD_PAIR, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 10, 9, 0x00, 0},
+         -8, 96, 0, 32, 32, 10, 42, 54, 0x00},
         /* 155 stnp     ldstnp_fp */
         {0xffc00000u, 0x2c000000u, A64_LO(MMIOEMU_F_NT, 4, 155),
          A64_HI(MMIOEMU_KIND_STORE_PAIR, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 64, 64, 10, 8, 0x00, 0},
+         -4, 96, 0, 64, 64, 10, 42, 55, 0x00},
         /* 156 ldnp     ldstnp_fp */
         {0xffc00000u, 0x2c400000u, A64_LO(MMIOEMU_F_NT, 4, 156),
          A64_HI(MMIOEMU_KIND_LOAD_PAIR, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 64, 10, 8, 0x00, 0},
+         -4, 96, 0, 64, 64, 10, 42, 55, 0x00},
         /* 157 stnp     ldstnp_fp */
         {0xffc00000u, 0x6c000000u, A64_LO(MMIOEMU_F_NT, 8, 157),
          A64_HI(MMIOEMU_KIND_STORE_PAIR, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 64, 64, 10, 9, 0x00, 0},
+         -8, 96, 0, 64, 64, 10, 42, 54, 0x00},
         /* 158 ldnp     ldstnp_fp */
         {0xffc00000u, 0x6c400000u, A64_LO(MMIOEMU_F_NT, 8, 158),
          A64_HI(MMIOEMU_KIND_LOAD_PAIR, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 64, 10, 9, 0x00, 0},
+         -8, 96, 0, 64, 64, 10, 42, 54, 0x00},
         /* 159 stnp     ldstnp_fp */
         {0xffc00000u, 0xac000000u, A64_LO(MMIOEMU_F_NT, 16, 159),
          A64_HI(MMIOEMU_KIND_STORE_PAIR, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_NONE),
-         96, 0, 64, 64, 10, 10, 0x00, 0},
+         -16, 96, 0, 64, 64, 10, 42, 53, 0x00},
         /* 160 ldnp     ldstnp_fp */
         {0xffc00000u, 0xac400000u, A64_LO(MMIOEMU_F_NT, 16, 160),
          A64_HI(MMIOEMU_KIND_LOAD_PAIR, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 64, 10, 10, 0x00, 0},
+         -16, 96, 0, 64, 64, 10, 42, 53, 0x00},
         /* 161 stp      ldstp_post_gpr */
         {0xffc00000u, 0x28800000u, A64_LO(MMIOEMU_F_WB_POST, 4, 161),
          A64_HI(MMIOEMU_KIND_STORE_PAIR, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 10, 8, 0x00, 0},
+         -4, 96, 0, 32, 32, 10, 42, 55, 0x00},
         /* 162 ldp      ldstp_post_gpr */
         {0xffc00000u, 0x28c00000u, A64_LO(MMIOEMU_F_WB_POST, 4, 162),
          A64_HI(MMIOEMU_KIND_LOAD_PAIR, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 10, 8, 0x00, 0},
+         -4, 96, 0, 32, 32, 10, 42, 55, 0x00},
         /* 163 stgp     ldstp_post_gpr */
         {0xffc00000u, 0x68800000u, A64_LO(MMIOEMU_F_WB_POST, 8, 163),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 10, 10, 0x00, 0},
+         -16, 96, 0, 32, 32, 10, 42, 53, 0x00},
         /* 164 ldpsw    ldstp_post_gpr */
         {0xffc00000u, 0x68c00000u, A64_LO(MMIOEMU_F_WB_POST, 4, 164),
          A64_HI(MMIOEMU_KIND_LOAD_PAIR, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 32, 10, 8, 0x00, 0},
+         -4, 96, 0, 32, 32, 10, 42, 55, 0x00},
         /* 165 stp      ldstp_post_gpr */
         {0xffc00000u, 0xa8800000u, A64_LO(MMIOEMU_F_WB_POST, 8, 165),
          A64_HI(MMIOEMU_KIND_STORE_PAIR, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 10, 9, 0x00, 0},
+         -8, 96, 0, 32, 32, 10, 42, 54, 0x00},
         /* 166 ldp      ldstp_post_gpr */
         {0xffc00000u, 0xa8c00000u, A64_LO(MMIOEMU_F_WB_POST, 8, 166),
          A64_HI(MMIOEMU_KIND_LOAD_PAIR, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 10, 9, 0x00, 0},
+         -8, 96, 0, 32, 32, 10, 42, 54, 0x00},
         /* 167 stp      ldstp_post_fp */
         {0xffc00000u, 0x2c800000u, A64_LO(MMIOEMU_F_WB_POST, 4, 167),
          A64_HI(MMIOEMU_KIND_STORE_PAIR, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 64, 64, 10, 8, 0x00, 0},
+         -4, 96, 0, 64, 64, 10, 42, 55, 0x00},
         /* 168 ldp      ldstp_post_fp */
         {0xffc00000u, 0x2cc00000u, A64_LO(MMIOEMU_F_WB_POST, 4, 168),
          A64_HI(MMIOEMU_KIND_LOAD_PAIR, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 64, 10, 8, 0x00, 0},
+         -4, 96, 0, 64, 64, 10, 42, 55, 0x00},
         /* 169 stp      ldstp_post_fp */
         {0xffc00000u, 0x6c800000u, A64_LO(MMIOEMU_F_WB_POST, 8, 169),
          A64_HI(MMIOEMU_KIND_STORE_PAIR, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 64, 64, 10, 9, 0x00, 0},
+         -8, 96, 0, 64, 64, 10, 42, 54, 0x00},
         /* 170 ldp      ldstp_post_fp */
         {0xffc00000u, 0x6cc00000u, A64_LO(MMIOEMU_F_WB_POST, 8, 170),
          A64_HI(MMIOEMU_KIND_LOAD_PAIR, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 64, 10, 9, 0x00, 0},
+         -8, 96, 0, 64, 64, 10, 42, 54, 0x00},
         /* 171 stp      ldstp_post_fp */
         {0xffc00000u, 0xac800000u, A64_LO(MMIOEMU_F_WB_POST, 16, 171),
          A64_HI(MMIOEMU_KIND_STORE_PAIR, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_NONE),
-         96, 0, 64, 64, 10, 10, 0x00, 0},
+         -16, 96, 0, 64, 64, 10, 42, 53, 0x00},
         /* 172 ldp      ldstp_post_fp */
         {0xffc00000u, 0xacc00000u, A64_LO(MMIOEMU_F_WB_POST, 16, 172),
          A64_HI(MMIOEMU_KIND_LOAD_PAIR, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 64, 10, 10, 0x00, 0},
+         -16, 96, 0, 64, 64, 10, 42, 53, 0x00},
         /* 173 stp      ldstp_off_gpr */
         {0xffc00000u, 0x29000000u, A64_LO(0, 4, 173),
          A64_HI(MMIOEMU_KIND_STORE_PAIR, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 10, 8, 0x00, 0},
+         -4, 96, 0, 32, 32, 10, 42, 55, 0x00},
         /* 174 ldp      ldstp_off_gpr */
         {0xffc00000u, 0x29400000u, A64_LO(0, 4, 174),
          A64_HI(MMIOEMU_KIND_LOAD_PAIR, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 10, 8, 0x00, 0},
+         -4, 96, 0, 32, 32, 10, 42, 55, 0x00},
         /* 175 stgp     ldstp_off_gpr */
         {0xffc00000u, 0x69000000u, A64_LO(0, 8, 175),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 10, 10, 0x00, 0},
+         -16, 96, 0, 32, 32, 10, 42, 53, 0x00},
         /* 176 ldpsw    ldstp_off_gpr */
         {0xffc00000u, 0x69400000u, A64_LO(0, 4, 176),
          A64_HI(MMIOEMU_KIND_LOAD_PAIR, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 32, 10, 8, 0x00, 0},
+         -4, 96, 0, 32, 32, 10, 42, 55, 0x00},
         /* 177 stp      ldstp_off_gpr */
         {0xffc00000u, 0xa9000000u, A64_LO(0, 8, 177),
          A64_HI(MMIOEMU_KIND_STORE_PAIR, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 10, 9, 0x00, 0},
+         -8, 96, 0, 32, 32, 10, 42, 54, 0x00},
         /* 178 ldp      ldstp_off_gpr */
         {0xffc00000u, 0xa9400000u, A64_LO(0, 8, 178),
          A64_HI(MMIOEMU_KIND_LOAD_PAIR, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 10, 9, 0x00, 0},
+         -8, 96, 0, 32, 32, 10, 42, 54, 0x00},
         /* 179 stp      ldstp_off_fp */
         {0xffc00000u, 0x2d000000u, A64_LO(0, 4, 179),
          A64_HI(MMIOEMU_KIND_STORE_PAIR, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 64, 64, 10, 8, 0x00, 0},
+         -4, 96, 0, 64, 64, 10, 42, 55, 0x00},
         /* 180 ldp      ldstp_off_fp */
         {0xffc00000u, 0x2d400000u, A64_LO(0, 4, 180),
          A64_HI(MMIOEMU_KIND_LOAD_PAIR, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 64, 10, 8, 0x00, 0},
+         -4, 96, 0, 64, 64, 10, 42, 55, 0x00},
         /* 181 stp      ldstp_off_fp */
         {0xffc00000u, 0x6d000000u, A64_LO(0, 8, 181),
          A64_HI(MMIOEMU_KIND_STORE_PAIR, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 64, 64, 10, 9, 0x00, 0},
+         -8, 96, 0, 64, 64, 10, 42, 54, 0x00},
         /* 182 ldp      ldstp_off_fp */
         {0xffc00000u, 0x6d400000u, A64_LO(0, 8, 182),
          A64_HI(MMIOEMU_KIND_LOAD_PAIR, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 64, 10, 9, 0x00, 0},
+         -8, 96, 0, 64, 64, 10, 42, 54, 0x00},
         /* 183 stp      ldstp_off_fp */
         {0xffc00000u, 0xad000000u, A64_LO(0, 16, 183),
          A64_HI(MMIOEMU_KIND_STORE_PAIR, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_NONE),
-         96, 0, 64, 64, 10, 10, 0x00, 0},
+         -16, 96, 0, 64, 64, 10, 42, 53, 0x00},
         /* 184 ldp      ldstp_off_fp */
         {0xffc00000u, 0xad400000u, A64_LO(0, 16, 184),
          A64_HI(MMIOEMU_KIND_LOAD_PAIR, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 64, 10, 10, 0x00, 0},
+         -16, 96, 0, 64, 64, 10, 42, 53, 0x00},
         /* 185 stp      ldstp_pre_gpr */
         {0xffc00000u, 0x29800000u, A64_LO(MMIOEMU_F_WB_PRE, 4, 185),
          A64_HI(MMIOEMU_KIND_STORE_PAIR, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 10, 8, 0x00, 0},
+         -4, 96, 0, 32, 32, 10, 42, 55, 0x00},
         /* 186 ldp      ldstp_pre_gpr */
         {0xffc00000u, 0x29c00000u, A64_LO(MMIOEMU_F_WB_PRE, 4, 186),
          A64_HI(MMIOEMU_KIND_LOAD_PAIR, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 10, 8, 0x00, 0},
+         -4, 96, 0, 32, 32, 10, 42, 55, 0x00},
         /* 187 stgp     ldstp_pre_gpr */
         {0xffc00000u, 0x69800000u, A64_LO(MMIOEMU_F_WB_PRE, 8, 187),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 10, 10, 0x00, 0},
+         -16, 96, 0, 32, 32, 10, 42, 53, 0x00},
         /* 188 ldpsw    ldstp_pre_gpr */
         {0xffc00000u, 0x69c00000u, A64_LO(MMIOEMU_F_WB_PRE, 4, 188),
          A64_HI(MMIOEMU_KIND_LOAD_PAIR, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_SIGN),
-         96, 0, 32, 32, 10, 8, 0x00, 0},
+         -4, 96, 0, 32, 32, 10, 42, 55, 0x00},
         /* 189 stp      ldstp_pre_gpr */
         {0xffc00000u, 0xa9800000u, A64_LO(MMIOEMU_F_WB_PRE, 8, 189),
          A64_HI(MMIOEMU_KIND_STORE_PAIR, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 10, 9, 0x00, 0},
+         -8, 96, 0, 32, 32, 10, 42, 54, 0x00},
         /* 190 ldp      ldstp_pre_gpr */
         {0xffc00000u, 0xa9c00000u, A64_LO(MMIOEMU_F_WB_PRE, 8, 190),
          A64_HI(MMIOEMU_KIND_LOAD_PAIR, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 10, 9, 0x00, 0},
+         -8, 96, 0, 32, 32, 10, 42, 54, 0x00},
         /* 191 stp      ldstp_pre_fp */
         {0xffc00000u, 0x2d800000u, A64_LO(MMIOEMU_F_WB_PRE, 4, 191),
          A64_HI(MMIOEMU_KIND_STORE_PAIR, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 64, 64, 10, 8, 0x00, 0},
+         -4, 96, 0, 64, 64, 10, 42, 55, 0x00},
         /* 192 ldp      ldstp_pre_fp */
         {0xffc00000u, 0x2dc00000u, A64_LO(MMIOEMU_F_WB_PRE, 4, 192),
          A64_HI(MMIOEMU_KIND_LOAD_PAIR, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 64, 10, 8, 0x00, 0},
+         -4, 96, 0, 64, 64, 10, 42, 55, 0x00},
         /* 193 stp      ldstp_pre_fp */
         {0xffc00000u, 0x6d800000u, A64_LO(MMIOEMU_F_WB_PRE, 8, 193),
          A64_HI(MMIOEMU_KIND_STORE_PAIR, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 64, 64, 10, 9, 0x00, 0},
+         -8, 96, 0, 64, 64, 10, 42, 54, 0x00},
         /* 194 ldp      ldstp_pre_fp */
         {0xffc00000u, 0x6dc00000u, A64_LO(MMIOEMU_F_WB_PRE, 8, 194),
          A64_HI(MMIOEMU_KIND_LOAD_PAIR, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 64, 10, 9, 0x00, 0},
+         -8, 96, 0, 64, 64, 10, 42, 54, 0x00},
         /* 195 stp      ldstp_pre_fp */
         {0xffc00000u, 0xad800000u, A64_LO(MMIOEMU_F_WB_PRE, 16, 195),
          A64_HI(MMIOEMU_KIND_STORE_PAIR, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_NONE),
-         96, 0, 64, 64, 10, 10, 0x00, 0},
+         -16, 96, 0, 64, 64, 10, 42, 53, 0x00},
         /* 196 ldp      ldstp_pre_fp */
         {0xffc00000u, 0xadc00000u, A64_LO(MMIOEMU_F_WB_PRE, 16, 196),
          A64_HI(MMIOEMU_KIND_LOAD_PAIR, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_ZERO),
-         96, 0, 64, 64, 10, 10, 0x00, 0},
+         -16, 96, 0, 64, 64, 10, 42, 53, 0x00},
         /* 197 stxrb    ldst_excl */
         {0xffe08000u, 0x08000000u, A64_LO(0, 1, 197),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 1, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 198 stlxrb   ldst_excl */
         {0xffe08000u, 0x08008000u, A64_LO(0, 1, 198),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 1, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 199 casp     ldst_excl */
         {0xffe1fc01u, 0x08207c00u, A64_LO(0, 4, 199),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 200 caspl    ldst_excl */
         {0xffe1fc01u, 0x0820fc00u, A64_LO(0, 4, 200),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 201 ldxrb    ldst_excl */
         {0xffe08000u, 0x08400000u, A64_LO(0, 1, 201),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 1, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 202 ldaxrb   ldst_excl */
         {0xffe08000u, 0x08408000u, A64_LO(0, 1, 202),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 1, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 203 caspa    ldst_excl */
         {0xffe1fc01u, 0x08607c00u, A64_LO(0, 4, 203),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 204 caspal   ldst_excl */
         {0xffe1fc01u, 0x0860fc00u, A64_LO(0, 4, 204),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 205 stllrb   ldst_excl */
         {0xffe08000u, 0x08800000u, A64_LO(MMIOEMU_F_RELEASE, 1, 205),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 1, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 206 stlrb    ldst_excl */
         {0xffe08000u, 0x08808000u, A64_LO(MMIOEMU_F_RELEASE, 1, 206),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 1, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 207 casb     ldst_excl */
         {0xffe0fc00u, 0x08a07c00u, A64_LO(0, 1, 207),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_CAS, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 208 caslb    ldst_excl */
         {0xffe0fc00u, 0x08a0fc00u, A64_LO(MMIOEMU_F_RELEASE, 1, 208),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_CAS, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 209 ldlarb   ldst_excl */
         {0xffe08000u, 0x08c00000u, A64_LO(MMIOEMU_F_ACQUIRE, 1, 209),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 210 ldarb    ldst_excl */
         {0xffe08000u, 0x08c08000u, A64_LO(MMIOEMU_F_ACQUIRE, 1, 210),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 211 casab    ldst_excl */
         {0xffe0fc00u, 0x08e07c00u, A64_LO(MMIOEMU_F_ACQUIRE, 1, 211),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_CAS, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 212 casalb   ldst_excl */
         {0xffe0fc00u, 0x08e0fc00u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 1, 212),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_CAS, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 213 stxrh    ldst_excl */
         {0xffe08000u, 0x48000000u, A64_LO(0, 2, 213),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 2, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 214 stlxrh   ldst_excl */
         {0xffe08000u, 0x48008000u, A64_LO(0, 2, 214),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 2, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 215 casp     ldst_excl */
         {0xffe1fc01u, 0x48207c00u, A64_LO(0, 8, 215),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 216 caspl    ldst_excl */
         {0xffe1fc01u, 0x4820fc00u, A64_LO(0, 8, 216),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 217 ldxrh    ldst_excl */
         {0xffe08000u, 0x48400000u, A64_LO(0, 2, 217),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 2, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 218 ldaxrh   ldst_excl */
         {0xffe08000u, 0x48408000u, A64_LO(0, 2, 218),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 2, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 219 caspa    ldst_excl */
         {0xffe1fc01u, 0x48607c00u, A64_LO(0, 8, 219),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 220 caspal   ldst_excl */
         {0xffe1fc01u, 0x4860fc00u, A64_LO(0, 8, 220),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 221 stllrh   ldst_excl */
         {0xffe08000u, 0x48800000u, A64_LO(MMIOEMU_F_RELEASE, 2, 221),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 2, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 222 stlrh    ldst_excl */
         {0xffe08000u, 0x48808000u, A64_LO(MMIOEMU_F_RELEASE, 2, 222),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 2, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 223 cash     ldst_excl */
         {0xffe0fc00u, 0x48a07c00u, A64_LO(0, 2, 223),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_CAS, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 224 caslh    ldst_excl */
         {0xffe0fc00u, 0x48a0fc00u, A64_LO(MMIOEMU_F_RELEASE, 2, 224),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_CAS, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 225 ldlarh   ldst_excl */
         {0xffe08000u, 0x48c00000u, A64_LO(MMIOEMU_F_ACQUIRE, 2, 225),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 226 ldarh    ldst_excl */
         {0xffe08000u, 0x48c08000u, A64_LO(MMIOEMU_F_ACQUIRE, 2, 226),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 227 casah    ldst_excl */
         {0xffe0fc00u, 0x48e07c00u, A64_LO(MMIOEMU_F_ACQUIRE, 2, 227),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_CAS, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 228 casalh   ldst_excl */
         {0xffe0fc00u, 0x48e0fc00u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 2, 228),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_CAS, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 229 stxr     ldst_excl */
         {0xffe08000u, 0x88000000u, A64_LO(0, 4, 229),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 230 stlxr    ldst_excl */
         {0xffe08000u, 0x88008000u, A64_LO(0, 4, 230),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 231 stxp     ldst_excl */
         {0xffe08000u, 0x88200000u, A64_LO(0, 4, 231),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 10, 0, 0, 0x00},
         /* 232 stlxp    ldst_excl */
         {0xffe08000u, 0x88208000u, A64_LO(0, 4, 232),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 10, 0, 0, 0x00},
         /* 233 ldxr     ldst_excl */
         {0xffe08000u, 0x88400000u, A64_LO(0, 4, 233),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 234 ldaxr    ldst_excl */
         {0xffe08000u, 0x88408000u, A64_LO(0, 4, 234),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 235 ldxp     ldst_excl */
         {0xffe08000u, 0x88600000u, A64_LO(0, 4, 235),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 10, 0, 0, 0x00},
         /* 236 ldaxp    ldst_excl */
         {0xffe08000u, 0x88608000u, A64_LO(0, 4, 236),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 10, 0, 0, 0x00},
         /* 237 stllr    ldst_excl */
         {0xffe08000u, 0x88800000u, A64_LO(MMIOEMU_F_RELEASE, 4, 237),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 238 stlr     ldst_excl */
         {0xffe08000u, 0x88808000u, A64_LO(MMIOEMU_F_RELEASE, 4, 238),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 239 cas      ldst_excl */
         {0xffe0fc00u, 0x88a07c00u, A64_LO(0, 4, 239),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_CAS, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 240 casl     ldst_excl */
         {0xffe0fc00u, 0x88a0fc00u, A64_LO(MMIOEMU_F_RELEASE, 4, 240),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_CAS, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 241 ldlar    ldst_excl */
         {0xffe08000u, 0x88c00000u, A64_LO(MMIOEMU_F_ACQUIRE, 4, 241),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 242 ldar     ldst_excl */
         {0xffe08000u, 0x88c08000u, A64_LO(MMIOEMU_F_ACQUIRE, 4, 242),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 243 casa     ldst_excl */
         {0xffe0fc00u, 0x88e07c00u, A64_LO(MMIOEMU_F_ACQUIRE, 4, 243),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_CAS, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 244 casal    ldst_excl */
         {0xffe0fc00u, 0x88e0fc00u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 4, 244),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_CAS, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 245 stxr     ldst_excl */
         {0xffe08000u, 0xc8000000u, A64_LO(0, 8, 245),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 246 stlxr    ldst_excl */
         {0xffe08000u, 0xc8008000u, A64_LO(0, 8, 246),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 247 stxp     ldst_excl */
         {0xffe08000u, 0xc8200000u, A64_LO(0, 8, 247),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 10, 0, 0, 0x00},
         /* 248 stlxp    ldst_excl */
         {0xffe08000u, 0xc8208000u, A64_LO(0, 8, 248),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 10, 0, 0, 0x00},
         /* 249 ldxr     ldst_excl */
         {0xffe08000u, 0xc8400000u, A64_LO(0, 8, 249),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 250 ldaxr    ldst_excl */
         {0xffe08000u, 0xc8408000u, A64_LO(0, 8, 250),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 251 ldxp     ldst_excl */
         {0xffe08000u, 0xc8600000u, A64_LO(0, 8, 251),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 10, 0, 0, 0x00},
         /* 252 ldaxp    ldst_excl */
         {0xffe08000u, 0xc8608000u, A64_LO(0, 8, 252),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 10, 0, 0, 0x00},
         /* 253 stllr    ldst_excl */
         {0xffe08000u, 0xc8800000u, A64_LO(MMIOEMU_F_RELEASE, 8, 253),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 254 stlr     ldst_excl */
         {0xffe08000u, 0xc8808000u, A64_LO(MMIOEMU_F_RELEASE, 8, 254),
          A64_HI(MMIOEMU_KIND_WRITE, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 255 cas      ldst_excl */
         {0xffe0fc00u, 0xc8a07c00u, A64_LO(0, 8, 255),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_CAS, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 256 casl     ldst_excl */
         {0xffe0fc00u, 0xc8a0fc00u, A64_LO(MMIOEMU_F_RELEASE, 8, 256),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_CAS, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 257 ldlar    ldst_excl */
         {0xffe08000u, 0xc8c00000u, A64_LO(MMIOEMU_F_ACQUIRE, 8, 257),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 258 ldar     ldst_excl */
         {0xffe08000u, 0xc8c08000u, A64_LO(MMIOEMU_F_ACQUIRE, 8, 258),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 259 casa     ldst_excl */
         {0xffe0fc00u, 0xc8e07c00u, A64_LO(MMIOEMU_F_ACQUIRE, 8, 259),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_CAS, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 260 casal    ldst_excl */
         {0xffe0fc00u, 0xc8e0fc00u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 8, 260),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_CAS, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 261 ldaddb   atomic */
         {0xffe0fc00u, 0x38200000u, A64_LO(0, 1, 261),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ADD, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 262 ldclrb   atomic */
         {0xffe0fc00u, 0x38201000u, A64_LO(0, 1, 262),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ANDN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 263 ldeorb   atomic */
         {0xffe0fc00u, 0x38202000u, A64_LO(0, 1, 263),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_XOR, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 264 ldsetb   atomic */
         {0xffe0fc00u, 0x38203000u, A64_LO(0, 1, 264),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_OR, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 265 ldsmaxb  atomic */
         {0xffe0fc00u, 0x38204000u, A64_LO(0, 1, 265),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMAX, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 266 ldsminb  atomic */
         {0xffe0fc00u, 0x38205000u, A64_LO(0, 1, 266),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMIN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 267 ldumaxb  atomic */
         {0xffe0fc00u, 0x38206000u, A64_LO(0, 1, 267),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMAX, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 268 lduminb  atomic */
         {0xffe0fc00u, 0x38207000u, A64_LO(0, 1, 268),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMIN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 269 swpb     atomic */
         {0xffe0fc00u, 0x38208000u, A64_LO(0, 1, 269),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SWP, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 270 ldaddlb  atomic */
         {0xffe0fc00u, 0x38600000u, A64_LO(MMIOEMU_F_RELEASE, 1, 270),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ADD, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 271 ldclrlb  atomic */
         {0xffe0fc00u, 0x38601000u, A64_LO(MMIOEMU_F_RELEASE, 1, 271),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ANDN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 272 ldeorlb  atomic */
         {0xffe0fc00u, 0x38602000u, A64_LO(MMIOEMU_F_RELEASE, 1, 272),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_XOR, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 273 ldsetlb  atomic */
         {0xffe0fc00u, 0x38603000u, A64_LO(MMIOEMU_F_RELEASE, 1, 273),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_OR, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 274 ldsmaxlb atomic */
         {0xffe0fc00u, 0x38604000u, A64_LO(MMIOEMU_F_RELEASE, 1, 274),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMAX, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 275 ldsminlb atomic */
         {0xffe0fc00u, 0x38605000u, A64_LO(MMIOEMU_F_RELEASE, 1, 275),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMIN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 276 ldumaxlb atomic */
         {0xffe0fc00u, 0x38606000u, A64_LO(MMIOEMU_F_RELEASE, 1, 276),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMAX, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 277 lduminlb atomic */
         {0xffe0fc00u, 0x38607000u, A64_LO(MMIOEMU_F_RELEASE, 1, 277),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMIN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 278 swplb    atomic */
         {0xffe0fc00u, 0x38608000u, A64_LO(MMIOEMU_F_RELEASE, 1, 278),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SWP, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 279 ldaddab  atomic */
         {0xffe0fc00u, 0x38a00000u, A64_LO(MMIOEMU_F_ACQUIRE, 1, 279),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ADD, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 280 ldclrab  atomic */
         {0xffe0fc00u, 0x38a01000u, A64_LO(MMIOEMU_F_ACQUIRE, 1, 280),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ANDN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 281 ldeorab  atomic */
         {0xffe0fc00u, 0x38a02000u, A64_LO(MMIOEMU_F_ACQUIRE, 1, 281),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_XOR, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 282 ldsetab  atomic */
         {0xffe0fc00u, 0x38a03000u, A64_LO(MMIOEMU_F_ACQUIRE, 1, 282),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_OR, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 283 ldsmaxab atomic */
         {0xffe0fc00u, 0x38a04000u, A64_LO(MMIOEMU_F_ACQUIRE, 1, 283),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMAX, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 284 ldsminab atomic */
         {0xffe0fc00u, 0x38a05000u, A64_LO(MMIOEMU_F_ACQUIRE, 1, 284),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMIN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 285 ldumaxab atomic */
         {0xffe0fc00u, 0x38a06000u, A64_LO(MMIOEMU_F_ACQUIRE, 1, 285),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMAX, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 286 lduminab atomic */
         {0xffe0fc00u, 0x38a07000u, A64_LO(MMIOEMU_F_ACQUIRE, 1, 286),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMIN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 287 swpab    atomic */
         {0xffe0fc00u, 0x38a08000u, A64_LO(MMIOEMU_F_ACQUIRE, 1, 287),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SWP, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 288 ldaprb   atomic */
         {0xfffffc00u, 0x38bfc000u, A64_LO(MMIOEMU_F_ACQUIRE, 1, 288),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 289 ldaddalb atomic */
         {0xffe0fc00u, 0x38e00000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 1, 289),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ADD, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 290 ldclralb atomic */
         {0xffe0fc00u, 0x38e01000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 1, 290),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ANDN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 291 ldeoralb atomic */
         {0xffe0fc00u, 0x38e02000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 1, 291),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_XOR, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 292 ldsetalb atomic */
         {0xffe0fc00u, 0x38e03000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 1, 292),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_OR, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 293 ldsmaxalb atomic */
         {0xffe0fc00u, 0x38e04000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 1, 293),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMAX, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 294 ldsminalb atomic */
         {0xffe0fc00u, 0x38e05000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 1, 294),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMIN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 295 ldumaxalb atomic */
         {0xffe0fc00u, 0x38e06000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 1, 295),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMAX, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 296 lduminalb atomic */
         {0xffe0fc00u, 0x38e07000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 1, 296),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMIN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 297 swpalb   atomic */
         {0xffe0fc00u, 0x38e08000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 1, 297),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SWP, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 298 ldaddh   atomic */
         {0xffe0fc00u, 0x78200000u, A64_LO(0, 2, 298),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ADD, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 299 ldclrh   atomic */
         {0xffe0fc00u, 0x78201000u, A64_LO(0, 2, 299),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ANDN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 300 ldeorh   atomic */
         {0xffe0fc00u, 0x78202000u, A64_LO(0, 2, 300),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_XOR, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 301 ldseth   atomic */
         {0xffe0fc00u, 0x78203000u, A64_LO(0, 2, 301),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_OR, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 302 ldsmaxh  atomic */
         {0xffe0fc00u, 0x78204000u, A64_LO(0, 2, 302),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMAX, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 303 ldsminh  atomic */
         {0xffe0fc00u, 0x78205000u, A64_LO(0, 2, 303),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMIN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 304 ldumaxh  atomic */
         {0xffe0fc00u, 0x78206000u, A64_LO(0, 2, 304),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMAX, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 305 lduminh  atomic */
         {0xffe0fc00u, 0x78207000u, A64_LO(0, 2, 305),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMIN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 306 swph     atomic */
         {0xffe0fc00u, 0x78208000u, A64_LO(0, 2, 306),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SWP, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 307 ldaddlh  atomic */
         {0xffe0fc00u, 0x78600000u, A64_LO(MMIOEMU_F_RELEASE, 2, 307),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ADD, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 308 ldclrlh  atomic */
         {0xffe0fc00u, 0x78601000u, A64_LO(MMIOEMU_F_RELEASE, 2, 308),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ANDN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 309 ldeorlh  atomic */
         {0xffe0fc00u, 0x78602000u, A64_LO(MMIOEMU_F_RELEASE, 2, 309),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_XOR, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 310 ldsetlh  atomic */
         {0xffe0fc00u, 0x78603000u, A64_LO(MMIOEMU_F_RELEASE, 2, 310),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_OR, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 311 ldsmaxlh atomic */
         {0xffe0fc00u, 0x78604000u, A64_LO(MMIOEMU_F_RELEASE, 2, 311),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMAX, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 312 ldsminlh atomic */
         {0xffe0fc00u, 0x78605000u, A64_LO(MMIOEMU_F_RELEASE, 2, 312),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMIN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 313 ldumaxlh atomic */
         {0xffe0fc00u, 0x78606000u, A64_LO(MMIOEMU_F_RELEASE, 2, 313),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMAX, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 314 lduminlh atomic */
         {0xffe0fc00u, 0x78607000u, A64_LO(MMIOEMU_F_RELEASE, 2, 314),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMIN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 315 swplh    atomic */
         {0xffe0fc00u, 0x78608000u, A64_LO(MMIOEMU_F_RELEASE, 2, 315),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SWP, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 316 ldaddah  atomic */
         {0xffe0fc00u, 0x78a00000u, A64_LO(MMIOEMU_F_ACQUIRE, 2, 316),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ADD, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 317 ldclrah  atomic */
         {0xffe0fc00u, 0x78a01000u, A64_LO(MMIOEMU_F_ACQUIRE, 2, 317),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ANDN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 318 ldeorah  atomic */
         {0xffe0fc00u, 0x78a02000u, A64_LO(MMIOEMU_F_ACQUIRE, 2, 318),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_XOR, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 319 ldsetah  atomic */
         {0xffe0fc00u, 0x78a03000u, A64_LO(MMIOEMU_F_ACQUIRE, 2, 319),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_OR, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 320 ldsmaxah atomic */
         {0xffe0fc00u, 0x78a04000u, A64_LO(MMIOEMU_F_ACQUIRE, 2, 320),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMAX, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 321 ldsminah atomic */
         {0xffe0fc00u, 0x78a05000u, A64_LO(MMIOEMU_F_ACQUIRE, 2, 321),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMIN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 322 ldumaxah atomic */
         {0xffe0fc00u, 0x78a06000u, A64_LO(MMIOEMU_F_ACQUIRE, 2, 322),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMAX, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 323 lduminah atomic */
         {0xffe0fc00u, 0x78a07000u, A64_LO(MMIOEMU_F_ACQUIRE, 2, 323),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMIN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 324 swpah    atomic */
         {0xffe0fc00u, 0x78a08000u, A64_LO(MMIOEMU_F_ACQUIRE, 2, 324),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SWP, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 325 ldaprh   atomic */
         {0xfffffc00u, 0x78bfc000u, A64_LO(MMIOEMU_F_ACQUIRE, 2, 325),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 326 ldaddalh atomic */
         {0xffe0fc00u, 0x78e00000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 2, 326),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ADD, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 327 ldclralh atomic */
         {0xffe0fc00u, 0x78e01000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 2, 327),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ANDN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 328 ldeoralh atomic */
         {0xffe0fc00u, 0x78e02000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 2, 328),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_XOR, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 329 ldsetalh atomic */
         {0xffe0fc00u, 0x78e03000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 2, 329),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_OR, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 330 ldsmaxalh atomic */
         {0xffe0fc00u, 0x78e04000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 2, 330),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMAX, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 331 ldsminalh atomic */
         {0xffe0fc00u, 0x78e05000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 2, 331),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMIN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 332 ldumaxalh atomic */
         {0xffe0fc00u, 0x78e06000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 2, 332),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMAX, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 333 lduminalh atomic */
         {0xffe0fc00u, 0x78e07000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 2, 333),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMIN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 334 swpalh   atomic */
         {0xffe0fc00u, 0x78e08000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 2, 334),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SWP, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 335 ldadd    atomic */
         {0xffe0fc00u, 0xb8200000u, A64_LO(0, 4, 335),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ADD, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 336 ldclr    atomic */
         {0xffe0fc00u, 0xb8201000u, A64_LO(0, 4, 336),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ANDN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 337 ldeor    atomic */
         {0xffe0fc00u, 0xb8202000u, A64_LO(0, 4, 337),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_XOR, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 338 ldset    atomic */
         {0xffe0fc00u, 0xb8203000u, A64_LO(0, 4, 338),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_OR, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 339 ldsmax   atomic */
         {0xffe0fc00u, 0xb8204000u, A64_LO(0, 4, 339),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMAX, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 340 ldsmin   atomic */
         {0xffe0fc00u, 0xb8205000u, A64_LO(0, 4, 340),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMIN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 341 ldumax   atomic */
         {0xffe0fc00u, 0xb8206000u, A64_LO(0, 4, 341),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMAX, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 342 ldumin   atomic */
         {0xffe0fc00u, 0xb8207000u, A64_LO(0, 4, 342),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMIN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 343 swp      atomic */
         {0xffe0fc00u, 0xb8208000u, A64_LO(0, 4, 343),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SWP, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 344 ldaddl   atomic */
         {0xffe0fc00u, 0xb8600000u, A64_LO(MMIOEMU_F_RELEASE, 4, 344),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ADD, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 345 ldclrl   atomic */
         {0xffe0fc00u, 0xb8601000u, A64_LO(MMIOEMU_F_RELEASE, 4, 345),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ANDN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 346 ldeorl   atomic */
         {0xffe0fc00u, 0xb8602000u, A64_LO(MMIOEMU_F_RELEASE, 4, 346),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_XOR, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 347 ldsetl   atomic */
         {0xffe0fc00u, 0xb8603000u, A64_LO(MMIOEMU_F_RELEASE, 4, 347),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_OR, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 348 ldsmaxl  atomic */
         {0xffe0fc00u, 0xb8604000u, A64_LO(MMIOEMU_F_RELEASE, 4, 348),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMAX, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 349 ldsminl  atomic */
         {0xffe0fc00u, 0xb8605000u, A64_LO(MMIOEMU_F_RELEASE, 4, 349),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMIN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 350 ldumaxl  atomic */
         {0xffe0fc00u, 0xb8606000u, A64_LO(MMIOEMU_F_RELEASE, 4, 350),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMAX, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 351 lduminl  atomic */
         {0xffe0fc00u, 0xb8607000u, A64_LO(MMIOEMU_F_RELEASE, 4, 351),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMIN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 352 swpl     atomic */
         {0xffe0fc00u, 0xb8608000u, A64_LO(MMIOEMU_F_RELEASE, 4, 352),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SWP, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 353 ldadda   atomic */
         {0xffe0fc00u, 0xb8a00000u, A64_LO(MMIOEMU_F_ACQUIRE, 4, 353),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ADD, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 354 ldclra   atomic */
         {0xffe0fc00u, 0xb8a01000u, A64_LO(MMIOEMU_F_ACQUIRE, 4, 354),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ANDN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 355 ldeora   atomic */
         {0xffe0fc00u, 0xb8a02000u, A64_LO(MMIOEMU_F_ACQUIRE, 4, 355),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_XOR, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 356 ldseta   atomic */
         {0xffe0fc00u, 0xb8a03000u, A64_LO(MMIOEMU_F_ACQUIRE, 4, 356),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_OR, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 357 ldsmaxa  atomic */
         {0xffe0fc00u, 0xb8a04000u, A64_LO(MMIOEMU_F_ACQUIRE, 4, 357),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMAX, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 358 ldsmina  atomic */
         {0xffe0fc00u, 0xb8a05000u, A64_LO(MMIOEMU_F_ACQUIRE, 4, 358),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMIN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 359 ldumaxa  atomic */
         {0xffe0fc00u, 0xb8a06000u, A64_LO(MMIOEMU_F_ACQUIRE, 4, 359),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMAX, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 360 ldumina  atomic */
         {0xffe0fc00u, 0xb8a07000u, A64_LO(MMIOEMU_F_ACQUIRE, 4, 360),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMIN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 361 swpa     atomic */
         {0xffe0fc00u, 0xb8a08000u, A64_LO(MMIOEMU_F_ACQUIRE, 4, 361),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SWP, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 362 ldapr    atomic */
         {0xfffffc00u, 0xb8bfc000u, A64_LO(MMIOEMU_F_ACQUIRE, 4, 362),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 363 ldaddal  atomic */
         {0xffe0fc00u, 0xb8e00000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 4, 363),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ADD, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 364 ldclral  atomic */
         {0xffe0fc00u, 0xb8e01000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 4, 364),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ANDN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 365 ldeoral  atomic */
         {0xffe0fc00u, 0xb8e02000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 4, 365),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_XOR, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 366 ldsetal  atomic */
         {0xffe0fc00u, 0xb8e03000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 4, 366),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_OR, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 367 ldsmaxal atomic */
         {0xffe0fc00u, 0xb8e04000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 4, 367),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMAX, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 368 ldsminal atomic */
         {0xffe0fc00u, 0xb8e05000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 4, 368),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMIN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 369 ldumaxal atomic */
         {0xffe0fc00u, 0xb8e06000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 4, 369),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMAX, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 370 lduminal atomic */
         {0xffe0fc00u, 0xb8e07000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 4, 370),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMIN, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 371 swpal    atomic */
         {0xffe0fc00u, 0xb8e08000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 4, 371),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SWP, 4, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 372 ldadd    atomic */
         {0xffe0fc00u, 0xf8200000u, A64_LO(0, 8, 372),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ADD, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 373 ldclr    atomic */
         {0xffe0fc00u, 0xf8201000u, A64_LO(0, 8, 373),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ANDN, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 374 ldeor    atomic */
         {0xffe0fc00u, 0xf8202000u, A64_LO(0, 8, 374),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_XOR, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 375 ldset    atomic */
         {0xffe0fc00u, 0xf8203000u, A64_LO(0, 8, 375),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_OR, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 376 ldsmax   atomic */
         {0xffe0fc00u, 0xf8204000u, A64_LO(0, 8, 376),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMAX, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 377 ldsmin   atomic */
         {0xffe0fc00u, 0xf8205000u, A64_LO(0, 8, 377),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMIN, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 378 ldumax   atomic */
         {0xffe0fc00u, 0xf8206000u, A64_LO(0, 8, 378),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMAX, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 379 ldumin   atomic */
         {0xffe0fc00u, 0xf8207000u, A64_LO(0, 8, 379),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMIN, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 380 swp      atomic */
         {0xffe0fc00u, 0xf8208000u, A64_LO(0, 8, 380),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SWP, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 381 st64b    atomic */
         {0xfffffc00u, 0xf83f9000u, A64_LO(0, 64, 381),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 64, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 382 st64bv0  atomic */
         {0xffe0fc00u, 0xf820a000u, A64_LO(0, 64, 382),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 64, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 383 st64bv   atomic */
         {0xffe0fc00u, 0xf820b000u, A64_LO(0, 64, 383),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 64, MMIOEMU_EXT_NONE),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 384 ld64b    atomic */
         {0xfffffc00u, 0xf83fd000u, A64_LO(0, 64, 384),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 64, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 385 ldaddl   atomic */
         {0xffe0fc00u, 0xf8600000u, A64_LO(MMIOEMU_F_RELEASE, 8, 385),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ADD, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 386 ldclrl   atomic */
         {0xffe0fc00u, 0xf8601000u, A64_LO(MMIOEMU_F_RELEASE, 8, 386),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ANDN, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 387 ldeorl   atomic */
         {0xffe0fc00u, 0xf8602000u, A64_LO(MMIOEMU_F_RELEASE, 8, 387),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_XOR, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 388 ldsetl   atomic */
         {0xffe0fc00u, 0xf8603000u, A64_LO(MMIOEMU_F_RELEASE, 8, 388),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_OR, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 389 ldsmaxl  atomic */
         {0xffe0fc00u, 0xf8604000u, A64_LO(MMIOEMU_F_RELEASE, 8, 389),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMAX, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 390 ldsminl  atomic */
         {0xffe0fc00u, 0xf8605000u, A64_LO(MMIOEMU_F_RELEASE, 8, 390),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMIN, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 391 ldumaxl  atomic */
         {0xffe0fc00u, 0xf8606000u, A64_LO(MMIOEMU_F_RELEASE, 8, 391),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMAX, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 392 lduminl  atomic */
         {0xffe0fc00u, 0xf8607000u, A64_LO(MMIOEMU_F_RELEASE, 8, 392),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMIN, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 393 swpl     atomic */
         {0xffe0fc00u, 0xf8608000u, A64_LO(MMIOEMU_F_RELEASE, 8, 393),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SWP, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 394 ldadda   atomic */
         {0xffe0fc00u, 0xf8a00000u, A64_LO(MMIOEMU_F_ACQUIRE, 8, 394),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ADD, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 395 ldclra   atomic */
         {0xffe0fc00u, 0xf8a01000u, A64_LO(MMIOEMU_F_ACQUIRE, 8, 395),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ANDN, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 396 ldeora   atomic */
         {0xffe0fc00u, 0xf8a02000u, A64_LO(MMIOEMU_F_ACQUIRE, 8, 396),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_XOR, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 397 ldseta   atomic */
         {0xffe0fc00u, 0xf8a03000u, A64_LO(MMIOEMU_F_ACQUIRE, 8, 397),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_OR, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 398 ldsmaxa  atomic */
         {0xffe0fc00u, 0xf8a04000u, A64_LO(MMIOEMU_F_ACQUIRE, 8, 398),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMAX, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 399 ldsmina  atomic */
         {0xffe0fc00u, 0xf8a05000u, A64_LO(MMIOEMU_F_ACQUIRE, 8, 399),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMIN, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 400 ldumaxa  atomic */
         {0xffe0fc00u, 0xf8a06000u, A64_LO(MMIOEMU_F_ACQUIRE, 8, 400),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMAX, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 401 ldumina  atomic */
         {0xffe0fc00u, 0xf8a07000u, A64_LO(MMIOEMU_F_ACQUIRE, 8, 401),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMIN, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 402 swpa     atomic */
         {0xffe0fc00u, 0xf8a08000u, A64_LO(MMIOEMU_F_ACQUIRE, 8, 402),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SWP, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 403 ldapr    atomic */
         {0xfffffc00u, 0xf8bfc000u, A64_LO(MMIOEMU_F_ACQUIRE, 8, 403),
          A64_HI(MMIOEMU_KIND_READ, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 0, 10, 6, 0x00, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x00},
         /* 404 ldaddal  atomic */
         {0xffe0fc00u, 0xf8e00000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 8, 404),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ADD, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 405 ldclral  atomic */
         {0xffe0fc00u, 0xf8e01000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 8, 405),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_ANDN, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 406 ldeoral  atomic */
         {0xffe0fc00u, 0xf8e02000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 8, 406),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_XOR, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 407 ldsetal  atomic */
         {0xffe0fc00u, 0xf8e03000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 8, 407),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_OR, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 408 ldsmaxal atomic */
         {0xffe0fc00u, 0xf8e04000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 8, 408),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMAX, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 409 ldsminal atomic */
         {0xffe0fc00u, 0xf8e05000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 8, 409),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SMIN, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 410 ldumaxal atomic */
         {0xffe0fc00u, 0xf8e06000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 8, 410),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMAX, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 411 lduminal atomic */
         {0xffe0fc00u, 0xf8e07000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 8, 411),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_UMIN, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 412 swpal    atomic */
         {0xffe0fc00u, 0xf8e08000u, A64_LO(MMIOEMU_F_ACQUIRE | MMIOEMU_F_RELEASE, 8, 412),
          A64_HI(MMIOEMU_KIND_ATOMIC, MMIOEMU_OP_SWP, 8, MMIOEMU_EXT_ZERO),
-         96, 0, 32, 32, 16, 6, 0x00, 0},
+         0, 96, 0, 32, 32, 16, 0, 0, 0x00},
         /* 413 ldraa    ldst_pac */
         {0xffa00c00u, 0xf8200400u, A64_LO(0, 8, 413),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x80},
         /* 414 ldraa    ldst_pac */
         {0xffa00c00u, 0xf8200c00u, A64_LO(MMIOEMU_F_WB_PRE, 8, 414),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x80},
         /* 415 ldrab    ldst_pac */
         {0xffa00c00u, 0xf8a00400u, A64_LO(0, 8, 415),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x80},
         /* 416 ldrab    ldst_pac */
         {0xffa00c00u, 0xf8a00c00u, A64_LO(MMIOEMU_F_WB_PRE, 8, 416),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 8, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 32, 0, 10, 0, 0, 0x80},
         /* 417 st4      simd_mult */
         {0xbffff000u, 0x0c000000u, A64_LO(0, 0, 417),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 418 ld4      simd_mult */
         {0xbffff000u, 0x0c400000u, A64_LO(0, 0, 418),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 419 st1      simd_mult */
         {0xbffff000u, 0x0c002000u, A64_LO(0, 0, 419),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 420 ld1      simd_mult */
         {0xbffff000u, 0x0c402000u, A64_LO(0, 0, 420),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 421 st3      simd_mult */
         {0xbffff000u, 0x0c004000u, A64_LO(0, 0, 421),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 422 ld3      simd_mult */
         {0xbffff000u, 0x0c404000u, A64_LO(0, 0, 422),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 423 st1      simd_mult */
         {0xbffff000u, 0x0c006000u, A64_LO(0, 0, 423),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 424 ld1      simd_mult */
         {0xbffff000u, 0x0c406000u, A64_LO(0, 0, 424),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 425 st1      simd_mult */
         {0xbffff000u, 0x0c007000u, A64_LO(0, 0, 425),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 426 ld1      simd_mult */
         {0xbffff000u, 0x0c407000u, A64_LO(0, 0, 426),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 427 st2      simd_mult */
         {0xbffff000u, 0x0c008000u, A64_LO(0, 0, 427),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 428 ld2      simd_mult */
         {0xbffff000u, 0x0c408000u, A64_LO(0, 0, 428),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 429 st1      simd_mult */
         {0xbffff000u, 0x0c00a000u, A64_LO(0, 0, 429),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 430 ld1      simd_mult */
         {0xbffff000u, 0x0c40a000u, A64_LO(0, 0, 430),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 431 st4      simd_mult_post */
         {0xbfe0f000u, 0x0c800000u, A64_LO(MMIOEMU_F_WB_POST, 0, 431),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 432 ld4      simd_mult_post */
         {0xbfe0f000u, 0x0cc00000u, A64_LO(MMIOEMU_F_WB_POST, 0, 432),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 433 st1      simd_mult_post */
         {0xbfe0f000u, 0x0c802000u, A64_LO(MMIOEMU_F_WB_POST, 0, 433),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 434 ld1      simd_mult_post */
         {0xbfe0f000u, 0x0cc02000u, A64_LO(MMIOEMU_F_WB_POST, 0, 434),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 435 st3      simd_mult_post */
         {0xbfe0f000u, 0x0c804000u, A64_LO(MMIOEMU_F_WB_POST, 0, 435),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 436 ld3      simd_mult_post */
         {0xbfe0f000u, 0x0cc04000u, A64_LO(MMIOEMU_F_WB_POST, 0, 436),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 437 st1      simd_mult_post */
         {0xbfe0f000u, 0x0c806000u, A64_LO(MMIOEMU_F_WB_POST, 0, 437),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 438 ld1      simd_mult_post */
         {0xbfe0f000u, 0x0cc06000u, A64_LO(MMIOEMU_F_WB_POST, 0, 438),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 439 st1      simd_mult_post */
         {0xbfe0f000u, 0x0c807000u, A64_LO(MMIOEMU_F_WB_POST, 0, 439),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 440 ld1      simd_mult_post */
         {0xbfe0f000u, 0x0cc07000u, A64_LO(MMIOEMU_F_WB_POST, 0, 440),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 441 st2      simd_mult_post */
         {0xbfe0f000u, 0x0c808000u, A64_LO(MMIOEMU_F_WB_POST, 0, 441),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 442 ld2      simd_mult_post */
         {0xbfe0f000u, 0x0cc08000u, A64_LO(MMIOEMU_F_WB_POST, 0, 442),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 443 st1      simd_mult_post */
         {0xbfe0f000u, 0x0c80a000u, A64_LO(MMIOEMU_F_WB_POST, 0, 443),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 444 ld1      simd_mult_post */
         {0xbfe0f000u, 0x0cc0a000u, A64_LO(MMIOEMU_F_WB_POST, 0, 444),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 445 st1      simd_single */
         {0xbfffe000u, 0x0d000000u, A64_LO(0, 0, 445),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 446 st2      simd_single */
         {0xbfffe000u, 0x0d200000u, A64_LO(0, 0, 446),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 447 ld1      simd_single */
         {0xbfffe000u, 0x0d400000u, A64_LO(0, 0, 447),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 448 ld2      simd_single */
         {0xbfffe000u, 0x0d600000u, A64_LO(0, 0, 448),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 449 st3      simd_single */
         {0xbfffe000u, 0x0d002000u, A64_LO(0, 0, 449),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 450 st4      simd_single */
         {0xbfffe000u, 0x0d202000u, A64_LO(0, 0, 450),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 451 ld3      simd_single */
         {0xbfffe000u, 0x0d402000u, A64_LO(0, 0, 451),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 452 ld4      simd_single */
         {0xbfffe000u, 0x0d602000u, A64_LO(0, 0, 452),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 453 st1      simd_single */
         {0xbfffe000u, 0x0d004000u, A64_LO(0, 0, 453),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 454 st2      simd_single */
         {0xbfffe000u, 0x0d204000u, A64_LO(0, 0, 454),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 455 ld1      simd_single */
         {0xbfffe000u, 0x0d404000u, A64_LO(0, 0, 455),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 456 ld2      simd_single */
         {0xbfffe000u, 0x0d604000u, A64_LO(0, 0, 456),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 457 st3      simd_single */
         {0xbfffe000u, 0x0d006000u, A64_LO(0, 0, 457),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 458 st4      simd_single */
         {0xbfffe000u, 0x0d206000u, A64_LO(0, 0, 458),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 459 ld3      simd_single */
         {0xbfffe000u, 0x0d406000u, A64_LO(0, 0, 459),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 460 ld4      simd_single */
         {0xbfffe000u, 0x0d606000u, A64_LO(0, 0, 460),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 461 st1      simd_single */
         {0xbfffe000u, 0x0d008000u, A64_LO(0, 0, 461),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 462 st2      simd_single */
         {0xbfffe000u, 0x0d208000u, A64_LO(0, 0, 462),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 463 ld1      simd_single */
         {0xbfffe000u, 0x0d408000u, A64_LO(0, 0, 463),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 464 ld2      simd_single */
         {0xbfffe000u, 0x0d608000u, A64_LO(0, 0, 464),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 465 st3      simd_single */
         {0xbfffe000u, 0x0d00a000u, A64_LO(0, 0, 465),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 466 st4      simd_single */
         {0xbfffe000u, 0x0d20a000u, A64_LO(0, 0, 466),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 467 ld3      simd_single */
         {0xbfffe000u, 0x0d40a000u, A64_LO(0, 0, 467),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 468 ld4      simd_single */
         {0xbfffe000u, 0x0d60a000u, A64_LO(0, 0, 468),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 469 ld1r     simd_single */
         {0xbfffe000u, 0x0d40c000u, A64_LO(0, 0, 469),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 470 ld2r     simd_single */
         {0xbfffe000u, 0x0d60c000u, A64_LO(0, 0, 470),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 471 ld3r     simd_single */
         {0xbfffe000u, 0x0d40e000u, A64_LO(0, 0, 471),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 472 ld4r     simd_single */
         {0xbfffe000u, 0x0d60e000u, A64_LO(0, 0, 472),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 473 st1      simd_single_post */
         {0xbfe0e000u, 0x0d800000u, A64_LO(MMIOEMU_F_WB_POST, 0, 473),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 474 st2      simd_single_post */
         {0xbfe0e000u, 0x0da00000u, A64_LO(MMIOEMU_F_WB_POST, 0, 474),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 475 ld1      simd_single_post */
         {0xbfe0e000u, 0x0dc00000u, A64_LO(MMIOEMU_F_WB_POST, 0, 475),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 476 ld2      simd_single_post */
         {0xbfe0e000u, 0x0de00000u, A64_LO(MMIOEMU_F_WB_POST, 0, 476),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 477 st3      simd_single_post */
         {0xbfe0e000u, 0x0d802000u, A64_LO(MMIOEMU_F_WB_POST, 0, 477),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 478 st4      simd_single_post */
         {0xbfe0e000u, 0x0da02000u, A64_LO(MMIOEMU_F_WB_POST, 0, 478),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 479 ld3      simd_single_post */
         {0xbfe0e000u, 0x0dc02000u, A64_LO(MMIOEMU_F_WB_POST, 0, 479),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 480 ld4      simd_single_post */
         {0xbfe0e000u, 0x0de02000u, A64_LO(MMIOEMU_F_WB_POST, 0, 480),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 481 st1      simd_single_post */
         {0xbfe0e000u, 0x0d804000u, A64_LO(MMIOEMU_F_WB_POST, 0, 481),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 482 st2      simd_single_post */
         {0xbfe0e000u, 0x0da04000u, A64_LO(MMIOEMU_F_WB_POST, 0, 482),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 483 ld1      simd_single_post */
         {0xbfe0e000u, 0x0dc04000u, A64_LO(MMIOEMU_F_WB_POST, 0, 483),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 484 ld2      simd_single_post */
         {0xbfe0e000u, 0x0de04000u, A64_LO(MMIOEMU_F_WB_POST, 0, 484),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 485 st3      simd_single_post */
         {0xbfe0e000u, 0x0d806000u, A64_LO(MMIOEMU_F_WB_POST, 0, 485),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 486 st4      simd_single_post */
         {0xbfe0e000u, 0x0da06000u, A64_LO(MMIOEMU_F_WB_POST, 0, 486),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 487 ld3      simd_single_post */
         {0xbfe0e000u, 0x0dc06000u, A64_LO(MMIOEMU_F_WB_POST, 0, 487),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 488 ld4      simd_single_post */
         {0xbfe0e000u, 0x0de06000u, A64_LO(MMIOEMU_F_WB_POST, 0, 488),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 489 st1      simd_single_post */
         {0xbfe0e000u, 0x0d808000u, A64_LO(MMIOEMU_F_WB_POST, 0, 489),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 490 st2      simd_single_post */
         {0xbfe0e000u, 0x0da08000u, A64_LO(MMIOEMU_F_WB_POST, 0, 490),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 491 ld1      simd_single_post */
         {0xbfe0e000u, 0x0dc08000u, A64_LO(MMIOEMU_F_WB_POST, 0, 491),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 492 ld2      simd_single_post */
         {0xbfe0e000u, 0x0de08000u, A64_LO(MMIOEMU_F_WB_POST, 0, 492),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 493 st3      simd_single_post */
         {0xbfe0e000u, 0x0d80a000u, A64_LO(MMIOEMU_F_WB_POST, 0, 493),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 494 st4      simd_single_post */
         {0xbfe0e000u, 0x0da0a000u, A64_LO(MMIOEMU_F_WB_POST, 0, 494),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 495 ld3      simd_single_post */
         {0xbfe0e000u, 0x0dc0a000u, A64_LO(MMIOEMU_F_WB_POST, 0, 495),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 496 ld4      simd_single_post */
         {0xbfe0e000u, 0x0de0a000u, A64_LO(MMIOEMU_F_WB_POST, 0, 496),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 497 ld1r     simd_single_post */
         {0xbfe0e000u, 0x0dc0c000u, A64_LO(MMIOEMU_F_WB_POST, 0, 497),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 498 ld2r     simd_single_post */
         {0xbfe0e000u, 0x0de0c000u, A64_LO(MMIOEMU_F_WB_POST, 0, 498),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 499 ld3r     simd_single_post */
         {0xbfe0e000u, 0x0dc0e000u, A64_LO(MMIOEMU_F_WB_POST, 0, 499),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 500 ld4r     simd_single_post */
         {0xbfe0e000u, 0x0de0e000u, A64_LO(MMIOEMU_F_WB_POST, 0, 500),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 64, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 64, 0, 10, 0, 0, 0x80},
         /* 501 stzgm    ldst_tags */
         {0xfffffc00u, 0xd9200000u, A64_LO(0, 0, 501),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 11, 0x00, 0},
+         -16, 96, 0, 32, 0, 10, 43, 51, 0x00},
         /* 502 stg      ldst_tags */
         {0xffe00c00u, 0xd9200400u, A64_LO(MMIOEMU_F_WB_POST, 16, 502),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 11, 0x00, 0},
+         -16, 96, 0, 32, 0, 10, 43, 51, 0x00},
         /* 503 stg      ldst_tags */
         {0xffe00c00u, 0xd9200800u, A64_LO(0, 16, 503),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 11, 0x00, 0},
+         -16, 96, 0, 32, 0, 10, 43, 51, 0x00},
         /* 504 stg      ldst_tags */
         {0xffe00c00u, 0xd9200c00u, A64_LO(MMIOEMU_F_WB_PRE, 16, 504),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 11, 0x00, 0},
+         -16, 96, 0, 32, 0, 10, 43, 51, 0x00},
         /* 505 ldg      ldst_tags */
         {0xffe00c00u, 0xd9600000u, A64_LO(0, 16, 505),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 11, 0x00, 0},
+         -16, 96, 0, 32, 0, 10, 43, 51, 0x00},
         /* 506 stzg     ldst_tags */
         {0xffe00c00u, 0xd9600400u, A64_LO(MMIOEMU_F_WB_POST, 16, 506),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 11, 0x00, 0},
+         -16, 96, 0, 32, 0, 10, 43, 51, 0x00},
         /* 507 stzg     ldst_tags */
         {0xffe00c00u, 0xd9600800u, A64_LO(0, 16, 507),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 11, 0x00, 0},
+         -16, 96, 0, 32, 0, 10, 43, 51, 0x00},
         /* 508 stzg     ldst_tags */
         {0xffe00c00u, 0xd9600c00u, A64_LO(MMIOEMU_F_WB_PRE, 16, 508),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 16, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 11, 0x00, 0},
+         -16, 96, 0, 32, 0, 10, 43, 51, 0x00},
         /* 509 stgm     ldst_tags */
         {0xfffffc00u, 0xd9a00000u, A64_LO(0, 0, 509),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 11, 0x00, 0},
+         -16, 96, 0, 32, 0, 10, 43, 51, 0x00},
         /* 510 st2g     ldst_tags */
         {0xffe00c00u, 0xd9a00400u, A64_LO(MMIOEMU_F_WB_POST, 32, 510),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 32, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 11, 0x00, 0},
+         -16, 96, 0, 32, 0, 10, 43, 51, 0x00},
         /* 511 st2g     ldst_tags */
         {0xffe00c00u, 0xd9a00800u, A64_LO(0, 32, 511),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 32, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 11, 0x00, 0},
+         -16, 96, 0, 32, 0, 10, 43, 51, 0x00},
         /* 512 st2g     ldst_tags */
         {0xffe00c00u, 0xd9a00c00u, A64_LO(MMIOEMU_F_WB_PRE, 32, 512),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 32, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 11, 0x00, 0},
+         -16, 96, 0, 32, 0, 10, 43, 51, 0x00},
         /* 513 ldgm     ldst_tags */
         {0xfffffc00u, 0xd9e00000u, A64_LO(0, 0, 513),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 11, 0x00, 0},
+         -16, 96, 0, 32, 0, 10, 43, 51, 0x00},
         /* 514 stz2g    ldst_tags */
         {0xffe00c00u, 0xd9e00400u, A64_LO(MMIOEMU_F_WB_POST, 32, 514),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 32, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 11, 0x00, 0},
+         -16, 96, 0, 32, 0, 10, 43, 51, 0x00},
         /* 515 stz2g    ldst_tags */
         {0xffe00c00u, 0xd9e00800u, A64_LO(0, 32, 515),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 32, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 11, 0x00, 0},
+         -16, 96, 0, 32, 0, 10, 43, 51, 0x00},
         /* 516 stz2g    ldst_tags */
         {0xffe00c00u, 0xd9e00c00u, A64_LO(MMIOEMU_F_WB_PRE, 32, 516),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 32, MMIOEMU_EXT_NONE),
-         96, 0, 32, 0, 10, 11, 0x00, 0},
+         -16, 96, 0, 32, 0, 10, 43, 51, 0x00},
         /* 517 cpyfp    mops */
         {0xffe0cc00u, 0x19000400u, A64_LO(0, 0, 517),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 518 cpyfp    mops */
         {0xffe0cc00u, 0x19004400u, A64_LO(0, 0, 518),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 519 cpyfp    mops */
         {0xffe0cc00u, 0x19008400u, A64_LO(0, 0, 519),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 520 cpyfp    mops */
         {0xffe0cc00u, 0x1900c400u, A64_LO(0, 0, 520),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 521 cpyfm    mops */
         {0xffe0cc00u, 0x19400400u, A64_LO(0, 0, 521),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 522 cpyfm    mops */
         {0xffe0cc00u, 0x19404400u, A64_LO(0, 0, 522),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 523 cpyfm    mops */
         {0xffe0cc00u, 0x19408400u, A64_LO(0, 0, 523),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 524 cpyfm    mops */
         {0xffe0cc00u, 0x1940c400u, A64_LO(0, 0, 524),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 525 cpyfe    mops */
         {0xffe0cc00u, 0x19800400u, A64_LO(0, 0, 525),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 526 cpyfe    mops */
         {0xffe0cc00u, 0x19804400u, A64_LO(0, 0, 526),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 527 cpyfe    mops */
         {0xffe0cc00u, 0x19808400u, A64_LO(0, 0, 527),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 528 cpyfe    mops */
         {0xffe0cc00u, 0x1980c400u, A64_LO(0, 0, 528),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 529 setp     mops */
         {0xffe0cc00u, 0x19c00400u, A64_LO(0, 0, 529),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 530 setm     mops */
         {0xffe0cc00u, 0x19c04400u, A64_LO(0, 0, 530),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 531 sete     mops */
         {0xffe0cc00u, 0x19c08400u, A64_LO(0, 0, 531),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 532 cpyp     mops */
         {0xffe0cc00u, 0x1d000400u, A64_LO(0, 0, 532),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 533 cpyp     mops */
         {0xffe0cc00u, 0x1d004400u, A64_LO(0, 0, 533),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 534 cpyp     mops */
         {0xffe0cc00u, 0x1d008400u, A64_LO(0, 0, 534),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 535 cpyp     mops */
         {0xffe0cc00u, 0x1d00c400u, A64_LO(0, 0, 535),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 536 cpym     mops */
         {0xffe0cc00u, 0x1d400400u, A64_LO(0, 0, 536),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 537 cpym     mops */
         {0xffe0cc00u, 0x1d404400u, A64_LO(0, 0, 537),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 538 cpym     mops */
         {0xffe0cc00u, 0x1d408400u, A64_LO(0, 0, 538),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 539 cpym     mops */
         {0xffe0cc00u, 0x1d40c400u, A64_LO(0, 0, 539),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 540 cpye     mops */
         {0xffe0cc00u, 0x1d800400u, A64_LO(0, 0, 540),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 541 cpye     mops */
         {0xffe0cc00u, 0x1d804400u, A64_LO(0, 0, 541),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 542 cpye     mops */
         {0xffe0cc00u, 0x1d808400u, A64_LO(0, 0, 542),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 543 cpye     mops */
         {0xffe0cc00u, 0x1d80c400u, A64_LO(0, 0, 543),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 544 setgp    mops */
         {0xffe0cc00u, 0x1dc00400u, A64_LO(0, 0, 544),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 545 setgm    mops */
         {0xffe0cc00u, 0x1dc04400u, A64_LO(0, 0, 545),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 546 setge    mops */
         {0xffe0cc00u, 0x1dc08400u, A64_LO(0, 0, 546),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 547 dc ivac  sys_dc_ic */
         {0xffffffe0u, 0xd5087620u, A64_LO(0, 0, 547),
          A64_HI(MMIOEMU_KIND_FLUSH, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 548 dc igvac sys_dc_ic */
         {0xffffffe0u, 0xd5087660u, A64_LO(0, 0, 548),
          A64_HI(MMIOEMU_KIND_FLUSH, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 549 dc igdvac sys_dc_ic */
         {0xffffffe0u, 0xd50876a0u, A64_LO(0, 0, 549),
          A64_HI(MMIOEMU_KIND_FLUSH, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 550 dc zva   sys_dc_ic */
         {0xffffffe0u, 0xd50b7420u, A64_LO(0, 0, 550),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 551 dc gva   sys_dc_ic */
         {0xffffffe0u, 0xd50b7460u, A64_LO(0, 0, 551),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 552 dc gzva  sys_dc_ic */
         {0xffffffe0u, 0xd50b7480u, A64_LO(0, 0, 552),
          A64_HI(MMIOEMU_KIND_OTHER, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 553 ic ivau  sys_dc_ic */
         {0xffffffe0u, 0xd50b7520u, A64_LO(0, 0, 553),
          A64_HI(MMIOEMU_KIND_FLUSH, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 554 dc cvac  sys_dc_ic */
         {0xffffffe0u, 0xd50b7a20u, A64_LO(0, 0, 554),
          A64_HI(MMIOEMU_KIND_FLUSH, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 555 dc cgvac sys_dc_ic */
         {0xffffffe0u, 0xd50b7a60u, A64_LO(0, 0, 555),
          A64_HI(MMIOEMU_KIND_FLUSH, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 556 dc cgdvac sys_dc_ic */
         {0xffffffe0u, 0xd50b7aa0u, A64_LO(0, 0, 556),
          A64_HI(MMIOEMU_KIND_FLUSH, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 557 dc cvau  sys_dc_ic */
         {0xffffffe0u, 0xd50b7b20u, A64_LO(0, 0, 557),
          A64_HI(MMIOEMU_KIND_FLUSH, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 558 dc cvap  sys_dc_ic */
         {0xffffffe0u, 0xd50b7c20u, A64_LO(0, 0, 558),
          A64_HI(MMIOEMU_KIND_FLUSH, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 559 dc cgvap sys_dc_ic */
         {0xffffffe0u, 0xd50b7c60u, A64_LO(0, 0, 559),
          A64_HI(MMIOEMU_KIND_FLUSH, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 560 dc cgdvap sys_dc_ic */
         {0xffffffe0u, 0xd50b7ca0u, A64_LO(0, 0, 560),
          A64_HI(MMIOEMU_KIND_FLUSH, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 561 dc cvadp sys_dc_ic */
         {0xffffffe0u, 0xd50b7d20u, A64_LO(0, 0, 561),
          A64_HI(MMIOEMU_KIND_FLUSH, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 562 dc cgvadp sys_dc_ic */
         {0xffffffe0u, 0xd50b7d60u, A64_LO(0, 0, 562),
          A64_HI(MMIOEMU_KIND_FLUSH, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 563 dc cgdvadp sys_dc_ic */
         {0xffffffe0u, 0xd50b7da0u, A64_LO(0, 0, 563),
          A64_HI(MMIOEMU_KIND_FLUSH, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 564 dc civac sys_dc_ic */
         {0xffffffe0u, 0xd50b7e20u, A64_LO(0, 0, 564),
          A64_HI(MMIOEMU_KIND_FLUSH, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 565 dc cigvac sys_dc_ic */
         {0xffffffe0u, 0xd50b7e60u, A64_LO(0, 0, 565),
          A64_HI(MMIOEMU_KIND_FLUSH, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
         /* 566 dc cigdvac sys_dc_ic */
         {0xffffffe0u, 0xd50b7ea0u, A64_LO(0, 0, 566),
          A64_HI(MMIOEMU_KIND_FLUSH, MMIOEMU_OP_NONE, 0, MMIOEMU_EXT_NONE),
-         96, 0, 0, 0, 10, 6, 0x80, 0},
-        /* none */ {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
-    },
-    {
-        {4095, 42, 52, {0}},
-        {8190, 42, 51, {0}},
-        {16380, 42, 50, {0}},
-        {32760, 42, 49, {0}},
-        {65520, 42, 48, {0}},
-        {-1, 43, 55, {0}},
-        {0, 0, 0, {0}},
-        {-4, 40, 43, {0}},
-        {-4, 42, 55, {0}},
-        {-8, 42, 54, {0}},
-        {-16, 42, 53, {0}},
-        {-16, 43, 51, {0}},
+         0, 96, 0, 0, 0, 10, 0, 0, 0x80},
+        /* none */ {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
     },
     {
         A64_XS(0, 0), A64_XS(0, 0), A64_XS(0, 0), A64_XS(0, 0),
@@ -2741,106 +2720,106 @@ static const struct a64_hot_tables {
         {0x0000, 0}, {0x0000, 0},
     },
     {
-        18144, 6304, 6368, 6432, 6496, 6560, 6624, 6688, 6752, 4608, 4736, 4832,
-        4864, 5152, 5184, 5536, 5568, 5920, 5952, 4960, 4992, 5344, 5376, 5728,
-        5760, 6112, 6144, 768, 1536, 2272, 2688, 0, 32, 6336, 6400, 6464,
-        6528, 6592, 6656, 6720, 6784, 13344, 13376, 13792, 13824, 18144, 18144, 18144,
-        18144, 13408, 13440, 13856, 13888, 18144, 18144, 18144, 18144, 13472, 13504, 13920,
-        13952, 18144, 18144, 18144, 18144, 13536, 13568, 13984, 14016, 13600, 13632, 14048,
-        14080, 13664, 13696, 14112, 14144, 18144, 18144, 18144, 18144, 13728, 13760, 14176,
-        14208, 18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144,
-        18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144, 14240, 14272, 14304,
-        14336, 15136, 15168, 15200, 15232, 14368, 14400, 14432, 14464, 15264, 15296, 15328,
-        15360, 14496, 14528, 14560, 14592, 15392, 15424, 15456, 15488, 14624, 14656, 14688,
-        14720, 15520, 15552, 15584, 15616, 14752, 14784, 14816, 14848, 15648, 15680, 15712,
-        15744, 14880, 14912, 14944, 14976, 15776, 15808, 15840, 15872, 18144, 18144, 15008,
-        15040, 18144, 18144, 15904, 15936, 18144, 18144, 15072, 15104, 18144, 18144, 15968,
-        16000, 4192, 16544, 4224, 16672, 4256, 16800, 4288, 16928, 17024, 17152, 17280,
-        17408, 800, 1568, 2304, 2720, 4192, 16576, 4224, 16704, 4256, 16832, 4288,
-        16960, 17056, 17184, 17312, 17440, 832, 1600, 2336, 2752, 4192, 16608, 4224,
-        16736, 4256, 16864, 4288, 16992, 17088, 17216, 17344, 17472, 864, 1632, 2368,
-        2784, 4192, 16640, 4224, 16768, 4256, 16896, 4288, 18144, 17120, 17248, 17376,
-        18144, 8352, 8640, 18144, 18144, 8384, 8672, 18144, 18144, 8416, 8704, 18144,
-        18144, 8448, 8736, 18144, 18144, 8480, 8768, 3424, 3456, 8512, 8800, 3424,
-        3456, 8544, 8832, 3424, 3456, 8576, 8864, 3424, 3456, 8608, 8896, 18144,
-        18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144,
-        18144, 18144, 18144, 3424, 3456, 18144, 18144, 3424, 3456, 18144, 18144, 3424,
-        3456, 18144, 18144, 3424, 3456, 8928, 9248, 18144, 18144, 8960, 9280, 18144,
-        18144, 8992, 9312, 18144, 18144, 9024, 9344, 18144, 18144, 9056, 9376, 3488,
-        3520, 9088, 9408, 3488, 3520, 9120, 9440, 3488, 3520, 9152, 9472, 3488,
-        3520, 9184, 9504, 18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144,
-        18144, 18144, 18144, 18144, 18144, 9216, 18144, 3488, 3520, 18144, 18144, 3488,
-        3520, 18144, 18144, 3488, 3520, 18144, 18144, 3488, 3520, 64, 96, 1216,
-        1952, 18144, 3104, 3872, 1248, 1984, 18144, 3136, 3904, 1280, 2016, 18144,
-        3168, 3936, 1312, 2048, 18144, 3200, 3968, 448, 480, 512, 544, 6816,
-        6880, 6944, 7008, 7072, 7136, 7200, 7264, 4640, 4320, 4352, 4384, 4416,
-        4768, 5216, 5248, 5600, 5632, 5984, 6016, 5024, 5056, 5408, 5440, 5792,
-        5824, 6176, 6208, 896, 1664, 2400, 2816, 6848, 6912, 6976, 7040, 7104,
-        7168, 7232, 7296, 9536, 128, 18144, 160, 9568, 192, 18144, 224, 9600,
-        4000, 18144, 4032, 9632, 576, 18144, 608, 9664, 7328, 3552, 7392, 9696,
-        7456, 3552, 7520, 9728, 7584, 3552, 7648, 9760, 7712, 3552, 4672, 9792,
-        4448, 18144, 4480, 18144, 4512, 18144, 4800, 18144, 4896, 18144, 4928, 18144,
-        5280, 18144, 5312, 18144, 7360, 3552, 7424, 18144, 7488, 3552, 7552, 18144,
-        7616, 3552, 7680, 18144, 7744, 3552, 928, 1696, 2432, 2848, 9824, 7776,
-        18144, 5664, 9856, 5696, 18144, 6048, 9888, 6080, 18144, 5088, 9920, 5120,
-        18144, 5472, 9952, 5504, 3584, 5856, 9984, 5888, 3584, 6240, 10016, 6272,
-        3584, 256, 10048, 288, 3584, 320, 10080, 7808, 18144, 4064, 18144, 4096,
-        18144, 640, 18144, 672, 18144, 4704, 18144, 4544, 18144, 4576, 18144, 1184,
-        3584, 352, 18144, 384, 3584, 416, 18144, 4128, 3584, 4160, 18144, 704,
-        3584, 960, 1728, 2464, 2880, 10112, 11616, 18144, 7840, 10144, 11648, 18144,
-        7904, 10176, 11680, 18144, 7968, 10208, 11712, 18144, 8032, 10240, 11744, 3616,
-        8096, 10272, 11776, 3616, 8160, 10304, 11808, 3616, 8224, 10336, 11840, 3616,
-        736, 10368, 11872, 18144, 7872, 18144, 18144, 18144, 7936, 18144, 18144, 18144,
-        8000, 18144, 18144, 18144, 8064, 10400, 18144, 3616, 8128, 18144, 18144, 3616,
-        8192, 18144, 18144, 3616, 8256, 18144, 18144, 3616, 992, 1760, 2496, 2912,
-        10432, 8288, 18144, 18144, 10464, 18144, 18144, 18144, 10496, 18144, 18144, 18144,
-        10528, 18144, 18144, 18144, 10560, 18144, 3648, 18144, 10592, 18144, 3648, 18144,
-        10624, 18144, 3648, 18144, 10656, 18144, 3648, 18144, 10688, 8320, 18144, 18144,
-        18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144,
-        18144, 18144, 3648, 18144, 18144, 18144, 3648, 18144, 18144, 18144, 3648, 18144,
-        18144, 18144, 3648, 1344, 2080, 18144, 3232, 1376, 2112, 18144, 3264, 1024,
-        1792, 2528, 2944, 10720, 18144, 18144, 18144, 10752, 18144, 18144, 18144, 10784,
-        18144, 18144, 18144, 10816, 18144, 18144, 18144, 10848, 18144, 3680, 18144, 10880,
-        18144, 3680, 18144, 10912, 18144, 3680, 18144, 10944, 18144, 3680, 18144, 10976,
-        18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144,
-        18144, 18144, 18144, 18144, 18144, 3680, 18144, 18144, 18144, 3680, 18144, 18144,
-        18144, 3680, 18144, 18144, 18144, 3680, 1056, 1824, 2560, 2976, 11008, 18144,
-        18144, 18144, 11040, 18144, 18144, 18144, 11072, 18144, 18144, 18144, 11104, 18144,
-        18144, 18144, 11136, 18144, 3712, 18144, 11168, 18144, 3712, 18144, 11200, 18144,
-        3712, 18144, 11232, 18144, 3712, 18144, 11264, 18144, 18144, 18144, 18144, 18144,
-        18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144,
-        3712, 18144, 18144, 18144, 3712, 18144, 18144, 18144, 3712, 18144, 18144, 18144,
-        3712, 1088, 1856, 2592, 3008, 11296, 18144, 18144, 18144, 11328, 18144, 18144,
-        18144, 11360, 18144, 18144, 18144, 11392, 18144, 18144, 18144, 11424, 18144, 3744,
-        18144, 11456, 18144, 3744, 18144, 11488, 18144, 3744, 18144, 11520, 18144, 3744,
-        18144, 11552, 18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144, 18144,
-        18144, 18144, 18144, 18144, 18144, 11584, 18144, 3744, 18144, 18144, 18144, 3744,
-        18144, 18144, 18144, 3744, 18144, 18144, 18144, 3744, 1408, 2144, 18144, 3296,
-        1440, 2176, 18144, 3328, 16032, 16064, 16096, 16128, 16160, 16192, 16224, 16256,
-        16288, 16320, 16352, 16384, 16416, 16448, 16480, 16512, 1120, 1888, 2624, 3040,
-        11904, 13216, 18144, 13248, 11936, 13216, 18144, 13248, 11968, 13216, 18144, 13248,
-        12000, 13216, 18144, 13248, 12032, 13216, 3776, 13248, 12064, 13216, 3776, 13248,
-        12096, 13216, 3776, 13248, 12128, 13216, 3776, 13248, 12160, 13216, 18144, 13248,
-        12192, 13216, 18144, 13248, 12224, 13216, 18144, 13248, 12256, 13216, 18144, 13248,
-        18144, 13216, 3776, 13248, 12288, 13216, 3776, 13248, 18144, 13216, 3776, 13248,
-        18144, 13216, 3776, 13248, 1152, 1920, 2656, 3072, 12320, 13216, 18144, 13248,
-        12352, 13216, 18144, 13248, 12384, 13216, 18144, 13248, 12416, 13216, 18144, 13248,
-        12448, 13216, 3808, 13248, 12480, 13216, 3808, 13248, 12512, 13216, 3808, 13248,
-        12544, 13216, 3808, 13248, 12576, 13216, 18144, 13248, 18144, 13216, 18144, 13248,
-        18144, 13216, 18144, 13248, 18144, 13216, 18144, 13248, 18144, 13216, 3808, 13248,
-        18144, 13216, 3808, 13248, 18144, 13216, 3808, 13248, 18144, 13216, 3808, 13248,
-        12608, 13280, 18144, 13312, 12640, 13280, 18144, 13312, 12672, 13280, 18144, 13312,
-        12704, 13280, 18144, 13312, 12736, 13280, 3840, 13312, 12768, 13280, 3840, 13312,
-        12800, 13280, 3840, 13312, 12832, 13280, 3840, 13312, 12864, 13280, 18144, 13312,
-        18144, 13280, 18144, 13312, 18144, 13280, 18144, 13312, 18144, 13280, 18144, 13312,
-        12896, 13280, 3840, 13312, 18144, 13280, 3840, 13312, 18144, 13280, 3840, 13312,
-        18144, 13280, 3840, 13312, 12928, 13280, 18144, 13312, 12960, 13280, 18144, 13312,
-        12992, 13280, 18144, 13312, 13024, 13280, 18144, 13312, 13056, 13280, 18144, 13312,
-        13088, 13280, 18144, 13312, 13120, 13280, 18144, 13312, 13152, 13280, 18144, 13312,
-        13184, 13280, 18144, 13312, 18144, 13280, 18144, 13312, 18144, 13280, 18144, 13312,
-        18144, 13280, 18144, 13312, 18144, 13280, 18144, 13312, 18144, 13280, 18144, 13312,
-        18144, 13280, 18144, 13312, 18144, 13280, 18144, 13312, 1472, 2208, 18144, 3360,
-        1504, 2240, 18144, 3392,
+        22680, 7880, 7960, 8040, 8120, 8200, 8280, 8360, 8440, 5760, 5920, 6040,
+        6080, 6440, 6480, 6920, 6960, 7400, 7440, 6200, 6240, 6680, 6720, 7160,
+        7200, 7640, 7680, 960, 1920, 2840, 3360, 0, 40, 7920, 8000, 8080,
+        8160, 8240, 8320, 8400, 8480, 16680, 16720, 17240, 17280, 22680, 22680, 22680,
+        22680, 16760, 16800, 17320, 17360, 22680, 22680, 22680, 22680, 16840, 16880, 17400,
+        17440, 22680, 22680, 22680, 22680, 16920, 16960, 17480, 17520, 17000, 17040, 17560,
+        17600, 17080, 17120, 17640, 17680, 22680, 22680, 22680, 22680, 17160, 17200, 17720,
+        17760, 22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680,
+        22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680, 17800, 17840, 17880,
+        17920, 18920, 18960, 19000, 19040, 17960, 18000, 18040, 18080, 19080, 19120, 19160,
+        19200, 18120, 18160, 18200, 18240, 19240, 19280, 19320, 19360, 18280, 18320, 18360,
+        18400, 19400, 19440, 19480, 19520, 18440, 18480, 18520, 18560, 19560, 19600, 19640,
+        19680, 18600, 18640, 18680, 18720, 19720, 19760, 19800, 19840, 22680, 22680, 18760,
+        18800, 22680, 22680, 19880, 19920, 22680, 22680, 18840, 18880, 22680, 22680, 19960,
+        20000, 5240, 20680, 5280, 20840, 5320, 21000, 5360, 21160, 21280, 21440, 21600,
+        21760, 1000, 1960, 2880, 3400, 5240, 20720, 5280, 20880, 5320, 21040, 5360,
+        21200, 21320, 21480, 21640, 21800, 1040, 2000, 2920, 3440, 5240, 20760, 5280,
+        20920, 5320, 21080, 5360, 21240, 21360, 21520, 21680, 21840, 1080, 2040, 2960,
+        3480, 5240, 20800, 5280, 20960, 5320, 21120, 5360, 22680, 21400, 21560, 21720,
+        22680, 10440, 10800, 22680, 22680, 10480, 10840, 22680, 22680, 10520, 10880, 22680,
+        22680, 10560, 10920, 22680, 22680, 10600, 10960, 4280, 4320, 10640, 11000, 4280,
+        4320, 10680, 11040, 4280, 4320, 10720, 11080, 4280, 4320, 10760, 11120, 22680,
+        22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680,
+        22680, 22680, 22680, 4280, 4320, 22680, 22680, 4280, 4320, 22680, 22680, 4280,
+        4320, 22680, 22680, 4280, 4320, 11160, 11560, 22680, 22680, 11200, 11600, 22680,
+        22680, 11240, 11640, 22680, 22680, 11280, 11680, 22680, 22680, 11320, 11720, 4360,
+        4400, 11360, 11760, 4360, 4400, 11400, 11800, 4360, 4400, 11440, 11840, 4360,
+        4400, 11480, 11880, 22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680,
+        22680, 22680, 22680, 22680, 22680, 11520, 22680, 4360, 4400, 22680, 22680, 4360,
+        4400, 22680, 22680, 4360, 4400, 22680, 22680, 4360, 4400, 80, 120, 1520,
+        2440, 22680, 3880, 4840, 1560, 2480, 22680, 3920, 4880, 1600, 2520, 22680,
+        3960, 4920, 1640, 2560, 22680, 4000, 4960, 560, 600, 640, 680, 8520,
+        8600, 8680, 8760, 8840, 8920, 9000, 9080, 5800, 5400, 5440, 5480, 5520,
+        5960, 6520, 6560, 7000, 7040, 7480, 7520, 6280, 6320, 6760, 6800, 7240,
+        7280, 7720, 7760, 1120, 2080, 3000, 3520, 8560, 8640, 8720, 8800, 8880,
+        8960, 9040, 9120, 11920, 160, 22680, 200, 11960, 240, 22680, 280, 12000,
+        5000, 22680, 5040, 12040, 720, 22680, 760, 12080, 9160, 4440, 9240, 12120,
+        9320, 4440, 9400, 12160, 9480, 4440, 9560, 12200, 9640, 4440, 5840, 12240,
+        5560, 22680, 5600, 22680, 5640, 22680, 6000, 22680, 6120, 22680, 6160, 22680,
+        6600, 22680, 6640, 22680, 9200, 4440, 9280, 22680, 9360, 4440, 9440, 22680,
+        9520, 4440, 9600, 22680, 9680, 4440, 1160, 2120, 3040, 3560, 12280, 9720,
+        22680, 7080, 12320, 7120, 22680, 7560, 12360, 7600, 22680, 6360, 12400, 6400,
+        22680, 6840, 12440, 6880, 4480, 7320, 12480, 7360, 4480, 7800, 12520, 7840,
+        4480, 320, 12560, 360, 4480, 400, 12600, 9760, 22680, 5080, 22680, 5120,
+        22680, 800, 22680, 840, 22680, 5880, 22680, 5680, 22680, 5720, 22680, 1480,
+        4480, 440, 22680, 480, 4480, 520, 22680, 5160, 4480, 5200, 22680, 880,
+        4480, 1200, 2160, 3080, 3600, 12640, 14520, 22680, 9800, 12680, 14560, 22680,
+        9880, 12720, 14600, 22680, 9960, 12760, 14640, 22680, 10040, 12800, 14680, 4520,
+        10120, 12840, 14720, 4520, 10200, 12880, 14760, 4520, 10280, 12920, 14800, 4520,
+        920, 12960, 14840, 22680, 9840, 22680, 22680, 22680, 9920, 22680, 22680, 22680,
+        10000, 22680, 22680, 22680, 10080, 13000, 22680, 4520, 10160, 22680, 22680, 4520,
+        10240, 22680, 22680, 4520, 10320, 22680, 22680, 4520, 1240, 2200, 3120, 3640,
+        13040, 10360, 22680, 22680, 13080, 22680, 22680, 22680, 13120, 22680, 22680, 22680,
+        13160, 22680, 22680, 22680, 13200, 22680, 4560, 22680, 13240, 22680, 4560, 22680,
+        13280, 22680, 4560, 22680, 13320, 22680, 4560, 22680, 13360, 10400, 22680, 22680,
+        22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680,
+        22680, 22680, 4560, 22680, 22680, 22680, 4560, 22680, 22680, 22680, 4560, 22680,
+        22680, 22680, 4560, 1680, 2600, 22680, 4040, 1720, 2640, 22680, 4080, 1280,
+        2240, 3160, 3680, 13400, 22680, 22680, 22680, 13440, 22680, 22680, 22680, 13480,
+        22680, 22680, 22680, 13520, 22680, 22680, 22680, 13560, 22680, 4600, 22680, 13600,
+        22680, 4600, 22680, 13640, 22680, 4600, 22680, 13680, 22680, 4600, 22680, 13720,
+        22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680,
+        22680, 22680, 22680, 22680, 22680, 4600, 22680, 22680, 22680, 4600, 22680, 22680,
+        22680, 4600, 22680, 22680, 22680, 4600, 1320, 2280, 3200, 3720, 13760, 22680,
+        22680, 22680, 13800, 22680, 22680, 22680, 13840, 22680, 22680, 22680, 13880, 22680,
+        22680, 22680, 13920, 22680, 4640, 22680, 13960, 22680, 4640, 22680, 14000, 22680,
+        4640, 22680, 14040, 22680, 4640, 22680, 14080, 22680, 22680, 22680, 22680, 22680,
+        22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680,
+        4640, 22680, 22680, 22680, 4640, 22680, 22680, 22680, 4640, 22680, 22680, 22680,
+        4640, 1360, 2320, 3240, 3760, 14120, 22680, 22680, 22680, 14160, 22680, 22680,
+        22680, 14200, 22680, 22680, 22680, 14240, 22680, 22680, 22680, 14280, 22680, 4680,
+        22680, 14320, 22680, 4680, 22680, 14360, 22680, 4680, 22680, 14400, 22680, 4680,
+        22680, 14440, 22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680, 22680,
+        22680, 22680, 22680, 22680, 22680, 14480, 22680, 4680, 22680, 22680, 22680, 4680,
+        22680, 22680, 22680, 4680, 22680, 22680, 22680, 4680, 1760, 2680, 22680, 4120,
+        1800, 2720, 22680, 4160, 20040, 20080, 20120, 20160, 20200, 20240, 20280, 20320,
+        20360, 20400, 20440, 20480, 20520, 20560, 20600, 20640, 1400, 2360, 3280, 3800,
+        14880, 16520, 22680, 16560, 14920, 16520, 22680, 16560, 14960, 16520, 22680, 16560,
+        15000, 16520, 22680, 16560, 15040, 16520, 4720, 16560, 15080, 16520, 4720, 16560,
+        15120, 16520, 4720, 16560, 15160, 16520, 4720, 16560, 15200, 16520, 22680, 16560,
+        15240, 16520, 22680, 16560, 15280, 16520, 22680, 16560, 15320, 16520, 22680, 16560,
+        22680, 16520, 4720, 16560, 15360, 16520, 4720, 16560, 22680, 16520, 4720, 16560,
+        22680, 16520, 4720, 16560, 1440, 2400, 3320, 3840, 15400, 16520, 22680, 16560,
+        15440, 16520, 22680, 16560, 15480, 16520, 22680, 16560, 15520, 16520, 22680, 16560,
+        15560, 16520, 4760, 16560, 15600, 16520, 4760, 16560, 15640, 16520, 4760, 16560,
+        15680, 16520, 4760, 16560, 15720, 16520, 22680, 16560, 22680, 16520, 22680, 16560,
+        22680, 16520, 22680, 16560, 22680, 16520, 22680, 16560, 22680, 16520, 4760, 16560,
+        22680, 16520, 4760, 16560, 22680, 16520, 4760, 16560, 22680, 16520, 4760, 16560,
+        15760, 16600, 22680, 16640, 15800, 16600, 22680, 16640, 15840, 16600, 22680, 16640,
+        15880, 16600, 22680, 16640, 15920, 16600, 4800, 16640, 15960, 16600, 4800, 16640,
+        16000, 16600, 4800, 16640, 16040, 16600, 4800, 16640, 16080, 16600, 22680, 16640,
+        22680, 16600, 22680, 16640, 22680, 16600, 22680, 16640, 22680, 16600, 22680, 16640,
+        16120, 16600, 4800, 16640, 22680, 16600, 4800, 16640, 22680, 16600, 4800, 16640,
+        22680, 16600, 4800, 16640, 16160, 16600, 22680, 16640, 16200, 16600, 22680, 16640,
+        16240, 16600, 22680, 16640, 16280, 16600, 22680, 16640, 16320, 16600, 22680, 16640,
+        16360, 16600, 22680, 16640, 16400, 16600, 22680, 16640, 16440, 16600, 22680, 16640,
+        16480, 16600, 22680, 16640, 22680, 16600, 22680, 16640, 22680, 16600, 22680, 16640,
+        22680, 16600, 22680, 16640, 22680, 16600, 22680, 16640, 22680, 16600, 22680, 16640,
+        22680, 16600, 22680, 16640, 22680, 16600, 22680, 16640, 1840, 2760, 22680, 4200,
+        1880, 2800, 22680, 4240,
     },
     {
         A64_R(255, 0), A64_R(255, 0), A64_R(255, 0), A64_R(255, 0), A64_R(255, 0), A64_R(255, 0), A64_R(255, 0), A64_R(255, 0),
