@@ -259,3 +259,12 @@ mmioemu_status a64_execute(const plan_ctx *pc, const mmioemu_insn *insn,
     s->pc += insn->length;
     return MMIOEMU_OK;
 }
+
+mmioemu_status a64_emulate(const plan_ctx *pc, const mmioemu_insn *insn, mmioemu_cpu *cpu,
+                           mmioemu_result *res)
+{
+    plan_list l;
+    l.count = 0;
+    mmioemu_status s = a64_plan(pc, insn, cpu, &l, res);
+    return s != MMIOEMU_OK ? s : a64_execute(pc, insn, &l, cpu, res);
+}

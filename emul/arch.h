@@ -14,5 +14,8 @@ mmioemu_status a64_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmio
                         plan_list *out, mmioemu_result *res);
 mmioemu_status a64_execute(const plan_ctx *pc, const mmioemu_insn *insn, const plan_list *plan,
                            mmioemu_cpu *cpu, mmioemu_result *res);
+/* mmioemu_emulate's arm64 path: plan + execute around one piece list. */
+mmioemu_status a64_emulate(const plan_ctx *pc, const mmioemu_insn *insn, mmioemu_cpu *cpu,
+                           mmioemu_result *res);
 
 #endif

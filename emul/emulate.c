@@ -163,21 +163,30 @@ fetch_x86(const mmioemu_ops *ops, void *ctx, const mmioemu_cpu *cpu, mmioemu_ins
     return MMIOEMU_ERR_TRUNCATED;
 }
 
-/* arm64 with ISV=0 (or no syndrome): the 4-byte word at the PC. A 4-aligned
- * PC never crosses a page with 4 bytes. */
+/* arm64: the ESR's syndrome when it has ISV=1, else the 4-byte word at the
+ * PC (a 4-aligned PC never crosses a page with 4 bytes). */
 static __attribute__((noinline)) mmioemu_status
-fetch_a64(const mmioemu_ops *ops, void *ctx, const mmioemu_cpu *cpu, mmioemu_insn *insn)
+fetch_a64(const mmioemu_ops *ops, void *ctx, const mmioemu_cpu *cpu, const mmioemu_fault *fault,
+          mmioemu_insn *insn)
 {
     uint8_t w[4];
+    if (fault && (fault->flags & MMIOEMU_FAULT_ESR)) {
+        mmioemu_status s = mmioemu_decode_arm64_esr(fault->syndrome, insn);
+        if (s != MMIOEMU_ERR_UNSUPPORTED) /* ISV=0 is UNSUPPORTED: fetch below */
+            return s;
+    }
+    if (!ops->fetch)
+        return MMIOEMU_ERR_UNSUPPORTED;
     if (ops->fetch(ctx, cpu->u.arm64.pc, w, 4))
         return MMIOEMU_ERR_CALLBACK;
     return mmioemu_decode(MMIOEMU_BACKEND_NATIVE, MMIOEMU_ARM64, w, 4, insn);
 }
 
 /* Instruction bytes -> descriptor, from the fault, the ESR, or the fetch
- * callback. Stage one of mmioemu_emulate: it returns before the access list
- * exists, so the decoder's frames never sit under the list. The x86 fetch
- * buffer is in fetch_x86's own frame, not here. */
+ * callback. Stage one of mmioemu_emulate: the piece list lives in the
+ * stage-two functions, so the decoder's frames never sit under it. Only
+ * tail calls here, so this adds no frame; the x86 fetch buffer is in
+ * fetch_x86's. */
 static __attribute__((noinline)) mmioemu_status
 fetch_decode(const mmioemu_ops *ops, void *ctx, const mmioemu_cpu *cpu,
              const mmioemu_fault *fault, mmioemu_insn *insn)
@@ -191,34 +200,7 @@ fetch_decode(const mmioemu_ops *ops, void *ctx, const mmioemu_cpu *cpu,
     }
     if (mode != MMIOEMU_ARM64)
         return fetch_x86(ops, ctx, cpu, insn);
-    if (fault && (fault->flags & MMIOEMU_FAULT_ESR)) {
-        mmioemu_status s = mmioemu_decode_arm64_esr(fault->syndrome, insn);
-        if (s != MMIOEMU_ERR_UNSUPPORTED) /* ISV=0 is UNSUPPORTED: fetch below */
-            return s;
-    }
-    if (!ops->fetch)
-        return MMIOEMU_ERR_UNSUPPORTED;
-    return fetch_a64(ops, ctx, cpu, insn);
-}
-
-/* Stage two: plan + execute. The one frame that holds the access list;
- * string instructions plan each element into it (x86_string.c). Only the
- * non-string x86 entry points are called here, so the static call graph
- * holds no path this function cannot take. */
-static __attribute__((noinline)) mmioemu_status
-plan_execute(plan_ctx *pc, const mmioemu_insn *insn, mmioemu_cpu *cpu, mmioemu_result *res)
-{
-    plan_list list;
-    mmioemu_status s;
-    list.count = 0;
-    if (cpu->mode == MMIOEMU_ARM64) {
-        s = a64_plan(pc, insn, cpu, &list, res);
-        return s != MMIOEMU_OK ? s : a64_execute(pc, insn, &list, cpu, res);
-    }
-    if (x86_is_string(insn))
-        return x86_string_execute(pc, insn, NULL, &list, cpu, res);
-    s = x86_plan_data(pc, insn, cpu, &list, res);
-    return s != MMIOEMU_OK ? s : x86_execute_data(pc, insn, &list, cpu);
+    return fetch_a64(ops, ctx, cpu, fault, insn);
 }
 
 /* The caller's stack budget is 512 bytes (common rules): this frame holds
@@ -244,5 +226,11 @@ mmioemu_status mmioemu_emulate(const mmioemu_ops *ops, void *ctx, mmioemu_cpu *c
         return s;
     if (insn->mode != cpu->mode)
         return MMIOEMU_ERR_ARG;
-    return plan_execute(&pc, insn, cpu, res);
+    /* Stage two: plan + execute, each path in one function that holds the
+     * piece list (x86 string elements are planned into it one by one). */
+    if (cpu->mode == MMIOEMU_ARM64)
+        return a64_emulate(&pc, insn, cpu, res);
+    if (x86_is_string(insn))
+        return x86_string_emulate(&pc, insn, cpu, res);
+    return x86_emulate_data(&pc, insn, cpu, res);
 }

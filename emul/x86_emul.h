@@ -69,12 +69,23 @@ bool x86_kind_supported(const mmioemu_insn *insn);
 mmioemu_status x86_plan_operands(const plan_ctx *pc, const mmioemu_insn *insn,
                                  const mmioemu_cpu *cpu, plan_operand *op, unsigned *n,
                                  mmioemu_result *res);
-/* x86_plan / x86_execute for a non-string instruction (mmioemu_emulate
- * dispatches strings itself, so its call graph holds no string path here). */
-mmioemu_status x86_plan_data(const plan_ctx *pc, const mmioemu_insn *insn,
-                             const mmioemu_cpu *cpu, plan_list *out, mmioemu_result *res);
-mmioemu_status x86_execute_data(const plan_ctx *pc, const mmioemu_insn *insn,
-                                const plan_list *plan, mmioemu_cpu *cpu);
+/* x86_plan for a non-string instruction. Inline: mmioemu_emulate's
+ * non-string path plans and executes in one frame (docs/stack.md). */
+static inline mmioemu_status x86_plan_data(const plan_ctx *pc, const mmioemu_insn *insn,
+                                           const mmioemu_cpu *cpu, plan_list *out,
+                                           mmioemu_result *res)
+{
+    plan_operand op[2];
+    unsigned n = 0;
+    mmioemu_status s = x86_plan_operands(pc, insn, cpu, op, &n, res);
+    for (unsigned i = 0; s == MMIOEMU_OK && i < n; i++)
+        s = plan_add(pc, &op[i], out);
+    return s;
+}
+/* x86_exec.c: mmioemu_emulate's non-string path, plan + execute around
+ * one piece list in one frame. */
+mmioemu_status x86_emulate_data(const plan_ctx *pc, const mmioemu_insn *insn, mmioemu_cpu *cpu,
+                                mmioemu_result *res);
 
 /* x86_string.c */
 static inline bool x86_is_string(const mmioemu_insn *insn)
@@ -87,6 +98,9 @@ mmioemu_status x86_string_plan(const plan_ctx *pc, const mmioemu_insn *insn,
 /* Run a string instruction. `plan` (may be NULL) is the first element's;
  * every other element is planned into `scratch`. pc->check_fault is cleared
  * after the first element (later elements move away from the fault). */
+/* mmioemu_emulate's entry: x86_string_execute with no plan, own list. */
+mmioemu_status x86_string_emulate(plan_ctx *pc, const mmioemu_insn *insn, mmioemu_cpu *cpu,
+                                  mmioemu_result *res);
 mmioemu_status x86_string_execute(plan_ctx *pc, const mmioemu_insn *insn,
                                   const plan_list *plan, plan_list *scratch,
                                   mmioemu_cpu *cpu, mmioemu_result *res);

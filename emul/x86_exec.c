@@ -326,7 +326,7 @@ static HANDLER h_none(xc *c)
 
 /* One handler per kind. A switch, not a table of pointers: direct calls
  * keep the static call graph (and so the stack bound, docs/stack.md) whole. */
-static mmioemu_status dispatch(xc *c)
+static inline __attribute__((always_inline)) mmioemu_status dispatch(xc *c)
 {
     switch (c->in->kind) {
     case MMIOEMU_KIND_READ: return h_read(c);
@@ -357,8 +357,8 @@ string_execute(const plan_ctx *pc, const mmioemu_insn *insn, const plan_list *pl
     return x86_string_execute(&epc, insn, plan, &scratch, cpu, res);
 }
 
-mmioemu_status x86_execute_data(const plan_ctx *pc, const mmioemu_insn *insn,
-                                const plan_list *plan, mmioemu_cpu *cpu)
+static inline __attribute__((always_inline)) mmioemu_status
+execute_data(const plan_ctx *pc, const mmioemu_insn *insn, const plan_list *plan, mmioemu_cpu *cpu)
 {
     /* A data kind with no pieces is not a plan of this instruction. */
     if (!plan || (plan->count == 0 && insn->kind != MMIOEMU_KIND_FLUSH))
@@ -383,5 +383,14 @@ mmioemu_status x86_execute(const plan_ctx *pc, const mmioemu_insn *insn, const p
 {
     if (x86_is_string(insn))
         return string_execute(pc, insn, plan, cpu, res);
-    return x86_execute_data(pc, insn, plan, cpu);
+    return execute_data(pc, insn, plan, cpu);
+}
+
+mmioemu_status x86_emulate_data(const plan_ctx *pc, const mmioemu_insn *insn, mmioemu_cpu *cpu,
+                                mmioemu_result *res)
+{
+    plan_list l;
+    l.count = 0;
+    mmioemu_status s = x86_plan_data(pc, insn, cpu, &l, res);
+    return s != MMIOEMU_OK ? s : execute_data(pc, insn, &l, cpu);
 }

@@ -139,17 +139,6 @@ mmioemu_status x86_plan_operands(const plan_ctx *pc, const mmioemu_insn *insn,
     return s;
 }
 
-mmioemu_status x86_plan_data(const plan_ctx *pc, const mmioemu_insn *insn,
-                             const mmioemu_cpu *cpu, plan_list *out, mmioemu_result *res)
-{
-    plan_operand op[2];
-    unsigned n = 0;
-    mmioemu_status s = x86_plan_operands(pc, insn, cpu, op, &n, res);
-    for (unsigned i = 0; s == MMIOEMU_OK && i < n; i++)
-        s = plan_add(pc, &op[i], out);
-    return s;
-}
-
 mmioemu_status x86_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu,
                         plan_list *out, mmioemu_result *res)
 {

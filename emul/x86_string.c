@@ -34,6 +34,41 @@ static bool uses_dst(unsigned kind)
     return kind != MMIOEMU_KIND_LODS;
 }
 
+/* The operands of the next element (rSI source, rDI destination) with the
+ * CPU's own checks; *n = 0 when a REP count of 0 means no access. Out of
+ * line so its temporaries are gone while the pieces are planned. */
+static __attribute__((noinline)) mmioemu_status
+string_operands(const mmioemu_insn *insn, const mmioemu_cpu *cpu, plan_operand *op, unsigned *n,
+                mmioemu_result *res)
+{
+    unsigned k = insn->kind;
+    mmioemu_status s;
+    if (uses_src(k)) {
+        s = x86_linear(cpu, insn->mem.seg, areg(cpu, insn, MMIOEMU_REG_RSI), insn->size, false,
+                       &op[0].la, res);
+        if (s == MMIOEMU_OK)
+            s = x86_check_ac(cpu, op[0].la, insn->size, res);
+        if (s != MMIOEMU_OK)
+            return s;
+        op[0].size = insn->size, op[0].acc_flags = 0, op[0].rmw = false, *n = 1;
+    }
+    if (uses_dst(k)) {
+        /* SDM: the destination is always ES:rDI; no override applies. */
+        bool w = k == MMIOEMU_KIND_MOVS || k == MMIOEMU_KIND_STOS;
+        unsigned i = *n;
+        s = x86_linear(cpu, MMIOEMU_SEG_ES, areg(cpu, insn, MMIOEMU_REG_RDI), insn->size, w,
+                       &op[i].la, res);
+        if (s == MMIOEMU_OK)
+            s = x86_check_ac(cpu, op[i].la, insn->size, res);
+        if (s != MMIOEMU_OK)
+            return s;
+        op[i].size = insn->size, op[i].rmw = false;
+        op[i].acc_flags = (uint16_t)((w ? MMIOEMU_ACC_WRITE : 0) | (i ? MMIOEMU_ACC_SECOND : 0));
+        *n = i + 1;
+    }
+    return MMIOEMU_OK;
+}
+
 /* Out of line, like element(): the loop's own frame stays small, and the
  * planner's and the executor's locals never stack (docs/stack.md). */
 static __attribute__((noinline)) mmioemu_status
@@ -41,8 +76,7 @@ string_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu
             plan_list *out, mmioemu_result *res)
 {
     plan_operand op[2];
-    unsigned n = 0, k = insn->kind;
-    mmioemu_status s;
+    unsigned n = 0;
     out->count = 0;
     if (is_rep(insn) && areg(cpu, insn, MMIOEMU_REG_RCX) == 0) {
         /* Nothing is accessed, so this cannot be the faulting instruction. */
@@ -51,29 +85,9 @@ string_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu
             return MMIOEMU_ERR_ADDRESS_MISMATCH;
         return MMIOEMU_OK;
     }
-    if (uses_src(k)) {
-        s = x86_linear(cpu, insn->mem.seg, areg(cpu, insn, MMIOEMU_REG_RSI),
-                       insn->size, false, &op[n].la, res);
-        if (s == MMIOEMU_OK)
-            s = x86_check_ac(cpu, op[n].la, insn->size, res);
-        if (s != MMIOEMU_OK)
-            return s;
-        op[n].size = insn->size, op[n].acc_flags = 0, op[n].rmw = false, n++;
-    }
-    if (uses_dst(k)) {
-        /* SDM: the destination is always ES:rDI; no override applies. */
-        bool w = k == MMIOEMU_KIND_MOVS || k == MMIOEMU_KIND_STOS;
-        s = x86_linear(cpu, MMIOEMU_SEG_ES, areg(cpu, insn, MMIOEMU_REG_RDI),
-                       insn->size, w, &op[n].la, res);
-        if (s == MMIOEMU_OK)
-            s = x86_check_ac(cpu, op[n].la, insn->size, res);
-        if (s != MMIOEMU_OK)
-            return s;
-        op[n].size = insn->size, op[n].rmw = false;
-        op[n].acc_flags = (uint16_t)((w ? MMIOEMU_ACC_WRITE : 0) | (n ? MMIOEMU_ACC_SECOND : 0));
-        n++;
-    }
-    s = plan_check_fault(pc, op, n);
+    mmioemu_status s = string_operands(insn, cpu, op, &n, res);
+    if (s == MMIOEMU_OK)
+        s = plan_check_fault(pc, op, n);
     for (unsigned i = 0; s == MMIOEMU_OK && i < n; i++)
         s = plan_add(pc, &op[i], out);
     return s;
@@ -166,9 +180,9 @@ static void zero_count_quirk(const mmioemu_insn *insn, mmioemu_cpu *cpu)
         x->gpr[MMIOEMU_REG_RDI] &= 0xffffffffu;
 }
 
-mmioemu_status x86_string_execute(plan_ctx *pc, const mmioemu_insn *insn,
-                                  const plan_list *plan, plan_list *scratch,
-                                  mmioemu_cpu *cpu, mmioemu_result *res)
+static inline __attribute__((always_inline)) mmioemu_status
+string_run(plan_ctx *pc, const mmioemu_insn *insn, const plan_list *plan, plan_list *scratch,
+           mmioemu_cpu *cpu, mmioemu_result *res)
 {
     mmioemu_x86_state *x = &cpu->u.x86;
     uint32_t done = 0, budget = pc->policy->rep_budget ? pc->policy->rep_budget : 1024;
@@ -209,4 +223,21 @@ mmioemu_status x86_string_execute(plan_ctx *pc, const mmioemu_insn *insn,
     if (s == MMIOEMU_OK)
         x->rip = x86_next_rip(cpu, insn->length);
     return s;
+}
+
+mmioemu_status x86_string_execute(plan_ctx *pc, const mmioemu_insn *insn,
+                                  const plan_list *plan, plan_list *scratch,
+                                  mmioemu_cpu *cpu, mmioemu_result *res)
+{
+    return string_run(pc, insn, plan, scratch, cpu, res);
+}
+
+/* mmioemu_emulate's string path: the element loop and the one piece list
+ * every element is planned into share this frame (docs/stack.md). */
+mmioemu_status x86_string_emulate(plan_ctx *pc, const mmioemu_insn *insn, mmioemu_cpu *cpu,
+                                  mmioemu_result *res)
+{
+    plan_list l;
+    l.count = 0;
+    return string_run(pc, insn, NULL, &l, cpu, res);
 }
