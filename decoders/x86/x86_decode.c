@@ -1,5 +1,5 @@
 /* Native x86 decoder, general path: bytes -> mmioemu_insn for every encoding
- * in 16/32/64-bit modes (VEX/EVEX/XOP, 3DNow!, 16-bit addressing, strings,
+ * in 16/32/64-bit modes (VEX/EVEX/XOP, 3DNow!, 16-bit addressing, moffs,
  * truncation and invalid encodings). x86_fast.c finishes the common legacy
  * forms itself and hands everything else here. Driven by the tables generated
  * from x86_forms.spec; it never reads code[i] for i >= len and never writes

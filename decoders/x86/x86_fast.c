@@ -1,8 +1,9 @@
 /* Native x86 decoder entry: one straight-line pass for the common legacy
- * forms (maps 1B/0F/0F38/0F3A, 32/64-bit addressing, ModRM memory operands).
- * Anything else - VEX/EVEX/XOP, 3DNow!, 16-bit addressing, strings, moffs,
- * "rare" forms, invalid or truncated bytes - goes to x86_decode_general(),
- * which decodes from the start; both give the same result for every input. */
+ * forms (maps 1B/0F/0F38/0F3A, 32/64-bit addressing, ModRM memory operands,
+ * string forms). VEX/EVEX/XOP go to x86_decode_vex(); anything else - 3DNow!,
+ * 16-bit addressing, moffs, "rare" forms, invalid or truncated bytes - to
+ * x86_decode_general(), which decodes from the start. Same results as the
+ * general path alone for every input (checked field by field when changed). */
 #include "x86_decode.h"
 
 #include "x86_tables.gen.h"
@@ -11,9 +12,9 @@
  * x86_ctx_of (X86_CTX_INDEX: REX.W, 66, 67, rep), then REX.R/X/B, "REX
  * present", LOCK and the segment override. Each prefix byte's entry clears
  * (high half) and sets (low half) bits: a REX is dropped by any later prefix,
- * the last segment override and the last of F2/F3 win. One table per
- * "64-bit mode": REX exists only there, and there ES/CS/SS/DS overrides are
- * ignored (SDM Vol. 1 3.3.7.1) but still end a REX. */
+ * the last segment override and the last of F2/F3 win. One row per mode:
+ * REX exists only in 64-bit mode, where ES/CS/SS/DS overrides are ignored
+ * (SDM Vol. 1 3.3.7.1) but still end a REX. */
 enum {
     S_W = 0x01, S_66 = 0x02, S_67 = 0x04, S_REP = 0x18, S_F3 = 0x10, S_F2 = 0x18, S_R = 0x20,
     S_X = 0x40, S_B = 0x80, S_REX = 0x100, S_LOCK = 0x200, S_SEGSHIFT = 10, S_SEG = 0x2000,
@@ -28,9 +29,12 @@ enum {
     [0x64] = E_SEG(MMIOEMU_SEG_FS), [0x65] = E_SEG(MMIOEMU_SEG_GS), [0x66] = E(S_REXBITS, S_66),    \
     [0x67] = E(S_REXBITS, S_67), [0xf0] = E(S_REXBITS, S_LOCK),                                    \
     [0xf2] = E(S_REXBITS | S_REP, S_F2), [0xf3] = E(S_REXBITS | S_REP, S_F3)
-static const uint32_t x86_pfx_edit[2][256] = {
-    {E_COMMON, [0x26] = E_SEG(MMIOEMU_SEG_ES), [0x2e] = E_SEG(MMIOEMU_SEG_CS),
-     [0x36] = E_SEG(MMIOEMU_SEG_SS), [0x3e] = E_SEG(MMIOEMU_SEG_DS)},
+#define E_LEGACY_SEGS                                                                             \
+    [0x26] = E_SEG(MMIOEMU_SEG_ES), [0x2e] = E_SEG(MMIOEMU_SEG_CS), [0x36] = E_SEG(MMIOEMU_SEG_SS), \
+    [0x3e] = E_SEG(MMIOEMU_SEG_DS)
+static const uint32_t x86_pfx_edit[3][256] = { /* by mmioemu_mode */
+    {E_COMMON, E_LEGACY_SEGS},
+    {E_COMMON, E_LEGACY_SEGS},
     {E_COMMON, [0x26] = E(S_REXBITS, 0), [0x2e] = E(S_REXBITS, 0), [0x36] = E(S_REXBITS, 0),
      [0x3e] = E(S_REXBITS, 0), [0x40] = E_REX(0), [0x41] = E_REX(1), [0x42] = E_REX(2),
      [0x43] = E_REX(3), [0x44] = E_REX(4), [0x45] = E_REX(5), [0x46] = E_REX(6),
@@ -122,7 +126,7 @@ x86_fast_string(mmioemu_mode mode, mmioemu_insn *out, const x86_ctx *ctx, const 
 
 mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out)
 {
-    const uint32_t *edit = x86_pfx_edit[mode == MMIOEMU_X86_64];
+    const uint32_t *edit = x86_pfx_edit[mode];
     if (!len)
         X86_GENERAL();
     size_t i = 0;
