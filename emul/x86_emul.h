@@ -69,19 +69,6 @@ bool x86_kind_supported(const mmioemu_insn *insn);
 mmioemu_status x86_plan_operands(const plan_ctx *pc, const mmioemu_insn *insn,
                                  const mmioemu_cpu *cpu, plan_operand *op, unsigned *n,
                                  mmioemu_result *res);
-/* x86_plan for a non-string instruction. Inline: mmioemu_emulate's
- * non-string path plans and executes in one frame (docs/stack.md). */
-static inline mmioemu_status x86_plan_data(const plan_ctx *pc, const mmioemu_insn *insn,
-                                           const mmioemu_cpu *cpu, plan_list *out,
-                                           mmioemu_result *res)
-{
-    plan_operand op[2];
-    unsigned n = 0;
-    mmioemu_status s = x86_plan_operands(pc, insn, cpu, op, &n, res);
-    for (unsigned i = 0; s == MMIOEMU_OK && i < n; i++)
-        s = plan_add(pc, &op[i], out);
-    return s;
-}
 /* x86_exec.c: mmioemu_emulate's non-string path, plan + execute around
  * one piece list in one frame. */
 mmioemu_status x86_emulate_data(const plan_ctx *pc, const mmioemu_insn *insn, mmioemu_cpu *cpu,

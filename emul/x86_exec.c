@@ -357,23 +357,22 @@ string_execute(const plan_ctx *pc, const mmioemu_insn *insn, const plan_list *pl
     return x86_string_execute(&epc, insn, plan, &scratch, cpu, res);
 }
 
+/* Run the handler on a context `c` whose pc/in/l/cpu are set; commit. */
 static inline __attribute__((always_inline)) mmioemu_status
-execute_data(const plan_ctx *pc, const mmioemu_insn *insn, const plan_list *plan, mmioemu_cpu *cpu)
+run_handler(xc *c, const mmioemu_insn *insn, const plan_list *plan, mmioemu_cpu *cpu)
 {
     /* A data kind with no pieces is not a plan of this instruction. */
     if (!plan || (plan->count == 0 && insn->kind != MMIOEMU_KIND_FLUSH))
         return MMIOEMU_ERR_ARG;
     if (!x86_kind_supported(insn) || x86_is_string(insn))
         return MMIOEMU_ERR_UNSUPPORTED;
-    xc c;
-    c.pc = pc, c.in = insn, c.l = plan, c.cpu = cpu;
-    c.wb.n = 0;
-    c.fl = cpu->u.x86.rflags;
-    mmioemu_status s = dispatch(&c);
+    c->wb.n = 0;
+    c->fl = cpu->u.x86.rflags;
+    mmioemu_status s = dispatch(c);
     if (s != MMIOEMU_OK)
         return s;
-    x86_wb_commit(&c.wb, &cpu->u.x86);
-    cpu->u.x86.rflags = c.fl;
+    x86_wb_commit(&c->wb, &cpu->u.x86);
+    cpu->u.x86.rflags = c->fl;
     cpu->u.x86.rip = x86_next_rip(cpu, insn->length);
     return MMIOEMU_OK;
 }
@@ -383,14 +382,27 @@ mmioemu_status x86_execute(const plan_ctx *pc, const mmioemu_insn *insn, const p
 {
     if (x86_is_string(insn))
         return string_execute(pc, insn, plan, cpu, res);
-    return execute_data(pc, insn, plan, cpu);
+    xc c;
+    c.pc = pc, c.in = insn, c.l = plan, c.cpu = cpu;
+    return run_handler(&c, insn, plan, cpu);
 }
 
 mmioemu_status x86_emulate_data(const plan_ctx *pc, const mmioemu_insn *insn, mmioemu_cpu *cpu,
                                 mmioemu_result *res)
 {
     plan_list l;
+    /* The operands are dead once planned: the handler context reuses them. */
+    union {
+        plan_operand op[2];
+        xc c;
+    } u;
+    unsigned n = 0;
     l.count = 0;
-    mmioemu_status s = x86_plan_data(pc, insn, cpu, &l, res);
-    return s != MMIOEMU_OK ? s : execute_data(pc, insn, &l, cpu);
+    mmioemu_status s = x86_plan_operands(pc, insn, cpu, u.op, &n, res);
+    for (unsigned i = 0; s == MMIOEMU_OK && i < n; i++)
+        s = plan_add(pc, &u.op[i], &l);
+    if (s != MMIOEMU_OK)
+        return s;
+    u.c.pc = pc, u.c.in = insn, u.c.l = &l, u.c.cpu = cpu;
+    return run_handler(&u.c, insn, &l, cpu);
 }

@@ -148,5 +148,10 @@ mmioemu_status x86_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmio
             return MMIOEMU_ERR_DENIED;
         return x86_string_plan(pc, insn, cpu, out, res);
     }
-    return x86_plan_data(pc, insn, cpu, out, res);
+    plan_operand op[2];
+    unsigned n = 0;
+    mmioemu_status s = x86_plan_operands(pc, insn, cpu, op, &n, res);
+    for (unsigned i = 0; s == MMIOEMU_OK && i < n; i++)
+        s = plan_add(pc, &op[i], out);
+    return s;
 }
