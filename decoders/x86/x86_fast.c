@@ -71,14 +71,29 @@ static inline uint32_t x86_le32(const uint8_t *code, size_t p, size_t len)
            (uint32_t)code[l] << 24;
 }
 
-/* Data register: byte registers 4..7 are AH..BH without REX (SDM 3.7.2.1). */
+/* Data register by [X86_R_* rule, or 5 for a byte register without REX][ModRM.reg
+ * with REX.R]: without REX, byte registers 4..7 are AH..BH (SDM Vol. 1 3.7.2.1). */
+#define R8(b) b, b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7
+static const uint8_t x86_reg_of[6][16] = {
+    [X86_R_NONE] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                    0xff, 0xff, 0xff},
+    [X86_R_R] = {R8(0), R8(8)},
+    [X86_R_V] = {R8(MMIOEMU_REG_V0), R8(MMIOEMU_REG_V0 + 8)},
+    [X86_R_A] = {0},
+    [X86_R_DI] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                  0xff, 0xff, 0xff},
+    [X86_R_R + 4] = {0, 1, 2, 3, MMIOEMU_REG_AH, MMIOEMU_REG_CH, MMIOEMU_REG_DH, MMIOEMU_REG_BH,
+                     R8(8)},
+};
+_Static_assert(X86_R_R + 4 == 5 && X86_R_DI == 4 && MMIOEMU_REG_RAX == 0 &&
+                   MMIOEMU_REG_NONE == 0xff && MMIOEMU_REG_BH == MMIOEMU_REG_AH + 3,
+               "x86_reg_of rows");
+
 static inline unsigned x86_data_reg(unsigned rule, unsigned st, unsigned modrm, unsigned dst)
 {
     const unsigned r3 = ((modrm >> 3) & 7) | ((st & S_R) >> 2);
-    return rule == X86_R_R   ? ((dst == 1 && !(st & S_REX) && r3 >= 4) ? MMIOEMU_REG_AH + r3 - 4 : r3)
-           : rule == X86_R_V ? MMIOEMU_REG_V0 + r3
-           : rule == X86_R_A ? MMIOEMU_REG_RAX
-                             : MMIOEMU_REG_NONE;
+    const unsigned hb = (rule == X86_R_R) & (dst == 1) & !(st & S_REX);
+    return x86_reg_of[rule + 4 * hb][r3];
 }
 
 /* String forms (SDM Vol. 1 7.3.9): [seg:rSI] source, ES:[rDI] destination
@@ -143,14 +158,16 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
     if (ctx->asz == 2)
         X86_GENERAL(); /* 16-bit addressing */
 
-    /* Opcode (0F, 0F 38, 0F 3A maps); C4/C5/62/8F may start VEX/EVEX/XOP. */
-    uint32_t ow = x86_opw[0][b];
-    i++;
+    /* Opcode. 0F (two-byte map) is taken without a branch: on a varied
+     * stream it would mispredict. 0F 38 / 0F 3A and C4/C5/62/8F (maybe
+     * VEX/EVEX/XOP) are the ESC entries. */
+    if (++i >= len)
+        X86_GENERAL(); /* truncated, or a one-byte form at the very end */
+    const unsigned is0f = b == 0x0f, nx = code[i];
+    i += is0f;
+    uint32_t ow = x86_opw[is0f][is0f ? nx : b];
     if (ow & X86_OPW_ESC) {
-        if (i >= len)
-            X86_GENERAL();
-        unsigned nx = code[i++];
-        if (b != 0x0f) {
+        if (!is0f) {
             /* C4/C5 are LES/LDS and 62 is BOUND outside 64-bit mode unless the
              * next byte has mod == 11 (SDM 2.3.5); 8F is POP unless ModRM.reg
              * != 0 (XOP). VEX after 66/F2/F3/LOCK/REX is #UD (SDM 2.3.2). */
@@ -158,15 +175,12 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
                 (st & (S_REXBITS | S_66 | S_REP | S_LOCK)))
                 X86_GENERAL();
             unsigned seg = (st & S_SEG) ? (st >> S_SEGSHIFT) & 7 : MMIOEMU_SEG_NONE;
-            return x86_decode_vex(mode, code, len, out, i - 1,
+            return x86_decode_vex(mode, code, len, out, i,
                                   b | seg << 16 | (st & S_67 ? 1u : 0u) << 25);
         }
-        ow = x86_opw[1][nx];
-        if (ow & X86_OPW_ESC) {
-            if (i >= len)
-                X86_GENERAL();
-            ow = x86_opw[nx == 0x38 ? 2 : 3][code[i++]];
-        }
+        if (i >= len)
+            X86_GENERAL();
+        ow = x86_opw[nx == 0x38 ? 2 : 3][code[i++]];
     }
     if (i >= len)
         X86_GENERAL(); /* no byte after the opcode: maybe truncated */
