@@ -165,7 +165,7 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
         X86_GENERAL(); /* truncated, or a one-byte form at the very end */
     const unsigned is0f = b == 0x0f, nx = code[i];
     i += is0f;
-    uint32_t ow = x86_opw[is0f][is0f ? nx : b];
+    uint32_t ow = x86_opw[is0f][b ^ ((b ^ nx) & (0u - is0f))]; /* arithmetic select */
     if (ow & X86_OPW_ESC) {
         if (!is0f) {
             /* C4/C5 are LES/LDS and 62 is BOUND outside 64-bit mode unless the
