@@ -208,8 +208,8 @@ static void bytes_to_reg(mmioemu_arm64_state *s, const mmioemu_insn *insn, uint8
         s->x[r] = val;
 }
 
-mmioemu_status a64_execute(const plan_ctx *pc, const mmioemu_insn *insn,
-                           const plan_list *plan, mmioemu_cpu *cpu, mmioemu_result *res)
+mmioemu_status a64_execute(const plan_ctx *pc, const mmioemu_insn *insn, const plan_list *plan,
+                           mmioemu_cpu *cpu, mmioemu_result *res)
 {
     (void)res;
     mmioemu_arm64_state *s = &cpu->u.arm64;

@@ -262,29 +262,52 @@ static HANDLER h_cmpxchg(xc *c)
     return MMIOEMU_OK;
 }
 
+/* hi:lo register pair (EDX:EAX, ECX:EBX, or the 64-bit ones) as memory bytes. */
+static inline __attribute__((always_inline)) void
+pair_store(uint8_t *buf, const mmioemu_x86_state *x, unsigned lo, unsigned hi, unsigned half)
+{
+    mm_store_le(buf, x86_reg_get(x, lo, half), half);
+    mm_store_le(buf + half, x86_reg_get(x, hi, half), half);
+}
+
+/* Memory bytes == EDX:EAX (RDX:RAX)? Compared by value: no third buffer. */
+static inline __attribute__((always_inline)) bool
+pair_equal(const uint8_t *buf, const mmioemu_x86_state *x, unsigned half)
+{
+    return mm_load_le(buf, half) == x86_reg_get(x, MMIOEMU_REG_RAX, half) &&
+           mm_load_le(buf + half, half) == x86_reg_get(x, MMIOEMU_REG_RDX, half);
+}
+
+/* The value to store: ECX:EBX when equal, else the memory's own value. */
+static inline __attribute__((always_inline)) bool
+wide_new(uint8_t *nb, const uint8_t *cur, const mmioemu_x86_state *x, unsigned half)
+{
+    bool eq = pair_equal(cur, x, half);
+    if (eq)
+        pair_store(nb, x, MMIOEMU_REG_RBX, MMIOEMU_REG_RCX, half);
+    else
+        mm_copy(nb, cur, 2 * half);
+    return eq;
+}
+
 /* SDM Vol. 2A CMPXCHG8B/16B: EDX:EAX (RDX:RAX) vs m64 (m128); equal: ZF=1,
  * m = ECX:EBX (RCX:RBX); else ZF=0, EDX:EAX = m. Other flags unaffected. */
 static HANDLER h_cmpxchg_wide(xc *c)
 {
-    uint8_t cur[16], cmp[16], nb[16];
+    uint8_t cur[16], nb[16];
     unsigned size = c->in->size, half = size / 2;
     const mmioemu_x86_state *x = xs(c);
     bool eq;
-    mm_store_le(cmp, x86_reg_get(x, MMIOEMU_REG_RAX, half), half);
-    mm_store_le(cmp + half, x86_reg_get(x, MMIOEMU_REG_RDX, half), half);
-    mm_store_le(nb, x86_reg_get(x, MMIOEMU_REG_RBX, half), half);
-    mm_store_le(nb + half, x86_reg_get(x, MMIOEMU_REG_RCX, half), half);
     if (c->in->flags & MMIOEMU_F_LOCK) {
         if (!can_lock(c))
             return MMIOEMU_ERR_UNSUPPORTED;
-        mm_copy(cur, cmp, size); /* same guess-then-write-back scheme as h_cmpxchg */
+        /* same guess-then-write-back scheme as h_cmpxchg: guess EDX:EAX */
+        pair_store(cur, x, MMIOEMU_REG_RAX, MMIOEMU_REG_RDX, half);
         for (unsigned t = 0;; t++) {
             if (t == LOCK_TRIES)
                 return MMIOEMU_ERR_RETRY;
-            eq = mm_equal(cur, cmp, size);
-            uint8_t wb[16];
-            mm_copy(wb, eq ? nb : cur, size);
-            int rc = c->pc->ops->cmpxchg(c->pc->ctx, c->l->pa[0], cur, wb, size);
+            eq = wide_new(nb, cur, x, half);
+            int rc = c->pc->ops->cmpxchg(c->pc->ctx, c->l->pa[0], cur, nb, size);
             if (rc == 0)
                 break;
             if (rc != 1)
@@ -294,8 +317,8 @@ static HANDLER h_cmpxchg_wide(xc *c)
         mmioemu_status s = rd(c, cur);
         if (s != MMIOEMU_OK)
             return s;
-        eq = mm_equal(cur, cmp, size);
-        s = wr(c, eq ? nb : cur);
+        eq = wide_new(nb, cur, x, half);
+        s = wr(c, nb);
         if (s != MMIOEMU_OK)
             return s;
     }
