@@ -93,6 +93,25 @@ static int t_cmpxchg(void *c, uint64_t a, void *old, const void *new_, unsigned 
 static const mmioemu_ops ops = {t_mmio_read, t_mmio_write, t_ram_read, t_ram_write,
                                 NULL,        t_translate,  t_is_mmio,  t_cmpxchg};
 
+/* The fetch path (no bytes in the fault): the current case's bytes at the
+ * code address, zeros after them. */
+static const uint8_t *fetch_bytes;
+static unsigned fetch_len;
+static int t_fetch(void *c, uint64_t ip, void *buf, size_t n)
+{
+    CB_DEPTH();
+    (void)c;
+    uint8_t *b = buf;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t off = ip - X86GEN_CODE + i;
+        b[i] = off < fetch_len ? fetch_bytes[off] : 0;
+    }
+    return 0;
+}
+static const mmioemu_ops ops_fetch = {t_mmio_read, t_mmio_write, t_ram_read, t_ram_write,
+                                      t_fetch,     t_translate,  t_is_mmio,  t_cmpxchg};
+static int use_fetch; /* stack: the fetch callback instead of the fault's bytes */
+
 static x86gen_case *cases;
 static bcase *bc;
 static unsigned ncases;
@@ -154,7 +173,7 @@ static __attribute__((noinline)) int emulate_one(mmioemu_cpu *c, const mmioemu_f
 #else
     sp_call = (uintptr_t)__builtin_frame_address(0);
 #endif
-    int s = mmioemu_emulate(&ops, NULL, c, f, &pol, res);
+    int s = mmioemu_emulate(use_fetch ? &ops_fetch : &ops, NULL, c, f, &pol, res);
     last_status = s;
     return s == MMIOEMU_OK;
 }
@@ -177,7 +196,12 @@ static void pass(void)
         x->rflags = bc[i].rflags;
         x->seg[MMIOEMU_SEG_FS].base = cases[i].fs_base;
         x->seg[MMIOEMU_SEG_GS].base = cases[i].gs_base;
-        ok += emulate_one(&cpu, &bc[i].fault, with_result ? &result : NULL);
+        mmioemu_fault f = bc[i].fault;
+        if (use_fetch) {
+            fetch_bytes = f.insn, fetch_len = f.insn_len;
+            f.insn = NULL, f.insn_len = 0;
+        }
+        ok += emulate_one(&cpu, &f, with_result ? &result : NULL);
     }
     ok_count = ok;
 }
@@ -336,6 +360,12 @@ static void report_stack(void)
         }
         printf("\n");
     }
+    use_fetch = 1;
+    only_group = -1;
+    g = stack_depth(pass);
+    printf("  x86-64, res NULL, bytes through the fetch callback: own %u, total %u (%u OK)\n",
+           g.own, g.total, ok_count);
+    use_fetch = 0;
     for (with_result = 0; with_result < 2; with_result++) {
         only_group = 0;
         depth ls = stack_depth(pass_a64);
