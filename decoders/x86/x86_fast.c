@@ -185,6 +185,9 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
     if (i >= len)
         X86_GENERAL(); /* no byte after the opcode: maybe truncated */
 
+    /* Immediate bytes when all forms of the opcode agree (X86_OPW_VAR: not). */
+    const unsigned olen = x86_ilen[X86_OPW_IMM(ow)][x86_osz_of[ctx->osz_row + X86_OPW_CLS(ow)]];
+
     /* Group -> form by (64-bit mode, W, mandatory prefix, mod==3, reg). */
     const unsigned modrm = code[i], mi = x86_modrm32[modrm];
     unsigned fid = x86_group_forms[X86_OPW_BASE(ow) +
@@ -199,10 +202,12 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
         return x86_fast_string(mode, out, ctx, f, fid, sc, st, i, modrm);
     }
 
-    /* ModRM, SIB, displacement (SDM Vol. 2A Tables 2-2, 2-3, 2.2.1.6). */
+    /* ModRM, SIB, displacement (SDM Vol. 2A Tables 2-2, 2-3, 2.2.1.6). The
+     * length comes from the opcode word and these bytes alone, not from the
+     * form lookup above, so the next instruction's decode need not wait for it. */
     unsigned mem = 0, dlen = 0, base = MMIOEMU_REG_NONE, index = MMIOEMU_REG_NONE, shift = 0;
     unsigned dseg = MMIOEMU_SEG_DS;
-    if (ff & X86_FF_MODRM) {
+    if (ow & X86_OPW_HASM) {
         i++;
         if (modrm >= 0xc0) {
             if ((ff & X86_FF_MEMONLY) || !((f->rmmask >> (modrm & 7)) & 1))
@@ -239,7 +244,8 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
     }
     const size_t dpos = i;
     i += dlen;
-    const unsigned imm_rule = f->imm, ilen = x86_ilen[imm_rule][sc];
+    const unsigned imm_rule = f->imm;
+    const unsigned ilen = (ow & X86_OPW_VAR) ? x86_ilen[imm_rule][sc] : olen;
     const size_t total = i + ilen;
     const unsigned lock = st & S_LOCK;
     if (total > 15 || total > len || (lock && (!(ff & X86_FF_LOCK) || !mem)))

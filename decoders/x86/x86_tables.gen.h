@@ -163,6 +163,10 @@ typedef struct x86_group {
 #define X86_OPW_PATTERN(w) (((w) >> 13) & 15u)
 #define X86_OPW_MODRM (1u << 17)
 #define X86_OPW_ESC (1u << 18)
+#define X86_OPW_HASM (1u << 19) /* its forms have a ModRM byte */
+#define X86_OPW_IMM(w) (((w) >> 20) & 15u) /* X86_IMM_* of all its forms */
+#define X86_OPW_CLS(w) (((w) >> 24) & 7u) /* their X86_FAST_OSZ_SHIFT bits */
+#define X86_OPW_VAR (1u << 27) /* forms differ in IMM/CLS: ask the form */
 extern const uint32_t x86_opw[4][256];
 /* ModRM byte with 32/64-bit addressing (SDM Vol. 2A Tables 2-2, 2-3): the
  * X86_KEY() bits (mod==3, reg), displacement bytes, SIB follows, disp32
