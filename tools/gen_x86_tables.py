@@ -447,7 +447,9 @@ def emit(forms, mnems, maps, groups, gforms, by_op):
              " * Vol. 1 3.6.1, Vol. 2A 2.2.1.2): operand size 2/4/8 >> 2 (0, 1, 2), plus\n"
              " * X86_OSZ_64 in 64-bit mode (the immediate rules differ there). */\n"
              "#define X86_OSZ_64 4u\n"
-             "extern const uint8_t x86_osz_of[96];\n")
+             "extern const uint8_t x86_osz_of[96];\n"
+             "/* Immediate bytes by the same index and X86_IMM_* (moffs: 0, never used). */\n"
+             "extern const uint8_t x86_ilen_of[96][16];\n")
     h.append("/* What the legacy prefixes decide before the opcode, by mode and\n"
              " * X86_CTX_INDEX(REX.W, 66, 67, rep) (rep: 0, 2 = F3, 3 = F2, the last wins):\n"
              " * the X86_KEY() bits they give, the x86_osz_of row, the address size, and\n"
@@ -541,6 +543,31 @@ def emit(forms, mnems, maps, groups, gforms, by_op):
                     row.append((osz >> 2) | (4 if mode == 2 else 0))
                 c.append("    " + ", ".join("%d" % v for v in row) +
                          ", /* mode %d, W %d, 66 %d */\n" % (mode, w, p66))
+    c.append("};\n\n")
+    # Immediate bytes by [x86_osz_of index][X86_IMM_*]: one load on the length
+    # chain instead of two (operand size, then length).
+    imm_len = {"ib": (1, 1, 1), "iw": (2, 2, 2), "iz": (2, 4, 4), "iv": (2, 4, 8),
+               "iwb": (3, 3, 3), "ap": (4, 6, 6), "jb": (1, 1, 1), "jz": (2, 4, 4),
+               "ibz": (1, 1, 1), "ibb": (2, 2, 2), "id": (4, 4, 4)}
+    c.append("const uint8_t x86_ilen_of[96][16] = {\n")
+    for mode in range(3):
+        for w in range(2):
+            for p66 in range(2):
+                for cls in range(8):
+                    f64, d64, m66 = cls & 1, cls & 2, cls & 4
+                    o66 = p66 and not m66
+                    if mode == 2:
+                        osz = 8 if (w or f64) else 2 if o66 else 8 if d64 else 4
+                    else:
+                        osz = 2 if ((mode == 0) != bool(o66)) else 4
+                    row = []
+                    for imm in IMMS:
+                        n = imm_len[imm][osz >> 2] if imm in imm_len else 0
+                        if imm == "jz" and mode == 2:
+                            n = 4  # near branches ignore 66 in 64-bit mode (Intel)
+                        row.append(n)
+                    row += [0] * (16 - len(row))
+                    c.append("    {" + ", ".join("%d" % v for v in row) + "},\n")
     c.append("};\n\n")
     c.append("const x86_ctx x86_ctx_of[3][32] = {\n")
     for mode in range(3):

@@ -43,17 +43,6 @@ static const uint32_t x86_pfx_edit[3][256] = { /* by mmioemu_mode */
      [0x4f] = E_REX(15)},
 };
 
-/* Immediate bytes by [X86_IMM_*][x86_osz_of code]: operand size 2/4/8 in
- * columns 0-2, the same in 64-bit mode in 4-6, where near branches (jz)
- * ignore 66 (Intel). moffs never gets here (X86_FAST_IMPL). */
-static const uint8_t x86_ilen[16][8] = {
-    [X86_IMM_IB] = {1, 1, 1, 0, 1, 1, 1},  [X86_IMM_IW] = {2, 2, 2, 0, 2, 2, 2},
-    [X86_IMM_IZ] = {2, 4, 4, 0, 2, 4, 4},  [X86_IMM_IV] = {2, 4, 8, 0, 2, 4, 8},
-    [X86_IMM_IWB] = {3, 3, 3, 0, 3, 3, 3}, [X86_IMM_AP] = {4, 6, 6, 0, 4, 6, 6},
-    [X86_IMM_JB] = {1, 1, 1, 0, 1, 1, 1},  [X86_IMM_JZ] = {2, 4, 4, 0, 4, 4, 4},
-    [X86_IMM_IBZ] = {1, 1, 1, 0, 1, 1, 1}, [X86_IMM_IBB] = {2, 2, 2, 0, 2, 2, 2},
-    [X86_IMM_ID] = {4, 4, 4, 0, 4, 4, 4},
-};
 
 /* Sign bit and mask of an n-byte value, n = 0..4. */
 static const uint32_t x86_sbit4[5] = {0, 0x80, 0x8000, 0x800000, 0x80000000};
@@ -186,7 +175,7 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
         X86_GENERAL(); /* no byte after the opcode: maybe truncated */
 
     /* Immediate bytes when all forms of the opcode agree (X86_OPW_VAR: not). */
-    const unsigned olen = x86_ilen[X86_OPW_IMM(ow)][x86_osz_of[ctx->osz_row + X86_OPW_CLS(ow)]];
+    const unsigned olen = x86_ilen_of[ctx->osz_row + X86_OPW_CLS(ow)][X86_OPW_IMM(ow)];
 
     /* Group -> form by (64-bit mode, W, mandatory prefix, mod==3, reg). */
     const unsigned modrm = code[i], mi = x86_modrm32[modrm];
@@ -245,7 +234,9 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
     const size_t dpos = i;
     i += dlen;
     const unsigned imm_rule = f->imm;
-    const unsigned ilen = (ow & X86_OPW_VAR) ? x86_ilen[imm_rule][sc] : olen;
+    const unsigned ilen =
+        (ow & X86_OPW_VAR) ? x86_ilen_of[ctx->osz_row + ((fast >> X86_FAST_OSZ_SHIFT) & 7)][imm_rule]
+                           : olen;
     const size_t total = i + ilen;
     const unsigned lock = st & S_LOCK;
     if (total > 15 || total > len || (lock && (!(ff & X86_FF_LOCK) || !mem)))

@@ -181,6 +181,8 @@ extern const uint16_t x86_modrm32[256];
  * X86_OSZ_64 in 64-bit mode (the immediate rules differ there). */
 #define X86_OSZ_64 4u
 extern const uint8_t x86_osz_of[96];
+/* Immediate bytes by the same index and X86_IMM_* (moffs: 0, never used). */
+extern const uint8_t x86_ilen_of[96][16];
 /* What the legacy prefixes decide before the opcode, by mode and
  * X86_CTX_INDEX(REX.W, 66, 67, rep) (rep: 0, 2 = F3, 3 = F2, the last wins):
  * the X86_KEY() bits they give, the x86_osz_of row, the address size, and
