@@ -133,9 +133,10 @@ static inline void put_hi(mmioemu_insn *out, uint64_t v)
     out->ext = (uint8_t)(v >> 56);
 }
 
-/* Fills the descriptor of form `row` from w: every field, nothing branching on
- * the form's class (a mixed stream does not mispredict) except for the rare
- * classes with a routine of their own. */
+/* Fills the descriptor of the form in row r from w: every field, three lanes
+ * and disp in four stores, nothing branching on the form's class (a mixed
+ * stream does not mispredict) except for the rare classes with a routine of
+ * their own. */
 static inline __attribute__((always_inline)) mmioemu_status fill(uint32_t w, const a64_row *r,
                                                                  mmioemu_insn *out)
 {
@@ -157,9 +158,9 @@ static inline __attribute__((always_inline)) mmioemu_status fill(uint32_t w, con
     return MMIOEMU_OK;
 }
 
-/* Words the first compare rejects: unallocated inside the group, the DC/IC
- * forms outside it (SYS CRn = 7, a short scan), everything else has no memory
- * operand. */
+/* Words outside the group or that no form matches: unallocated inside the
+ * group, the DC/IC forms outside it (SYS CRn = 7, a short scan), everything
+ * else has no memory operand. */
 static mmioemu_status __attribute__((noinline)) decode_cold(uint32_t w, mmioemu_insn *out)
 {
     bool group = (w & LDST_GROUP_MASK) == LDST_GROUP_VALUE;
