@@ -20,7 +20,7 @@ static uint64_t parity_flag(uint64_t r)
 }
 
 /* ZF, SF, PF of a result of `size` bytes. */
-static uint64_t zsp(uint64_t r, unsigned size)
+static inline __attribute__((always_inline)) uint64_t zsp(uint64_t r, unsigned size)
 {
     uint64_t sign = 1ull << (8 * size - 1);
     r &= mm_mask(size);
@@ -29,7 +29,8 @@ static uint64_t zsp(uint64_t r, unsigned size)
 
 /* Flags of r = a + b + c (c = carry in): CF unsigned carry out, OF signed
  * overflow, AF carry out of bit 3. */
-static uint64_t add_flags(uint64_t a, uint64_t b, uint64_t c, uint64_t r, unsigned size)
+static inline __attribute__((always_inline)) uint64_t
+add_flags(uint64_t a, uint64_t b, uint64_t c, uint64_t r, unsigned size)
 {
     uint64_t m = mm_mask(size), sign = 1ull << (8 * size - 1), f = zsp(r, size);
     a &= m, b &= m, r &= m;
@@ -43,7 +44,8 @@ static uint64_t add_flags(uint64_t a, uint64_t b, uint64_t c, uint64_t r, unsign
 }
 
 /* Flags of r = a - b - c: CF borrow, OF signed overflow, AF borrow from bit 4. */
-static uint64_t sub_flags(uint64_t a, uint64_t b, uint64_t c, uint64_t r, unsigned size)
+static inline __attribute__((always_inline)) uint64_t
+sub_flags(uint64_t a, uint64_t b, uint64_t c, uint64_t r, unsigned size)
 {
     uint64_t m = mm_mask(size), sign = 1ull << (8 * size - 1), f = zsp(r, size);
     a &= m, b &= m, r &= m;
