@@ -154,34 +154,42 @@ static mmioemu_status append(plan_list *out, uint64_t pa, uint32_t len, uint32_t
 
 mmioemu_status plan_add(const plan_ctx *pc, const plan_operand *op, plan_list *out)
 {
-    uint32_t done = 0;
     uint32_t first = PLAN_PAGE_SIZE - (uint32_t)(op->la & PAGE_MASK);
     if (first < op->size && (pc->policy->flags & MMIOEMU_POLICY_NO_SPLIT))
         return MMIOEMU_ERR_SPLIT;
-    bool write = (op->acc_flags & MMIOEMU_ACC_WRITE) || op->rmw;
     out->op_la[(op->acc_flags & MMIOEMU_ACC_SECOND) ? 1 : 0] = op->la;
-    while (done < op->size) {
-        uint64_t la = op->la + done, pa;
-        uint32_t page_left = PLAN_PAGE_SIZE - (uint32_t)(la & PAGE_MASK);
-        uint32_t len = op->size - done < page_left ? op->size - done : page_left;
-        bool fault_page, mmio = false, in_region, merge = false;
-        mmioemu_status s = piece_pa(pc, la, len, write, &pa, &fault_page);
+    /* One walk over the operand: a new page every `page_end`, a piece per
+     * classification run inside it (only the walk's state crosses the
+     * callbacks, so the frame stays small: docs/stack.md). */
+    uint64_t pa = 0;
+    uint32_t page_start = 0, page_end = 0;
+    bool fault_page = false, mmio = false, in_region, merge = false;
+    for (uint32_t done = 0; done < op->size;) {
+        mmioemu_status s;
+        if (done == page_end) {
+            uint64_t la = op->la + done;
+            uint32_t page_left = PLAN_PAGE_SIZE - (uint32_t)(la & PAGE_MASK);
+            uint32_t len = op->size - done < page_left ? op->size - done : page_left;
+            bool write = (op->acc_flags & MMIOEMU_ACC_WRITE) || op->rmw;
+            s = piece_pa(pc, la, len, write, &pa, &fault_page);
+            if (s != MMIOEMU_OK)
+                return s;
+            page_start = done;
+            page_end = done + len;
+            merge = mmio = false;
+        }
+        /* Within one page the physical addresses are contiguous. */
+        uint64_t at = pa + (done - page_start);
+        uint32_t sub = page_end - done;
+        s = classify(pc, op, at, fault_page, &sub, &mmio, &in_region);
         if (s != MMIOEMU_OK)
             return s;
-        /* Within one page the physical addresses are contiguous. */
-        for (uint32_t in_page = 0; in_page < len;) {
-            uint32_t sub = len - in_page;
-            s = classify(pc, op, pa + in_page, fault_page, &sub, &mmio, &in_region);
-            if (s != MMIOEMU_OK)
-                return s;
-            uint16_t fl = (uint16_t)(op->acc_flags | (mmio ? MMIOEMU_ACC_MMIO : 0));
-            s = append(out, pa + in_page, sub, done + in_page, fl, merge && !in_region);
-            if (s != MMIOEMU_OK)
-                return s;
-            merge = !in_region;
-            in_page += sub;
-        }
-        done += len;
+        uint16_t fl = (uint16_t)(op->acc_flags | (mmio ? MMIOEMU_ACC_MMIO : 0));
+        s = append(out, at, sub, done, fl, merge && !in_region);
+        if (s != MMIOEMU_OK)
+            return s;
+        merge = !in_region;
+        done += sub;
     }
     return MMIOEMU_OK;
 }
