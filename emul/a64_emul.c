@@ -121,8 +121,8 @@ static mmioemu_status a64_address(const plan_ctx *pc, const mmioemu_insn *insn,
             return MMIOEMU_ERR_ARG;
         return MMIOEMU_OK;
     }
-    /* Literal: PC of this instruction + offset. The flag, not the base number,
-     * says so: MMIOEMU_REG_RIP (20) is also X20. */
+    /* Literal: PC of this instruction + offset (MMIOEMU_F_LITERAL, base
+     * MMIOEMU_REG_RIP). */
     if (insn->flags & MMIOEMU_F_LITERAL) {
         *addr = s->pc + (uint64_t)m->disp;
         return MMIOEMU_OK;

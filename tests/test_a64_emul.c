@@ -424,8 +424,8 @@ Test(a64_emul, str_h_register_offset_scaled)
     cr_assert(memcmp(&env.mmio[0x106], "\x34\x12", 2) == 0);
 }
 
-/* X20 as a base is X20: MMIOEMU_REG_RIP shares the number 20, so only
- * MMIOEMU_F_LITERAL may make an address PC-relative (found by the Unicorn oracle). */
+/* X20 as a base is X20, never the PC (MMIOEMU_REG_RIP once shared the number
+ * 20; found by the Unicorn oracle). Arm ARM C6.2 LDR (immediate). */
 Test(a64_emul, x20_base_is_not_pc_relative)
 {
     setup();

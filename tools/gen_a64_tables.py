@@ -39,7 +39,7 @@ REGMAP = [[0xff] * 32,                        # none
           list(range(31)) + [33],             # GPR: 31 = XZR/WZR (C1.2.5)
           [64 + i for i in range(32)],        # SIMD&FP: V0 + n
           list(range(32)),                    # base: 31 = SP
-          [20] * 32]                          # literal: base = PC (MMIOEMU_REG_RIP)
+          [32] * 32]                          # literal: base = PC (MMIOEMU_REG_RIP)
 
 # Two-level index (a64_hot.gen.h): the first level is bits 31:21 of the word
 # (size, V, the class bits, opc, bit 21); its entry names a slice of the second

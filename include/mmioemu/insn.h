@@ -57,7 +57,10 @@ enum {
     MMIOEMU_REG_CH,
     MMIOEMU_REG_DH,
     MMIOEMU_REG_BH,
-    MMIOEMU_REG_RIP = 20, /* only as mmioemu_mem.base: RIP-relative */
+    /* Only as mmioemu_mem.base: RIP-relative (x86) or PC-relative (arm64
+     * literal). Distinct from every GPR number of both architectures, so a
+     * base of X20 can never be read as the PC. */
+    MMIOEMU_REG_RIP = 32,
     /* arm64: X0..X30 are 0..30 (W when the width is 4). As a base register,
      * encoding 31 is SP; as a data register it is XZR/WZR. */
     MMIOEMU_REG_X0 = 0,

@@ -64,7 +64,7 @@ static void address(struct out *o, const mmioemu_insn *in)
         put(o, "[far]");
         return;
     }
-    if (in->flags & MMIOEMU_F_LITERAL) { /* base RIP (20) would also be X20 */
+    if (in->flags & MMIOEMU_F_LITERAL) {
         put(o, "pc%+lld", (long long)m->disp);
         return;
     }
