@@ -26,6 +26,8 @@ uint64_t x86_reg_get(const mmioemu_x86_state *x, unsigned reg, unsigned size);
  * zero-extends to 64 (SDM Vol. 1 3.4.1.1), 8 replaces; AH..BH are bits 15:8. */
 void x86_wb_set(x86_wb *wb, const mmioemu_x86_state *x, unsigned reg, unsigned size, uint64_t v);
 void x86_wb_commit(const x86_wb *wb, mmioemu_x86_state *x);
+/* The same write, done now (for callers whose callbacks already succeeded). */
+void x86_reg_set(mmioemu_x86_state *x, unsigned reg, unsigned size, uint64_t v);
 /* RIP after an instruction of `len` bytes, wrapped to the mode's IP width. */
 uint64_t x86_next_rip(const mmioemu_cpu *cpu, unsigned len);
 /* The 64 bytes of vector register `reg` (MMIOEMU_REG_V0 + n), lowest first. */

@@ -59,6 +59,14 @@ void x86_wb_set(x86_wb *wb, const mmioemu_x86_state *x, unsigned reg, unsigned s
     wb->n++;
 }
 
+void x86_reg_set(mmioemu_x86_state *x, unsigned reg, unsigned size, uint64_t v)
+{
+    if (reg >= 20)
+        return; /* as x86_wb_set: not a GPR, nothing written */
+    unsigned slot = slot_of(reg);
+    x->gpr[slot] = merged(x->gpr[slot], reg, size, v);
+}
+
 void x86_wb_commit(const x86_wb *wb, mmioemu_x86_state *x)
 {
     for (unsigned i = 0; i < wb->n; i++)
