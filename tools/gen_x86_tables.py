@@ -337,9 +337,12 @@ def form_ext(r, sz, dsz):
     return out
 
 
+FAST_MAPS = ["1b", "0f", "38", "3a", "v1", "v2", "v3"]  # rows of x86_opw
+
+
 def form_fast(r):
     """x86_form.fast (X86_FAST_* in the generated header)."""
-    bad = "rare" in r.flags or r.mnem == "3dnow" or r.map not in MAPS[:4]
+    bad = "rare" in r.flags or r.mnem == "3dnow" or r.map not in FAST_MAPS
     v = (1 if bad or "i64" in r.flags else 0) | (2 if bad or "o64" in r.flags else 0)
     v |= (4 if "f64" in r.flags else 0) | (8 if "d64" in r.flags else 0)
     v |= 16 if "m66" in r.flags else 0
@@ -423,7 +426,7 @@ def emit(forms, mnems, maps, groups, gforms, by_op):
              "    uint8_t pattern; /* row of x86_key_slot */\n"
              "    uint8_t modrm;   /* 1: the selection needs the ModRM byte */\n"
              "} x86_group;\n\n")
-    h.append("/* Legacy maps 1b/0f/38/3a by opcode, one word: group base, key pattern,\n"
+    h.append("/* Maps 1b/0f/38/3a and VEX 1-3 by opcode, one word: group base, key pattern,\n"
              " * \"selection needs ModRM\", and ESC for the bytes that are not opcodes of\n"
              " * their map (0F; 0F 38 / 0F 3A; C4 C5 62 8F, maybe VEX/EVEX/XOP). */\n"
              "#define X86_OPW_BASE(w) ((w) & 0x1fffu)\n"
@@ -434,7 +437,7 @@ def emit(forms, mnems, maps, groups, gforms, by_op):
              "#define X86_OPW_IMM(w) (((w) >> 20) & 15u) /* X86_IMM_* of all its forms */\n"
              "#define X86_OPW_CLS(w) (((w) >> 24) & 7u) /* their X86_FAST_OSZ_SHIFT bits */\n"
              "#define X86_OPW_VAR (1u << 27) /* forms differ in IMM/CLS: ask the form */\n"
-             "extern const uint32_t x86_opw[4][256];\n")
+             "extern const uint32_t x86_opw[7][256];\n")
     h.append("/* ModRM byte with 32/64-bit addressing (SDM Vol. 2A Tables 2-2, 2-3): the\n"
              " * X86_KEY() bits (mod==3, reg), displacement bytes, SIB follows, disp32\n"
              " * without base (mod 00 rm 101: RIP-relative in 64-bit mode). */\n"
@@ -488,8 +491,8 @@ def emit(forms, mnems, maps, groups, gforms, by_op):
     c.append("};\n\n")
     if len(gforms) >= 1 << 13 or len(patterns) > 16:
         die("x86_opw fields overflow")
-    c.append("const uint32_t x86_opw[4][256] = {\n")
-    for mp in MAPS[:4]:
+    c.append("const uint32_t x86_opw[7][256] = {\n")
+    for mp in FAST_MAPS:
         c.append("    { /* %s */\n" % mp)
         words = []
         for op in range(256):

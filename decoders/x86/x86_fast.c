@@ -128,49 +128,18 @@ x86_fast_string(mmioemu_mode mode, mmioemu_insn *out, const x86_ctx *ctx, const 
 
 #define X86_GENERAL() return x86_decode_general(mode, code, len, out)
 
-mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out)
-{
-    const uint32_t *edit = x86_pfx_edit[mode];
-    if (!len)
-        X86_GENERAL();
-    size_t i = 0;
-    unsigned b = code[0], st = 0;
-    uint32_t e = edit[b];
-    while (e) {
-        st = (st & ~(e >> 16)) | (e & 0xffff);
-        if (++i >= len || i >= 15)
-            X86_GENERAL(); /* truncated or too long */
-        b = code[i];
-        e = edit[b];
-    }
-    const x86_ctx *ctx = &x86_ctx_of[mode][st & 31];
-    if (ctx->asz == 2)
-        X86_GENERAL(); /* 16-bit addressing */
+/* VEX state on the fast path: present, L = 1, vvvv != 1111b. */
+enum { X86_VX_ON = 1, X86_VX_L = 2, X86_VX_V = 4 };
 
-    /* Opcode. 0F (two-byte map) is taken without a branch: on a varied
-     * stream it would mispredict. 0F 38 / 0F 3A and C4/C5/62/8F (maybe
-     * VEX/EVEX/XOP) are the ESC entries. */
-    if (++i >= len)
-        X86_GENERAL(); /* truncated, or a one-byte form at the very end */
-    const unsigned is0f = b == 0x0f, nx = code[i];
-    i += is0f;
-    uint32_t ow = x86_opw[is0f][b ^ ((b ^ nx) & (0u - is0f))]; /* arithmetic select */
-    if (ow & X86_OPW_ESC) {
-        if (!is0f) {
-            /* C4/C5 are LES/LDS and 62 is BOUND outside 64-bit mode unless the
-             * next byte has mod == 11 (SDM 2.3.5); 8F is POP unless ModRM.reg
-             * != 0 (XOP). VEX after 66/F2/F3/LOCK/REX is #UD (SDM 2.3.2). */
-            if ((b == 0x8f ? !(nx & 0x18) : !ctx->is64 && nx < 0xc0) ||
-                (st & (S_REXBITS | S_66 | S_REP | S_LOCK)))
-                X86_GENERAL();
-            unsigned seg = (st & S_SEG) ? (st >> S_SEGSHIFT) & 7 : MMIOEMU_SEG_NONE;
-            return x86_decode_vex(mode, code, len, out, i,
-                                  b | seg << 16 | (st & S_67 ? 1u : 0u) << 25);
-        }
-        if (i >= len)
-            X86_GENERAL();
-        ow = x86_opw[nx == 0x38 ? 2 : 3][code[i++]];
-    }
+/* Everything after the opcode: form, ModRM/SIB/displacement, immediate,
+ * validity, descriptor. Instantiated twice with a constant `vex`: the legacy
+ * instance inside x86_decode() carries no VEX code. i is the index after
+ * the opcode; ctx gives the prefix-derived key bits and sizes. */
+static inline __attribute__((always_inline)) mmioemu_status
+x86_fast_body(const int vex, mmioemu_mode mode, const uint8_t *code, size_t len,
+              mmioemu_insn *out, size_t i, uint32_t ow, unsigned st, const x86_ctx *ctx,
+              unsigned vx)
+{
     if (i >= len)
         X86_GENERAL(); /* no byte after the opcode: maybe truncated */
 
@@ -186,10 +155,16 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
     const uint32_t ff = f->flags;
     const unsigned sc = x86_osz_of[ctx->osz_row + ((fast >> X86_FAST_OSZ_SHIFT) & 7)];
     if (fast & ctx->bad) {
-        if ((fast & (ctx->bad | X86_FAST_STR)) != (X86_FAST_IMPL | X86_FAST_STR) || (st & S_LOCK))
+        if (vex || (fast & (ctx->bad | X86_FAST_STR)) != (X86_FAST_IMPL | X86_FAST_STR) ||
+            (st & S_LOCK))
             X86_GENERAL(); /* LOCK on a string form is #UD (SDM Vol. 2A LOCK) */
         return x86_fast_string(mode, out, ctx, f, fid, sc, st, i, modrm);
     }
+    /* VEX field rules of the form (SDM Vol. 2A 2.3.6): unused vvvv must be
+     * 1111b, L fixed where the form says so. */
+    if (vex && (((ff & X86_FF_NV) && (vx & X86_VX_V)) || ((ff & X86_FF_L0) && (vx & X86_VX_L)) ||
+                ((ff & X86_FF_L1) && !(vx & X86_VX_L))))
+        X86_GENERAL();
 
     /* ModRM, SIB, displacement (SDM Vol. 2A Tables 2-2, 2-3, 2.2.1.6). The
      * length comes from the opcode word and these bytes alone, not from the
@@ -269,7 +244,7 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
     const unsigned seg = (st >> S_SEGSHIFT) & 7;
     out->mem.seg = (uint8_t)((st & S_SEG) ? seg : dseg);
     out->flags = (ff & X86_FF_COPY) | (lock ? MMIOEMU_F_LOCK : 0) |
-                 ((st & S_SEG) ? MMIOEMU_F_SEG_OVR : 0);
+                 ((st & S_SEG) ? MMIOEMU_F_SEG_OVR : 0) | (vex ? MMIOEMU_F_VEX : 0);
 
     /* Immediate value (F_IMM forms: imm8/16/32), extended as the CPU does. */
     if (ff & X86_FF_IMM) {
@@ -284,4 +259,85 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
     out->op = (uint8_t)(f->op == 0xfe ? (modrm >> 3) & 7 : f->op);
     out->reg2 = MMIOEMU_REG_NONE;
     return MMIOEMU_OK;
+}
+
+/* VEX (SDM 2.3.5), at code[i] the byte after C4/C5: C5 = R vvvv L pp;
+ * C4 = R X B mmmmm, W vvvv L pp. R/X/B/W act as a REX (outside 64-bit mode
+ * R/X/B are ignored), pp as the mandatory prefix. Out of line so the legacy
+ * path stays free of it. */
+static __attribute__((noinline)) mmioemu_status
+x86_fast_vex(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out, size_t i,
+             unsigned st, x86_ctx c)
+{
+    const unsigned esc = code[i - 2], p0 = code[i - 1];
+    unsigned p1 = p0, mm = 1;
+    if (esc == 0xc4) {
+        if (i >= len)
+            X86_GENERAL();
+        mm = p0 & 0x1f;
+        p1 = code[i++];
+        if (mm - 1 > 2)
+            X86_GENERAL(); /* no such map: #UD */
+    }
+    if (i >= len)
+        X86_GENERAL();
+    const uint32_t ow = x86_opw[3 + mm][code[i++]];
+    const unsigned w = esc == 0xc4 ? p1 >> 7 : 0;
+    const unsigned rxb = c.is64 ? ~p0 & (esc == 0xc4 ? 0xe0u : 0x80u) : 0;
+    st = (st & (S_67 | S_SEG | 7u << S_SEGSHIFT)) | S_REX | w * S_W | ((rxb >> 7) & 1) * S_R |
+         ((rxb >> 6) & 1) * S_X | ((rxb >> 5) & 1) * S_B;
+    c.key = (uint8_t)(c.key | w << 6 | (p1 & 3) << 4);
+    c.osz_row = (uint8_t)(((unsigned)mode * 2u + (c.is64 ? w : 0u)) * 16u); /* no 66 */
+    c.sels = (uint16_t)(c.sels | w << (2 * X86_SEL_W) | ((p1 >> 2) & 1) << (2 * X86_SEL_VL));
+    const unsigned vx = X86_VX_ON | ((p1 & 4) ? X86_VX_L : 0) | ((~p1 & 0x78) ? X86_VX_V : 0);
+    return x86_fast_body(1, mode, code, len, out, i, ow, st, &c, vx);
+}
+
+mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out)
+{
+    const uint32_t *edit = x86_pfx_edit[mode];
+    if (!len)
+        X86_GENERAL();
+    size_t i = 0;
+    unsigned b = code[0], st = 0;
+    uint32_t e = edit[b];
+    while (e) {
+        st = (st & ~(e >> 16)) | (e & 0xffff);
+        if (++i >= len || i >= 15)
+            X86_GENERAL(); /* truncated or too long */
+        b = code[i];
+        e = edit[b];
+    }
+    const x86_ctx *ctx = &x86_ctx_of[mode][st & 31];
+    if (ctx->asz == 2)
+        X86_GENERAL(); /* 16-bit addressing */
+
+    /* Opcode. 0F (two-byte map) is taken without a branch: on a varied
+     * stream it would mispredict. 0F 38 / 0F 3A and C4/C5/62/8F (maybe
+     * VEX/EVEX/XOP) are the ESC entries. */
+    if (++i >= len)
+        X86_GENERAL(); /* truncated, or a one-byte form at the very end */
+    const unsigned is0f = b == 0x0f, nx = code[i];
+    i += is0f;
+    uint32_t ow = x86_opw[is0f][b ^ ((b ^ nx) & (0u - is0f))]; /* arithmetic select */
+    if (ow & X86_OPW_ESC) {
+        if (!is0f) {
+            /* C4/C5 are LES/LDS and 62 is BOUND outside 64-bit mode unless the
+             * next byte has mod == 11 (SDM 2.3.5); 8F is POP unless ModRM.reg
+             * != 0 (XOP). VEX after 66/F2/F3/LOCK/REX is #UD (SDM 2.3.2). */
+            if ((b == 0x8f ? !(nx & 0x18) : !ctx->is64 && nx < 0xc0) ||
+                (st & (S_REXBITS | S_66 | S_REP | S_LOCK)))
+                X86_GENERAL();
+            if (b == 0x62 || b == 0x8f) {
+                unsigned seg = (st & S_SEG) ? (st >> S_SEGSHIFT) & 7 : MMIOEMU_SEG_NONE;
+                return x86_decode_vex(mode, code, len, out, i,
+                                      b | seg << 16 | (st & S_67 ? 1u : 0u) << 25);
+            }
+            return x86_fast_vex(mode, code, len, out, i + 1, st, *ctx);
+        }
+        if (i >= len)
+            X86_GENERAL();
+        ow = x86_opw[nx == 0x38 ? 2 : 3][code[i++]];
+    }
+    return x86_fast_body(0, mode, code, len, out, i, ow, st, ctx, 0);
 }

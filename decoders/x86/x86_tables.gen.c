@@ -548,7 +548,7 @@ const uint16_t x86_maps[X86_MAP_COUNT][256] = {
     },
 };
 
-const uint32_t x86_opw[4][256] = {
+const uint32_t x86_opw[7][256] = {
     { /* 1b */
         0x80001, 0x80002, 0x80003, 0x80004, 0x100005, 0x300006, 0x00007, 0x00008,
         0x80009, 0x8000a, 0x8000b, 0x8000c, 0x10000d, 0x30000e, 0x00007, 0x40000,
@@ -683,6 +683,108 @@ const uint32_t x86_opw[4][256] = {
         0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
         0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
         0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+    },
+    { /* v1 */
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0xaa684, 0xaa68c, 0xaa694, 0x8869c, 0x886a0, 0x886a0, 0xaa6a4, 0x886ac,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x886b0, 0x886b4, 0x886b8, 0x886bc, 0x886c0, 0x886c0, 0x886c4, 0x886c4,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x886c8, 0x886c8, 0x00000, 0x886cc, 0x886d0, 0x886d0, 0x886d0,
+        0x00000, 0x00000, 0x886d4, 0x906d8, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x886e0, 0x886e4, 0x886e8, 0x886e8, 0x886ec, 0x886ec, 0x886ec, 0x886ec,
+        0x886f0, 0x886f0, 0x886f4, 0x886f8, 0x886f0, 0x886f0, 0x886f0, 0x886f0,
+        0x886fc, 0x886fc, 0x886fc, 0x886fc, 0x886fc, 0x886fc, 0x886fc, 0x886fc,
+        0x886fc, 0x886fc, 0x886fc, 0x886fc, 0x886fc, 0x886fc, 0x88700, 0x88704,
+        0x188708, 0x1ac70c, 0x1ac70c, 0x1ac72c, 0x8874c, 0x8874c, 0x8874c, 0x08750,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x88754, 0x88754, 0x88758, 0x8875c,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x88760, 0x88764, 0x90768, 0x90770, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x88778, 0x88778, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0xac77c, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x18879c, 0x00000, 0x1887a0, 0x1887a4, 0x1887a8, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x887ac, 0x887b0, 0x887b0, 0x887b0, 0x887b4, 0x887b4, 0xaa7b8, 0x887c0,
+        0x887b4, 0x887b4, 0x887b4, 0x887b4, 0x887b4, 0x887b4, 0x887b4, 0x887b4,
+        0x887b4, 0x887c4, 0x887c4, 0x887b4, 0x887b4, 0x887b4, 0x887c8, 0x887cc,
+        0x887b4, 0x887b4, 0x887b4, 0x887b4, 0x887b4, 0x887b4, 0x887b4, 0x887b4,
+        0x887d0, 0x887d4, 0x887d4, 0x887d4, 0x887b4, 0x887b4, 0x887b4, 0x887d8,
+        0x887b4, 0x887b4, 0x887b4, 0x887b4, 0x887b4, 0x887b4, 0x887b4, 0x00000,
+    },
+    { /* v2 */
+        0x887dc, 0x887dc, 0x887dc, 0x887dc, 0x887dc, 0x887dc, 0x887dc, 0x887dc,
+        0x887dc, 0x887dc, 0x887dc, 0x887dc, 0x907e0, 0x907e0, 0x907e8, 0x907e8,
+        0x00000, 0x00000, 0x00000, 0x907f0, 0x00000, 0x00000, 0x907f8, 0x88800,
+        0x90804, 0x9080c, 0x90814, 0x00000, 0x8881c, 0x8881c, 0x8881c, 0x00000,
+        0x88820, 0x88824, 0x88828, 0x8882c, 0x88830, 0x88834, 0x00000, 0x00000,
+        0x887b4, 0x887b4, 0x88838, 0x8883c, 0x90840, 0x90840, 0x90840, 0x90840,
+        0x88848, 0x8884c, 0x88850, 0x88854, 0x88858, 0x8885c, 0x90860, 0x887b4,
+        0x887b4, 0x887b4, 0x887b4, 0x887b4, 0x887b4, 0x887b4, 0x887b4, 0x887b4,
+        0x887b4, 0x88868, 0x00000, 0x00000, 0x00000, 0x8886c, 0x90870, 0x88878,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x9087c, 0x9087c, 0x9087c, 0x9087c, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x90884, 0x9088c, 0x90894, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x9089c, 0x908a4, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x888ac, 0x00000, 0x888ac, 0x00000,
+        0x888b0, 0x888b0, 0x888b0, 0x888b0, 0x00000, 0x00000, 0x888b4, 0x888b4,
+        0x888b4, 0x888b8, 0x888b4, 0x888b8, 0x888b4, 0x888b8, 0x888b4, 0x888b8,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x888b4, 0x888b4,
+        0x888b4, 0x888b8, 0x888b4, 0x888b8, 0x888b4, 0x888b8, 0x888b4, 0x888b8,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x888b4, 0x888b4,
+        0x888b4, 0x888b8, 0x888b4, 0x888b8, 0x888b4, 0x888b8, 0x888b4, 0x888b8,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x908bc,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x888c4, 0x888c8, 0x888c8, 0x888c8, 0x888c8,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x888cc, 0xac8d0, 0x00000, 0x888f0, 0x888f4, 0x808f8,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+    },
+    { /* v3 */
+        0x1908f9, 0x1908f9, 0x190901, 0x00000, 0x190909, 0x190909, 0x190911, 0x00000,
+        0x188919, 0x188919, 0x18891d, 0x188921, 0x188925, 0x188925, 0x188925, 0x188925,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x188929, 0x18892d, 0x188931, 0x188935,
+        0x190939, 0x190941, 0x00000, 0x00000, 0x00000, 0x190949, 0x00000, 0x00000,
+        0x188951, 0x188955, 0x188959, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x18895d, 0x18895d, 0x18895d, 0x18895d, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x190961, 0x190969, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x188971, 0x188975, 0x188979, 0x00000, 0x18897d, 0x00000, 0x190981, 0x00000,
+        0x188989, 0x188989, 0x19098d, 0x19098d, 0x19098d, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x188995, 0x188995, 0x188995, 0x188995,
+        0x188999, 0x188999, 0x188999, 0x188999, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x188995, 0x188995, 0x18899d, 0x1889a1, 0x188995, 0x188995, 0x18899d, 0x1889a1,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x188995, 0x188995, 0x18899d, 0x1889a1, 0x188995, 0x188995, 0x18899d, 0x1889a1,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x1909a5, 0x1909a5,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x1889ad,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x1889b1, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
         0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
     },
 };
@@ -2861,183 +2963,183 @@ const x86_form x86_forms[X86_FORM_COUNT] = {
     {X86_FF_MODRM, 339, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfrcpit2, spec line 573 */
     {X86_FF_MODRM, 340, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pswapd, spec line 574 */
     {X86_FF_MODRM, 341, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pavgusb, spec line 575 */
-    {X86_FF_MODRM | X86_FF_NV, 342, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovups, spec line 579 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 343, {4, 4, 4}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovss, spec line 581 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 343, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovss, spec line 582 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 344, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovsd, spec line 583 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 344, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovsd, spec line 584 */
-    {X86_FF_MODRM | X86_FF_NV, 342, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovups, spec line 580 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 343, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovss, spec line 585 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 344, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovsd, spec line 587 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0, 345, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovlps, spec line 589 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0, 346, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovhlps, spec line 590 */
-    {X86_FF_MODRM | X86_FF_NV, 347, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovsldup, spec line 591 */
-    {X86_FF_MODRM | X86_FF_NV, 348, {8, 32, 64}, {8, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovddup, spec line 592 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV, 345, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovlps, spec line 593 */
-    {X86_FF_MODRM, 349, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vunpck, spec line 594 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0, 350, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovhps, spec line 595 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0, 351, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovlhps, spec line 596 */
-    {X86_FF_MODRM | X86_FF_NV, 352, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovshdup, spec line 597 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV, 350, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovhps, spec line 598 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_NV, 353, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovaps, spec line 599 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_NV, 353, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovaps, spec line 600 */
-    {X86_FF_MODRM, 354, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtsi2ss, spec line 601 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_NV, 355, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovntps, spec line 602 */
-    {X86_FF_MODRM | X86_FF_NV, 356, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtss2si, spec line 603 */
-    {X86_FF_MODRM | X86_FF_NV, 357, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtsd2si, spec line 604 */
-    {X86_FF_MODRM | X86_FF_NV, 358, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcomiss, spec line 605 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 359, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcomisd, spec line 606 */
+    {X86_FF_MODRM | X86_FF_NV, 342, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* vmovups, spec line 579 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 343, {4, 4, 4}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* vmovss, spec line 581 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 343, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vmovss, spec line 582 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 344, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* vmovsd, spec line 583 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 344, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vmovsd, spec line 584 */
+    {X86_FF_MODRM | X86_FF_NV, 342, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* vmovups, spec line 580 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 343, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* vmovss, spec line 585 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 344, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* vmovsd, spec line 587 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0, 345, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vmovlps, spec line 589 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0, 346, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vmovhlps, spec line 590 */
+    {X86_FF_MODRM | X86_FF_NV, 347, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vmovsldup, spec line 591 */
+    {X86_FF_MODRM | X86_FF_NV, 348, {8, 32, 64}, {8, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vmovddup, spec line 592 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV, 345, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* vmovlps, spec line 593 */
+    {X86_FF_MODRM, 349, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vunpck, spec line 594 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0, 350, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vmovhps, spec line 595 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0, 351, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vmovlhps, spec line 596 */
+    {X86_FF_MODRM | X86_FF_NV, 352, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vmovshdup, spec line 597 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV, 350, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vmovhps, spec line 598 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_NV, 353, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* vmovaps, spec line 599 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_NV, 353, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* vmovaps, spec line 600 */
+    {X86_FF_MODRM, 354, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vcvtsi2ss, spec line 601 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_NV, 355, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* vmovntps, spec line 602 */
+    {X86_FF_MODRM | X86_FF_NV, 356, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vcvtss2si, spec line 603 */
+    {X86_FF_MODRM | X86_FF_NV, 357, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vcvtsd2si, spec line 604 */
+    {X86_FF_MODRM | X86_FF_NV, 358, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vcomiss, spec line 605 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 359, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vcomisd, spec line 606 */
     {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L1 | X86_FF_KR, 360, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kand, spec line 607 */
     {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 361, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* knot, spec line 608 */
     {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L1 | X86_FF_KR, 362, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kor, spec line 609 */
     {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L1 | X86_FF_KR, 363, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kadd, spec line 610 */
     {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L1 | X86_FF_KR, 364, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kunpck, spec line 611 */
     {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_L1 | X86_FF_KR, 365, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* kunpckbw, spec line 612 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV, 366, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovmskp, spec line 613 */
-    {X86_FF_MODRM | X86_FF_NV, 367, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vsqrtp, spec line 614 */
-    {X86_FF_MODRM, 368, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vsqrtss, spec line 615 */
-    {X86_FF_MODRM, 369, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vsqrtsd, spec line 616 */
-    {X86_FF_MODRM | X86_FF_NV, 370, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vrsqrtps, spec line 617 */
-    {X86_FF_MODRM, 371, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vrsqrtss, spec line 618 */
-    {X86_FF_MODRM, 372, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vlogicp, spec line 619 */
-    {X86_FF_MODRM, 373, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* varithp, spec line 620 */
-    {X86_FF_MODRM, 374, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* variths, spec line 621 */
-    {X86_FF_MODRM, 375, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* varithsd, spec line 622 */
-    {X86_FF_MODRM | X86_FF_NV, 376, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtps2pd, spec line 623 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 377, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcvtpd2ps, spec line 624 */
-    {X86_FF_MODRM, 378, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtss2sd, spec line 625 */
-    {X86_FF_MODRM, 379, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtsd2ss, spec line 626 */
-    {X86_FF_MODRM | X86_FF_NV, 380, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtdq2ps, spec line 627 */
-    {X86_FF_MODRM | X86_FF_M66, 381, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpunpck, spec line 631 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 382, {4, 4, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovd, spec line 632 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 383, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovdqa, spec line 633 */
-    {X86_FF_MODRM | X86_FF_NV, 384, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovdqu, spec line 634 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 385, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpshufd, spec line 635 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 386, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpsrl, spec line 636 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 387, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpsra, spec line 637 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 388, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpsll, spec line 638 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 389, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpsrlq, spec line 639 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 390, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpsllq, spec line 640 */
-    {X86_FF_MODRM | X86_FF_M66, 391, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpcmpeq, spec line 641 */
-    {X86_FF_NV, 392, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vzeroupper, spec line 642 */
-    {X86_FF_MODRM | X86_FF_M66, 393, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vhadd, spec line 643 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 382, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovd, spec line 644 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 394, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovq, spec line 645 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 383, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovdqa, spec line 646 */
-    {X86_FF_MODRM | X86_FF_NV, 384, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovdqu, spec line 647 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV, 366, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vmovmskp, spec line 613 */
+    {X86_FF_MODRM | X86_FF_NV, 367, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vsqrtp, spec line 614 */
+    {X86_FF_MODRM, 368, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vsqrtss, spec line 615 */
+    {X86_FF_MODRM, 369, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vsqrtsd, spec line 616 */
+    {X86_FF_MODRM | X86_FF_NV, 370, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vrsqrtps, spec line 617 */
+    {X86_FF_MODRM, 371, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vrsqrtss, spec line 618 */
+    {X86_FF_MODRM, 372, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vlogicp, spec line 619 */
+    {X86_FF_MODRM, 373, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* varithp, spec line 620 */
+    {X86_FF_MODRM, 374, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* variths, spec line 621 */
+    {X86_FF_MODRM, 375, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* varithsd, spec line 622 */
+    {X86_FF_MODRM | X86_FF_NV, 376, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vcvtps2pd, spec line 623 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 377, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vcvtpd2ps, spec line 624 */
+    {X86_FF_MODRM, 378, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vcvtss2sd, spec line 625 */
+    {X86_FF_MODRM, 379, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vcvtsd2ss, spec line 626 */
+    {X86_FF_MODRM | X86_FF_NV, 380, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vcvtdq2ps, spec line 627 */
+    {X86_FF_MODRM | X86_FF_M66, 381, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpunpck, spec line 631 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 382, {4, 4, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* vmovd, spec line 632 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 383, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* vmovdqa, spec line 633 */
+    {X86_FF_MODRM | X86_FF_NV, 384, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* vmovdqu, spec line 634 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 385, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpshufd, spec line 635 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 386, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpsrl, spec line 636 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 387, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpsra, spec line 637 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 388, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpsll, spec line 638 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 389, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpsrlq, spec line 639 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 390, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpsllq, spec line 640 */
+    {X86_FF_MODRM | X86_FF_M66, 391, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpcmpeq, spec line 641 */
+    {X86_FF_NV, 392, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vzeroupper, spec line 642 */
+    {X86_FF_MODRM | X86_FF_M66, 393, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vhadd, spec line 643 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 382, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* vmovd, spec line 644 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 394, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* vmovq, spec line 645 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 383, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* vmovdqa, spec line 646 */
+    {X86_FF_MODRM | X86_FF_NV, 384, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* vmovdqu, spec line 647 */
     {X86_FF_MODRM | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 395, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kmov, spec line 648 */
     {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 395, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kmov, spec line 649 */
     {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 396, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kmovw, spec line 650 */
     {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 397, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* kmovb, spec line 652 */
     {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 398, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kmovd, spec line 654 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0 | X86_FF_NV, 396, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kmovw, spec line 651 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 397, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* kmovb, spec line 653 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0 | X86_FF_NV, 398, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kmovd, spec line 655 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0 | X86_FF_NV, 396, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* kmovw, spec line 651 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 397, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* kmovb, spec line 653 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0 | X86_FF_NV, 398, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* kmovd, spec line 655 */
     {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 399, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kortest, spec line 656 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV, 400, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vldmxcsr, spec line 657 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV, 401, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vstmxcsr, spec line 658 */
-    {X86_FF_MODRM, 402, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vcmpp, spec line 659 */
-    {X86_FF_MODRM, 403, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vcmpss, spec line 660 */
-    {X86_FF_MODRM, 404, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vcmpsd, spec line 661 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 405, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpinsrw, spec line 662 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 406, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpextrw, spec line 663 */
-    {X86_FF_MODRM, 407, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vshufp, spec line 664 */
-    {X86_FF_MODRM | X86_FF_M66, 408, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vaddsubp, spec line 665 */
-    {X86_FF_MODRM | X86_FF_M66, 386, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsrl, spec line 666 */
-    {X86_FF_MODRM | X86_FF_M66, 409, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vavx2, spec line 667 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 394, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovq, spec line 668 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 394, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vmovq, spec line 669 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_NV, 410, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovmskb, spec line 670 */
-    {X86_FF_MODRM | X86_FF_M66, 387, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsra, spec line 672 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 411, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcvtpd2dq, spec line 674 */
-    {X86_FF_MODRM | X86_FF_NV, 412, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtdq2pd, spec line 675 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 413, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovntdq, spec line 676 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 414, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vlddqu, spec line 678 */
-    {X86_FF_MODRM | X86_FF_M66, 388, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsll, spec line 679 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 415, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_DI, 0xff, 0x33}, /* vmaskmovdqu, spec line 681 */
-    {X86_FF_MODRM | X86_FF_M66, 416, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vssse3, spec line 685 */
-    {X86_FF_MODRM | X86_FF_M66, 417, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpermilp, spec line 686 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 418, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vtestp, spec line 687 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 419, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcvtph2ps, spec line 688 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 420, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpermps, spec line 689 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 421, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vptest, spec line 690 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 422, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vbroadcastss, spec line 691 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 423, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vbroadcastsd, spec line 692 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 424, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vbroadcastf128, spec line 693 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 425, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpabs, spec line 694 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 426, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovsxbw, spec line 695 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 427, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovsxbd, spec line 696 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 428, {2, 4, 8}, {2, 4, 8}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovsxbq, spec line 697 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 429, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovsxwd, spec line 698 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 430, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovsxwq, spec line 699 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 431, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovsxdq, spec line 700 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 432, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovntdqa, spec line 702 */
-    {X86_FF_MODRM | X86_FF_M66, 433, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpackusdw, spec line 703 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 434, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vmaskmovp, spec line 704 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 435, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovzxbw, spec line 706 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 436, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovzxbd, spec line 707 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 437, {2, 4, 8}, {2, 4, 8}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovzxbq, spec line 708 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 438, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovzxwd, spec line 709 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 439, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovzxwq, spec line 710 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 440, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovzxdq, spec line 711 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 441, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpermd, spec line 712 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 442, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vphminposuw, spec line 714 */
-    {X86_FF_MODRM | X86_FF_M66, 443, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsrlv, spec line 715 */
-    {X86_FF_MODRM | X86_FF_M66, 444, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsravd, spec line 716 */
-    {X86_FF_MODRM | X86_FF_M66, 445, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsllv, spec line 717 */
-    {X86_FF_MODRM | X86_FF_M66, 446, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpdpbusd, spec line 718 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 447, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpbroadcastd, spec line 719 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 448, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpbroadcastq, spec line 720 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 449, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vbroadcasti128, spec line 721 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 450, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpbroadcastb, spec line 722 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 451, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpbroadcastw, spec line 723 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 452, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmaskmov, spec line 724 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV, 400, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vldmxcsr, spec line 657 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV, 401, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vstmxcsr, spec line 658 */
+    {X86_FF_MODRM, 402, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* vcmpp, spec line 659 */
+    {X86_FF_MODRM, 403, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* vcmpss, spec line 660 */
+    {X86_FF_MODRM, 404, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* vcmpsd, spec line 661 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 405, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpinsrw, spec line 662 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 406, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpextrw, spec line 663 */
+    {X86_FF_MODRM, 407, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* vshufp, spec line 664 */
+    {X86_FF_MODRM | X86_FF_M66, 408, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vaddsubp, spec line 665 */
+    {X86_FF_MODRM | X86_FF_M66, 386, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpsrl, spec line 666 */
+    {X86_FF_MODRM | X86_FF_M66, 409, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vavx2, spec line 667 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 394, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* vmovq, spec line 668 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 394, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vmovq, spec line 669 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_NV, 410, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpmovmskb, spec line 670 */
+    {X86_FF_MODRM | X86_FF_M66, 387, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpsra, spec line 672 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 411, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vcvtpd2dq, spec line 674 */
+    {X86_FF_MODRM | X86_FF_NV, 412, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vcvtdq2pd, spec line 675 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 413, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* vmovntdq, spec line 676 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 414, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* vlddqu, spec line 678 */
+    {X86_FF_MODRM | X86_FF_M66, 388, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpsll, spec line 679 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 415, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_DI, 0xff, 0x30}, /* vmaskmovdqu, spec line 681 */
+    {X86_FF_MODRM | X86_FF_M66, 416, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vssse3, spec line 685 */
+    {X86_FF_MODRM | X86_FF_M66, 417, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpermilp, spec line 686 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 418, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vtestp, spec line 687 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 419, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vcvtph2ps, spec line 688 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 420, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpermps, spec line 689 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 421, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vptest, spec line 690 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 422, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vbroadcastss, spec line 691 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 423, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vbroadcastsd, spec line 692 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 424, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vbroadcastf128, spec line 693 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 425, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpabs, spec line 694 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 426, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpmovsxbw, spec line 695 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 427, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpmovsxbd, spec line 696 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 428, {2, 4, 8}, {2, 4, 8}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpmovsxbq, spec line 697 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 429, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpmovsxwd, spec line 698 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 430, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpmovsxwq, spec line 699 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 431, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpmovsxdq, spec line 700 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 432, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* vmovntdqa, spec line 702 */
+    {X86_FF_MODRM | X86_FF_M66, 433, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpackusdw, spec line 703 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 434, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vmaskmovp, spec line 704 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 435, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpmovzxbw, spec line 706 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 436, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpmovzxbd, spec line 707 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 437, {2, 4, 8}, {2, 4, 8}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpmovzxbq, spec line 708 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 438, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpmovzxwd, spec line 709 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 439, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpmovzxwq, spec line 710 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 440, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpmovzxdq, spec line 711 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 441, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpermd, spec line 712 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 442, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vphminposuw, spec line 714 */
+    {X86_FF_MODRM | X86_FF_M66, 443, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpsrlv, spec line 715 */
+    {X86_FF_MODRM | X86_FF_M66, 444, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpsravd, spec line 716 */
+    {X86_FF_MODRM | X86_FF_M66, 445, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpsllv, spec line 717 */
+    {X86_FF_MODRM | X86_FF_M66, 446, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpdpbusd, spec line 718 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 447, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpbroadcastd, spec line 719 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 448, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpbroadcastq, spec line 720 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 449, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vbroadcasti128, spec line 721 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 450, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpbroadcastb, spec line 722 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 451, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpbroadcastw, spec line 723 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 452, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpmaskmov, spec line 724 */
     {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_VSIB, 453, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpgather, spec line 726 */
-    {X86_FF_MODRM | X86_FF_M66, 454, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vfma, spec line 727 */
-    {X86_FF_MODRM | X86_FF_M66, 455, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vfmas, spec line 728 */
-    {X86_FF_MODRM | X86_FF_M66, 456, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vgf2p8mulb, spec line 751 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 457, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vaesimc, spec line 752 */
-    {X86_FF_MODRM | X86_FF_M66, 458, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vaes, spec line 753 */
-    {X86_FF_MODRM | X86_FF_L0, 459, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* andn, spec line 754 */
-    {X86_FF_MODRM | X86_FF_L0, 460, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* blsr, spec line 755 */
-    {X86_FF_MODRM | X86_FF_L0, 461, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* bzhi, spec line 756 */
-    {X86_FF_MODRM | X86_FF_L0, 462, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* mulx, spec line 757 */
-    {X86_FF_MODRM | X86_FF_L0, 463, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* bextr, spec line 758 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 464, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpermq, spec line 761 */
-    {X86_FF_MODRM | X86_FF_M66, 465, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpblendd, spec line 762 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 417, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpermilp, spec line 763 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 466, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vperm2f128, spec line 764 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 467, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vroundp, spec line 765 */
-    {X86_FF_MODRM | X86_FF_M66, 468, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vroundss, spec line 766 */
-    {X86_FF_MODRM | X86_FF_M66, 469, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vroundsd, spec line 767 */
-    {X86_FF_MODRM | X86_FF_M66, 470, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vblend, spec line 768 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 471, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpextrb, spec line 769 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 406, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpextrw, spec line 770 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 472, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpextrd, spec line 771 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 473, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vextractps, spec line 772 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 474, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vinsertf128, spec line 773 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 475, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vextractf128, spec line 774 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 476, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vcvtps2ph, spec line 775 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 477, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpinsrb, spec line 776 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 478, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vinsertps, spec line 777 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 479, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpinsrd, spec line 778 */
+    {X86_FF_MODRM | X86_FF_M66, 454, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vfma, spec line 727 */
+    {X86_FF_MODRM | X86_FF_M66, 455, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vfmas, spec line 728 */
+    {X86_FF_MODRM | X86_FF_M66, 456, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vgf2p8mulb, spec line 751 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 457, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vaesimc, spec line 752 */
+    {X86_FF_MODRM | X86_FF_M66, 458, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vaes, spec line 753 */
+    {X86_FF_MODRM | X86_FF_L0, 459, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* andn, spec line 754 */
+    {X86_FF_MODRM | X86_FF_L0, 460, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* blsr, spec line 755 */
+    {X86_FF_MODRM | X86_FF_L0, 461, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* bzhi, spec line 756 */
+    {X86_FF_MODRM | X86_FF_L0, 462, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* mulx, spec line 757 */
+    {X86_FF_MODRM | X86_FF_L0, 463, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* bextr, spec line 758 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 464, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpermq, spec line 761 */
+    {X86_FF_MODRM | X86_FF_M66, 465, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpblendd, spec line 762 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 417, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpermilp, spec line 763 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 466, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vperm2f128, spec line 764 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 467, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vroundp, spec line 765 */
+    {X86_FF_MODRM | X86_FF_M66, 468, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vroundss, spec line 766 */
+    {X86_FF_MODRM | X86_FF_M66, 469, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vroundsd, spec line 767 */
+    {X86_FF_MODRM | X86_FF_M66, 470, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vblend, spec line 768 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 471, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpextrb, spec line 769 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 406, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpextrw, spec line 770 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 472, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpextrd, spec line 771 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 473, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vextractps, spec line 772 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 474, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vinsertf128, spec line 773 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 475, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vextractf128, spec line 774 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 476, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vcvtps2ph, spec line 775 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 477, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpinsrb, spec line 776 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 478, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vinsertps, spec line 777 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 479, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpinsrd, spec line 778 */
     {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 480, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* kshift, spec line 779 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 481, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vinserti128, spec line 780 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 482, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vextracti128, spec line 781 */
-    {X86_FF_MODRM | X86_FF_M66, 483, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vdpps, spec line 782 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 484, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vdppd, spec line 783 */
-    {X86_FF_MODRM | X86_FF_M66, 485, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vmpsadbw, spec line 784 */
-    {X86_FF_MODRM | X86_FF_M66, 486, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpclmulqdq, spec line 785 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 487, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vperm2i128, spec line 786 */
-    {X86_FF_MODRM | X86_FF_M66, 488, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpermil2p, spec line 787 */
-    {X86_FF_MODRM | X86_FF_M66, 489, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vblendv, spec line 788 */
-    {X86_FF_MODRM | X86_FF_M66, 490, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vfma4, spec line 789 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 491, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpcmpstr, spec line 790 */
-    {X86_FF_MODRM | X86_FF_M66, 492, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vfma4s, spec line 792 */
-    {X86_FF_MODRM | X86_FF_M66, 492, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vfma4s, spec line 793 */
-    {X86_FF_MODRM | X86_FF_M66, 493, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vgf2p8affineqb, spec line 803 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 494, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vaeskeygenassist, spec line 804 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 495, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* rorx, spec line 805 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 481, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vinserti128, spec line 780 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 482, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vextracti128, spec line 781 */
+    {X86_FF_MODRM | X86_FF_M66, 483, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vdpps, spec line 782 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 484, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vdppd, spec line 783 */
+    {X86_FF_MODRM | X86_FF_M66, 485, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vmpsadbw, spec line 784 */
+    {X86_FF_MODRM | X86_FF_M66, 486, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpclmulqdq, spec line 785 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 487, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vperm2i128, spec line 786 */
+    {X86_FF_MODRM | X86_FF_M66, 488, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpermil2p, spec line 787 */
+    {X86_FF_MODRM | X86_FF_M66, 489, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vblendv, spec line 788 */
+    {X86_FF_MODRM | X86_FF_M66, 490, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vfma4, spec line 789 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 491, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpcmpstr, spec line 790 */
+    {X86_FF_MODRM | X86_FF_M66, 492, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vfma4s, spec line 792 */
+    {X86_FF_MODRM | X86_FF_M66, 492, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vfma4s, spec line 793 */
+    {X86_FF_MODRM | X86_FF_M66, 493, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vgf2p8affineqb, spec line 803 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 494, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vaeskeygenassist, spec line 804 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 495, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* rorx, spec line 805 */
     {X86_FF_MODRM | X86_FF_NV, 342, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovups, spec line 810 */
     {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 343, {4, 4, 4}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovss, spec line 814 */
     {X86_FF_MODRM | X86_FF_REGONLY, 343, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovss, spec line 815 */

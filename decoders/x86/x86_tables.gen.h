@@ -156,7 +156,7 @@ typedef struct x86_group {
     uint8_t modrm;   /* 1: the selection needs the ModRM byte */
 } x86_group;
 
-/* Legacy maps 1b/0f/38/3a by opcode, one word: group base, key pattern,
+/* Maps 1b/0f/38/3a and VEX 1-3 by opcode, one word: group base, key pattern,
  * "selection needs ModRM", and ESC for the bytes that are not opcodes of
  * their map (0F; 0F 38 / 0F 3A; C4 C5 62 8F, maybe VEX/EVEX/XOP). */
 #define X86_OPW_BASE(w) ((w) & 0x1fffu)
@@ -167,7 +167,7 @@ typedef struct x86_group {
 #define X86_OPW_IMM(w) (((w) >> 20) & 15u) /* X86_IMM_* of all its forms */
 #define X86_OPW_CLS(w) (((w) >> 24) & 7u) /* their X86_FAST_OSZ_SHIFT bits */
 #define X86_OPW_VAR (1u << 27) /* forms differ in IMM/CLS: ask the form */
-extern const uint32_t x86_opw[4][256];
+extern const uint32_t x86_opw[7][256];
 /* ModRM byte with 32/64-bit addressing (SDM Vol. 2A Tables 2-2, 2-3): the
  * X86_KEY() bits (mod==3, reg), displacement bytes, SIB follows, disp32
  * without base (mod 00 rm 101: RIP-relative in 64-bit mode). */
