@@ -1,8 +1,8 @@
-/* Native x86 decoder entry: one straight-line pass for the common legacy
- * forms (maps 1B/0F/0F38/0F3A, 32/64-bit addressing, ModRM memory operands,
- * string forms). VEX/EVEX/XOP go to x86_decode_vex(); anything else - 3DNow!,
- * 16-bit addressing, moffs, "rare" forms, invalid or truncated bytes - to
- * x86_decode_general(), which decodes from the start. Same results as the
+/* Native x86 decoder entry: one straight-line pass for the common forms
+ * (maps 1B/0F/0F38/0F3A and VEX, 32/64-bit addressing, ModRM memory
+ * operands, string forms). EVEX/XOP go to x86_decode_vex(); anything else -
+ * 3DNow!, 16-bit addressing, moffs, "rare" forms, invalid or truncated bytes -
+ * to x86_decode_general(), which decodes from the start. Same results as the
  * general path alone for every input (checked field by field when changed). */
 #include "x86_decode.h"
 
