@@ -234,7 +234,8 @@ mmioemu_status plan_add_operand(const plan_ctx *pc, const plan_operand *op,
 }
 
 /* Are the callbacks for every piece of the chosen operand present? */
-static bool have_callbacks(const mmioemu_ops *ops, const plan_list *l, bool second, bool write)
+static inline __attribute__((always_inline)) bool
+have_callbacks(const mmioemu_ops *ops, const plan_list *l, bool second, bool write)
 {
     for (uint32_t i = 0; i < l->count; i++) {
         if (((l->flags[i] & MMIOEMU_ACC_SECOND) != 0) != second)
