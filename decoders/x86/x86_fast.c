@@ -265,10 +265,14 @@ x86_fast_body(const int vex, mmioemu_mode mode, const uint8_t *code, size_t len,
  * C4 = R X B mmmmm, W vvvv L pp. R/X/B/W act as a REX (outside 64-bit mode
  * R/X/B are ignored), pp as the mandatory prefix. Out of line so the legacy
  * path stays free of it. */
-static __attribute__((noinline)) mmioemu_status
+static __attribute__((noinline, noclone)) mmioemu_status
 x86_fast_vex(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out, size_t i,
-             unsigned st, x86_ctx c)
+             unsigned st)
 {
+    /* Six register arguments, so x86_decode() reaches here by a tail jump
+     * and the two frames never stack up. */
+    const x86_ctx *cx = &x86_ctx_of[mode][st & 31];
+    x86_ctx c = {cx->key, cx->osz_row, cx->asz, cx->is64, cx->sels, cx->bad};
     const unsigned esc = code[i - 2], p0 = code[i - 1];
     unsigned p1 = p0, mm = 1;
     if (esc == 0xc4) {
@@ -333,7 +337,7 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
                 return x86_decode_vex(mode, code, len, out, i,
                                       b | seg << 16 | (st & S_67 ? 1u : 0u) << 25);
             }
-            return x86_fast_vex(mode, code, len, out, i + 1, st, *ctx);
+            return x86_fast_vex(mode, code, len, out, i + 1, st);
         }
         if (i >= len)
             X86_GENERAL();
