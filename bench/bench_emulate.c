@@ -362,6 +362,7 @@ static void report_stack(void)
     }
     use_fetch = 1;
     only_group = -1;
+    with_result = 0;
     g = stack_depth(pass);
     printf("  x86-64, res NULL, bytes through the fetch callback: own %u, total %u (%u OK)\n",
            g.own, g.total, ok_count);
