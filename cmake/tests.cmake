@@ -40,7 +40,10 @@ foreach(src ${MMIOEMU_TEST_SRC})
   endif()
   target_link_libraries(${name} PRIVATE mmioemu_testrt)
   add_test(NAME ${name} COMMAND ${name})
-  set_tests_properties(${name} PROPERTIES TIMEOUT 900)
+  # A file whose every test skipped (each printing its reason: no KVM, not
+  # x86, backend not built in) shows as Skipped in CTest, not Passed.
+  set_tests_properties(${name} PROPERTIES TIMEOUT 900
+    SKIP_REGULAR_EXPRESSION "Synthesis: Tested: 0 \\|")
 endforeach()
 
 # Generated arm64 tables must equal a fresh generation from their spec.
