@@ -15,12 +15,19 @@
 mmioemu_status mmioemu_decode(mmioemu_backend backend, mmioemu_mode mode, const uint8_t *code,
                               size_t len, mmioemu_insn *out)
 {
-    if (!out || (!code && len) || (unsigned)mode >= MMIOEMU_MODE_COUNT_)
+    /* The native x86 path first and with the fewest tests: it is the hot one
+     * (a #VE/#VC handler decodes on every trap), and each test here is paid
+     * per instruction. `code` may be NULL only with len 0. */
+    if (!out || (!code && len))
+        return MMIOEMU_ERR_ARG;
+    if (backend == MMIOEMU_BACKEND_NATIVE) {
+        if ((unsigned)mode < MMIOEMU_ARM64)
+            return x86_decode(mode, code, len, out);
+        return mode == MMIOEMU_ARM64 ? a64_decode(code, len, out) : MMIOEMU_ERR_ARG;
+    }
+    if ((unsigned)mode >= MMIOEMU_MODE_COUNT_)
         return MMIOEMU_ERR_ARG;
     switch (backend) {
-    case MMIOEMU_BACKEND_NATIVE:
-        return mode == MMIOEMU_ARM64 ? a64_decode(code, len, out)
-                                     : x86_decode(mode, code, len, out);
     case MMIOEMU_BACKEND_ZYDIS:
 #ifdef MMIOEMU_HAVE_ZYDIS
         return mode == MMIOEMU_ARM64 ? MMIOEMU_ERR_UNSUPPORTED
