@@ -35,11 +35,11 @@ typedef struct bcase {
 } bcase;
 
 static uintptr_t deepest_cb = UINTPTR_MAX; /* lowest callback frame seen */
-#define CB_DEPTH()                                                     \
-    do {                                                               \
-        uintptr_t f_ = (uintptr_t)__builtin_frame_address(0);          \
-        if (f_ < deepest_cb)                                           \
-            deepest_cb = f_;                                           \
+#define CB_DEPTH()                                                                                 \
+    do {                                                                                           \
+        uintptr_t f_ = (uintptr_t)__builtin_frame_address(0);                                      \
+        if (f_ < deepest_cb)                                                                       \
+            deepest_cb = f_;                                                                       \
     } while (0)
 
 static int t_mmio_read(void *c, uint64_t a, void *buf, unsigned n)
@@ -180,8 +180,8 @@ static __attribute__((noinline)) int emulate_one(mmioemu_cpu *c, const mmioemu_f
 
 /* One pass over the corpus: restore the few registers an instruction may
  * change, then emulate it. */
-static int only_group = -1;  /* stack breakdown: one group at a time */
-static int with_result;      /* pass a mmioemu_result (stack: the other path) */
+static int only_group = -1; /* stack breakdown: one group at a time */
+static int with_result;     /* pass a mmioemu_result (stack: the other path) */
 static mmioemu_result result;
 
 static void pass(void)
@@ -282,7 +282,10 @@ static void pass_a64(void)
         memcpy(a64cpu.u.arm64.x, k->x, sizeof a64cpu.u.arm64.x);
         a64cpu.u.arm64.sp = k->x[31];
         a64cpu.u.arm64.pc = A64_CODE;
-        mmioemu_fault f = {.gla = k->addr, .gpa = k->addr, .insn = b, .insn_len = 4,
+        mmioemu_fault f = {.gla = k->addr,
+                           .gpa = k->addr,
+                           .insn = b,
+                           .insn_len = 4,
                            .flags = MMIOEMU_FAULT_GLA | MMIOEMU_FAULT_GPA};
         ok[k->atomic] += emulate_one(&a64cpu, &f, with_result ? &result : NULL);
     }
@@ -383,7 +386,8 @@ static void report_stack(void)
 
 int main(int argc, char **argv)
 {
-    unsigned n = argc > 1 ? (unsigned)atoi(argv[1]) : 8192, reps = argc > 2 ? (unsigned)atoi(argv[2]) : 9;
+    unsigned n = argc > 1 ? (unsigned)atoi(argv[1]) : 8192,
+             reps = argc > 2 ? (unsigned)atoi(argv[2]) : 9;
     build_corpus(n);
     build_a64();
     double t[64];
@@ -398,9 +402,11 @@ int main(int argc, char **argv)
     qsort(t, reps, sizeof t[0], cmp_d);
     double emu = t[reps / 2];
     printf("corpus: %u random MMIO-form x86-64 instructions (tests/common/x86gen, seed 1), "
-           "%u emulated OK per pass\n", n, ok_count);
+           "%u emulated OK per pass\n",
+           n, ok_count);
     printf("mmioemu_emulate (decode->plan->execute->commit, trivial callbacks): %.1f ns/insn "
-           "(median of %u passes, min %.1f, max %.1f)\n", emu, reps, t[0], t[reps - 1]);
+           "(median of %u passes, min %.1f, max %.1f)\n",
+           emu, reps, t[0], t[reps - 1]);
     printf("  by group (ns/insn, median of %u):", reps);
     for (int gi = 0; gi < X86GEN_G_COUNT; gi++) {
         unsigned in_group = 0;
@@ -446,9 +452,11 @@ int main(int argc, char **argv)
     qsort(rio, rounds, sizeof rio[0], cmp_d);
     qsort(rmm, rounds, sizeof rmm[0], cmp_d);
     printf("KVM exit round trip, ring-3 OUT to a port (KVM_RUN -> KVM_EXIT_IO -> KVM_RUN): "
-           "%.0f ns (median of %u x 300)\n", ex[rounds / 2], rounds);
+           "%.0f ns (median of %u x 300)\n",
+           ex[rounds / 2], rounds);
     printf("KVM exit round trip, ring-0 load from a window with no memslot (KVM_EXIT_MMIO): "
-           "%.0f ns\n", mm[rounds / 2]);
+           "%.0f ns\n",
+           mm[rounds / 2]);
     printf("ratio mmioemu_emulate / exit, per interleaved round (median, min..max): "
            "MMIO exit %.2f%% (%.2f..%.2f), OUT exit %.2f%% (%.2f..%.2f); target <= 2%%\n",
            rmm[rounds / 2], rmm[0], rmm[rounds - 1], rio[rounds / 2], rio[0], rio[rounds - 1]);

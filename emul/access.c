@@ -284,17 +284,16 @@ mmioemu_status exec_write(const mmioemu_ops *ops, void *ctx, const plan_list *l,
     return MMIOEMU_OK;
 }
 
-mmioemu_status exec_read_operand(const mmioemu_ops *ops, void *ctx,
-                                 const mmioemu_access_list *l, bool second, uint8_t *buf)
+mmioemu_status exec_read_operand(const mmioemu_ops *ops, void *ctx, const mmioemu_access_list *l,
+                                 bool second, uint8_t *buf)
 {
     plan_list pl;
     plan_list_from_public(l, &pl);
     return exec_read(ops, ctx, &pl, second, buf);
 }
 
-mmioemu_status exec_write_operand(const mmioemu_ops *ops, void *ctx,
-                                  const mmioemu_access_list *l, bool second,
-                                  const uint8_t *buf)
+mmioemu_status exec_write_operand(const mmioemu_ops *ops, void *ctx, const mmioemu_access_list *l,
+                                  bool second, const uint8_t *buf)
 {
     plan_list pl;
     plan_list_from_public(l, &pl);

@@ -13,7 +13,7 @@
 
 /* Everything the planners need besides the instruction and the registers. */
 typedef struct plan_ctx {
-    const mmioemu_ops *ops;       /* may be NULL */
+    const mmioemu_ops *ops; /* may be NULL */
     void *ctx;
     const mmioemu_fault *fault;   /* may be NULL: no fault check */
     const mmioemu_policy *policy; /* never NULL (defaults substituted by the caller) */
@@ -82,10 +82,9 @@ mmioemu_status exec_write(const mmioemu_ops *ops, void *ctx, const plan_list *l,
                           const uint8_t *buf);
 
 /* The same two on a public list. */
-mmioemu_status exec_read_operand(const mmioemu_ops *ops, void *ctx,
-                                 const mmioemu_access_list *l, bool second, uint8_t *buf);
-mmioemu_status exec_write_operand(const mmioemu_ops *ops, void *ctx,
-                                  const mmioemu_access_list *l, bool second,
-                                  const uint8_t *buf);
+mmioemu_status exec_read_operand(const mmioemu_ops *ops, void *ctx, const mmioemu_access_list *l,
+                                 bool second, uint8_t *buf);
+mmioemu_status exec_write_operand(const mmioemu_ops *ops, void *ctx, const mmioemu_access_list *l,
+                                  bool second, const uint8_t *buf);
 
 #endif

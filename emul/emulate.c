@@ -118,14 +118,10 @@ static uint64_t fetch_ip(const mmioemu_cpu *cpu)
 {
     const mmioemu_x86_state *x = &cpu->u.x86;
     switch (cpu->mode) {
-    case MMIOEMU_ARM64:
-        return cpu->u.arm64.pc;
-    case MMIOEMU_X86_64:
-        return x->rip;
-    case MMIOEMU_X86_32:
-        return (x->seg[MMIOEMU_SEG_CS].base + (uint32_t)x->rip) & 0xffffffffu;
-    default:
-        return (x->seg[MMIOEMU_SEG_CS].base + (uint16_t)x->rip) & 0xffffffffu;
+    case MMIOEMU_ARM64: return cpu->u.arm64.pc;
+    case MMIOEMU_X86_64: return x->rip;
+    case MMIOEMU_X86_32: return (x->seg[MMIOEMU_SEG_CS].base + (uint32_t)x->rip) & 0xffffffffu;
+    default: return (x->seg[MMIOEMU_SEG_CS].base + (uint16_t)x->rip) & 0xffffffffu;
     }
 }
 
@@ -148,8 +144,8 @@ fetch_x86(const mmioemu_ops *ops, void *ctx, const mmioemu_cpu *cpu, mmioemu_ins
         if (ops->fetch(ctx, ip + have, buf + have, want - have))
             return MMIOEMU_ERR_CALLBACK;
         have = want;
-        mmioemu_status s = mmioemu_decode(MMIOEMU_BACKEND_NATIVE, (mmioemu_mode)cpu->mode, buf,
-                                          have, insn);
+        mmioemu_status s =
+            mmioemu_decode(MMIOEMU_BACKEND_NATIVE, (mmioemu_mode)cpu->mode, buf, have, insn);
         if (s != MMIOEMU_ERR_TRUNCATED || have >= X86_MAX_INSN)
             return s;
         want = insn->length;
@@ -165,9 +161,10 @@ fetch_x86(const mmioemu_ops *ops, void *ctx, const mmioemu_cpu *cpu, mmioemu_ins
 
 /* arm64: the ESR's syndrome when it has ISV=1, else the 4-byte word at the
  * PC (a 4-aligned PC never crosses a page with 4 bytes). */
-static __attribute__((noinline)) mmioemu_status
-fetch_a64(const mmioemu_ops *ops, void *ctx, const mmioemu_cpu *cpu, const mmioemu_fault *fault,
-          mmioemu_insn *insn)
+static __attribute__((noinline)) mmioemu_status fetch_a64(const mmioemu_ops *ops, void *ctx,
+                                                          const mmioemu_cpu *cpu,
+                                                          const mmioemu_fault *fault,
+                                                          mmioemu_insn *insn)
 {
     uint8_t w[4];
     if (fault && (fault->flags & MMIOEMU_FAULT_ESR)) {
@@ -187,9 +184,10 @@ fetch_a64(const mmioemu_ops *ops, void *ctx, const mmioemu_cpu *cpu, const mmioe
  * stage-two functions, so the decoder's frames never sit under it. Only
  * tail calls here, so this adds no frame; the x86 fetch buffer is in
  * fetch_x86's. */
-static __attribute__((noinline)) mmioemu_status
-fetch_decode(const mmioemu_ops *ops, void *ctx, const mmioemu_cpu *cpu,
-             const mmioemu_fault *fault, mmioemu_insn *insn)
+static __attribute__((noinline)) mmioemu_status fetch_decode(const mmioemu_ops *ops, void *ctx,
+                                                             const mmioemu_cpu *cpu,
+                                                             const mmioemu_fault *fault,
+                                                             mmioemu_insn *insn)
 {
     mmioemu_mode mode = (mmioemu_mode)cpu->mode;
     if (fault && fault->insn) {

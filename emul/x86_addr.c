@@ -56,9 +56,9 @@ static bool type_allows(uint32_t attr, bool write)
 static bool within_limit(const mmioemu_x86_seg *s, uint64_t off, unsigned size)
 {
     uint64_t last = off + size - 1;
-    bool down = (s->attr & (MMIOEMU_SEG_ATTR_S | MMIOEMU_SEG_ATTR_CODE |
-                            MMIOEMU_SEG_ATTR_EXPAND_DOWN)) ==
-                (MMIOEMU_SEG_ATTR_S | MMIOEMU_SEG_ATTR_EXPAND_DOWN);
+    bool down =
+        (s->attr & (MMIOEMU_SEG_ATTR_S | MMIOEMU_SEG_ATTR_CODE | MMIOEMU_SEG_ATTR_EXPAND_DOWN)) ==
+        (MMIOEMU_SEG_ATTR_S | MMIOEMU_SEG_ATTR_EXPAND_DOWN);
     if (!down)
         return last <= s->limit;
     uint64_t upper = (s->attr & MMIOEMU_SEG_ATTR_DB) ? 0xffffffffull : 0xffffull;
@@ -95,8 +95,7 @@ mmioemu_status x86_linear(const mmioemu_cpu *cpu, unsigned seg, uint64_t off, un
     return MMIOEMU_OK;
 }
 
-mmioemu_status x86_check_ac(const mmioemu_cpu *cpu, uint64_t la, unsigned size,
-                            mmioemu_result *res)
+mmioemu_status x86_check_ac(const mmioemu_cpu *cpu, uint64_t la, unsigned size, mmioemu_result *res)
 {
     const mmioemu_x86_state *x = &cpu->u.x86;
     /* SDM Vol. 3A 6.15 (#AC): CPL 3, CR0.AM and RFLAGS.AC set, and a word,

@@ -6,7 +6,7 @@
 #include "../lib/bytes.h"
 
 #define STATUS_FLAGS                                                                               \
-    (MMIOEMU_FLAG_CF | MMIOEMU_FLAG_PF | MMIOEMU_FLAG_AF | MMIOEMU_FLAG_ZF | MMIOEMU_FLAG_SF |      \
+    (MMIOEMU_FLAG_CF | MMIOEMU_FLAG_PF | MMIOEMU_FLAG_AF | MMIOEMU_FLAG_ZF | MMIOEMU_FLAG_SF |     \
      MMIOEMU_FLAG_OF)
 
 /* SDM Vol. 1 3.4.3.1: PF is set when the low byte has an even number of 1s. */
@@ -29,8 +29,8 @@ static inline __attribute__((always_inline)) uint64_t zsp(uint64_t r, unsigned s
 
 /* Flags of r = a + b + c (c = carry in): CF unsigned carry out, OF signed
  * overflow, AF carry out of bit 3. */
-static inline __attribute__((always_inline)) uint64_t
-add_flags(uint64_t a, uint64_t b, uint64_t c, uint64_t r, unsigned size)
+static inline __attribute__((always_inline)) uint64_t add_flags(uint64_t a, uint64_t b, uint64_t c,
+                                                                uint64_t r, unsigned size)
 {
     uint64_t m = mm_mask(size), sign = 1ull << (8 * size - 1), f = zsp(r, size);
     a &= m, b &= m, r &= m;
@@ -44,8 +44,8 @@ add_flags(uint64_t a, uint64_t b, uint64_t c, uint64_t r, unsigned size)
 }
 
 /* Flags of r = a - b - c: CF borrow, OF signed overflow, AF borrow from bit 4. */
-static inline __attribute__((always_inline)) uint64_t
-sub_flags(uint64_t a, uint64_t b, uint64_t c, uint64_t r, unsigned size)
+static inline __attribute__((always_inline)) uint64_t sub_flags(uint64_t a, uint64_t b, uint64_t c,
+                                                                uint64_t r, unsigned size)
 {
     uint64_t m = mm_mask(size), sign = 1ull << (8 * size - 1), f = zsp(r, size);
     a &= m, b &= m, r &= m;
@@ -64,29 +64,18 @@ uint64_t x86_alu(unsigned op, unsigned size, uint64_t dst, uint64_t src, uint64_
     uint64_t keep = *rflags & ~(uint64_t)STATUS_FLAGS;
     dst &= m, src &= m;
     switch (op) {
-    case MMIOEMU_OP_ADD:
-        r = dst + src, f = add_flags(dst, src, 0, r, size);
-        break;
-    case MMIOEMU_OP_ADC:
-        r = dst + src + cf, f = add_flags(dst, src, cf, r, size);
-        break;
+    case MMIOEMU_OP_ADD: r = dst + src, f = add_flags(dst, src, 0, r, size); break;
+    case MMIOEMU_OP_ADC: r = dst + src + cf, f = add_flags(dst, src, cf, r, size); break;
     case MMIOEMU_OP_SUB:
-    case MMIOEMU_OP_CMP:
-        r = dst - src, f = sub_flags(dst, src, 0, r, size);
-        break;
-    case MMIOEMU_OP_SBB:
-        r = dst - src - cf, f = sub_flags(dst, src, cf, r, size);
-        break;
+    case MMIOEMU_OP_CMP: r = dst - src, f = sub_flags(dst, src, 0, r, size); break;
+    case MMIOEMU_OP_SBB: r = dst - src - cf, f = sub_flags(dst, src, cf, r, size); break;
     case MMIOEMU_OP_AND:
-    case MMIOEMU_OP_TEST: /* SDM: OF, CF cleared; SF ZF PF by result; AF undefined (0, docs/flags.md) */
+    case MMIOEMU_OP_TEST: /* SDM: OF, CF cleared; SF ZF PF by result; AF undefined (0,
+                             docs/flags.md) */
         r = dst & src, f = zsp(r, size);
         break;
-    case MMIOEMU_OP_OR:
-        r = dst | src, f = zsp(r, size);
-        break;
-    case MMIOEMU_OP_XOR:
-        r = dst ^ src, f = zsp(r, size);
-        break;
+    case MMIOEMU_OP_OR: r = dst | src, f = zsp(r, size); break;
+    case MMIOEMU_OP_XOR: r = dst ^ src, f = zsp(r, size); break;
     case MMIOEMU_OP_INC: /* SDM INC/DEC: CF not affected */
         r = dst + 1, f = add_flags(dst, 1, 0, r, size) & ~(uint64_t)MMIOEMU_FLAG_CF;
         f |= *rflags & MMIOEMU_FLAG_CF;
@@ -98,10 +87,8 @@ uint64_t x86_alu(unsigned op, unsigned size, uint64_t dst, uint64_t src, uint64_
     case MMIOEMU_OP_NEG: /* SDM NEG: CF = (source != 0); others as 0 - source */
         r = 0 - dst, f = sub_flags(0, dst, 0, r, size);
         break;
-    case MMIOEMU_OP_NOT: /* SDM NOT: no flags affected */
-        return ~dst & m;
-    default:
-        return dst;
+    case MMIOEMU_OP_NOT: /* SDM NOT: no flags affected */ return ~dst & m;
+    default: return dst;
     }
     *rflags = keep | f;
     return r & m;
@@ -114,13 +101,9 @@ uint64_t x86_bt(unsigned op, uint64_t val, unsigned bit, uint64_t *rflags)
      * undefined: left unchanged (docs/flags.md). */
     *rflags = (*rflags & ~(uint64_t)MMIOEMU_FLAG_CF) | ((val & mask) ? MMIOEMU_FLAG_CF : 0);
     switch (op) {
-    case MMIOEMU_OP_BTS:
-        return val | mask;
-    case MMIOEMU_OP_BTR:
-        return val & ~mask;
-    case MMIOEMU_OP_BTC:
-        return val ^ mask;
-    default:
-        return val;
+    case MMIOEMU_OP_BTS: return val | mask;
+    case MMIOEMU_OP_BTR: return val & ~mask;
+    case MMIOEMU_OP_BTC: return val ^ mask;
+    default: return val;
     }
 }

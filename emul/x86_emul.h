@@ -82,16 +82,15 @@ static inline bool x86_is_string(const mmioemu_insn *insn)
     return insn->kind >= MMIOEMU_KIND_MOVS && insn->kind <= MMIOEMU_KIND_SCAS;
 }
 /* Plan the next element of a string instruction (REP with rCX = 0: nothing). */
-mmioemu_status x86_string_plan(const plan_ctx *pc, const mmioemu_insn *insn,
-                               const mmioemu_cpu *cpu, plan_list *out, mmioemu_result *res);
+mmioemu_status x86_string_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu,
+                               plan_list *out, mmioemu_result *res);
 /* Run a string instruction. `plan` (may be NULL) is the first element's;
  * every other element is planned into `scratch`. pc->check_fault is cleared
  * after the first element (later elements move away from the fault). */
 /* mmioemu_emulate's entry: x86_string_execute with no plan, own list. */
 mmioemu_status x86_string_emulate(plan_ctx *pc, const mmioemu_insn *insn, mmioemu_cpu *cpu,
                                   mmioemu_result *res);
-mmioemu_status x86_string_execute(plan_ctx *pc, const mmioemu_insn *insn,
-                                  const plan_list *plan, plan_list *scratch,
-                                  mmioemu_cpu *cpu, mmioemu_result *res);
+mmioemu_status x86_string_execute(plan_ctx *pc, const mmioemu_insn *insn, const plan_list *plan,
+                                  plan_list *scratch, mmioemu_cpu *cpu, mmioemu_result *res);
 
 #endif

@@ -130,8 +130,8 @@ static HANDLER h_read(xc *c)
         return MMIOEMU_OK;
     }
     /* MOVBE: SDM Vol. 2B MOVBE swaps the bytes between memory and register. */
-    uint64_t v = (in->flags & MMIOEMU_F_BSWAP) ? mm_load_be(buf, in->size)
-                                               : mm_load_le(buf, in->size);
+    uint64_t v =
+        (in->flags & MMIOEMU_F_BSWAP) ? mm_load_be(buf, in->size) : mm_load_le(buf, in->size);
     if (in->ext == MMIOEMU_EXT_SIGN)
         v = mm_sext(v, in->size);
     x86_wb_set(&c->wb, xs(c), in->reg, in->dst_size ? in->dst_size : in->size, v);

@@ -10,12 +10,12 @@
 enum { MEM_R = 1, MEM_W = 2, MEM_RW = 3, MEM_NONE = 4 };
 
 static const uint8_t kind_mem[MMIOEMU_KIND_COUNT_] = {
-    [MMIOEMU_KIND_READ] = MEM_R,        [MMIOEMU_KIND_WRITE] = MEM_W,
-    [MMIOEMU_KIND_WRITE_IMM] = MEM_W,   [MMIOEMU_KIND_ALU_RMW] = MEM_RW,
-    [MMIOEMU_KIND_ALU_READ] = MEM_R,    [MMIOEMU_KIND_CMP] = MEM_R,
-    [MMIOEMU_KIND_XCHG] = MEM_RW,       [MMIOEMU_KIND_CMPXCHG] = MEM_RW,
+    [MMIOEMU_KIND_READ] = MEM_R,          [MMIOEMU_KIND_WRITE] = MEM_W,
+    [MMIOEMU_KIND_WRITE_IMM] = MEM_W,     [MMIOEMU_KIND_ALU_RMW] = MEM_RW,
+    [MMIOEMU_KIND_ALU_READ] = MEM_R,      [MMIOEMU_KIND_CMP] = MEM_R,
+    [MMIOEMU_KIND_XCHG] = MEM_RW,         [MMIOEMU_KIND_CMPXCHG] = MEM_RW,
     [MMIOEMU_KIND_CMPXCHG_WIDE] = MEM_RW, [MMIOEMU_KIND_XADD] = MEM_RW,
-    [MMIOEMU_KIND_BT] = MEM_RW,         [MMIOEMU_KIND_MOVDIR64B] = MEM_R,
+    [MMIOEMU_KIND_BT] = MEM_RW,           [MMIOEMU_KIND_MOVDIR64B] = MEM_R,
     [MMIOEMU_KIND_FLUSH] = MEM_NONE,
 };
 
@@ -89,21 +89,21 @@ static mmioemu_status movdir64b_dst(const mmioemu_insn *insn, const mmioemu_cpu 
 /* The operand(s) of a non-string instruction, CPU checks included. Out of
  * line so its temporaries are off the stack while the pieces are planned.
  * Returns the operand count in *n; *n = 0 with OK means "no data access". */
-static __attribute__((noinline)) mmioemu_status
-x86_operands(const mmioemu_insn *insn, const mmioemu_cpu *cpu, plan_operand *op, unsigned *n,
-             mmioemu_result *res)
+static __attribute__((noinline)) mmioemu_status x86_operands(const mmioemu_insn *insn,
+                                                             const mmioemu_cpu *cpu,
+                                                             plan_operand *op, unsigned *n,
+                                                             mmioemu_result *res)
 {
     unsigned mem = kind_mem[insn->kind];
     unsigned size = mem == MEM_NONE ? 1 : insn->size;
     bool w = mem == MEM_W || (mem == MEM_RW && insn->op != MMIOEMU_OP_BT);
     uint64_t off = x86_effective(insn, cpu, bt_displacement(insn, cpu));
-    mmioemu_status s = x86_linear(cpu, insn->mem.seg, off, size, w,
-                                  &op[0].la, res);
+    mmioemu_status s = x86_linear(cpu, insn->mem.seg, off, size, w, &op[0].la, res);
     if (s != MMIOEMU_OK)
         return s;
     /* SDM Vol. 2: MOVAPS/MOVDQA/MOVNTDQ... and CMPXCHG16B fault on misalignment. */
-    if (((insn->flags & MMIOEMU_F_ALIGNED) || (insn->kind == MMIOEMU_KIND_CMPXCHG_WIDE &&
-                                               size == 16)) &&
+    if (((insn->flags & MMIOEMU_F_ALIGNED) ||
+         (insn->kind == MMIOEMU_KIND_CMPXCHG_WIDE && size == 16)) &&
         (op[0].la & (size - 1)))
         return raise_gp(res);
     if (mem != MEM_NONE && !is_vec(insn->reg)) {

@@ -32,14 +32,11 @@ static uint64_t merged(uint64_t old, unsigned reg, unsigned size, uint64_t v)
     if (is_high_byte(reg))
         return (old & ~0xff00ull) | ((v & 0xff) << 8);
     switch (size) {
-    case 1:
-        return (old & ~0xffull) | (v & 0xff);
-    case 2:
-        return (old & ~0xffffull) | (v & 0xffff);
+    case 1: return (old & ~0xffull) | (v & 0xff);
+    case 2: return (old & ~0xffffull) | (v & 0xffff);
     case 4: /* SDM Vol. 1 3.4.1.1: 32-bit results are zero-extended to 64 bits */
         return v & 0xffffffffull;
-    default:
-        return v;
+    default: return v;
     }
 }
 
@@ -77,10 +74,8 @@ uint64_t x86_next_rip(const mmioemu_cpu *cpu, unsigned len)
 {
     uint64_t rip = cpu->u.x86.rip;
     switch (cpu->mode) {
-    case MMIOEMU_X86_64:
-        return rip + len;
-    case MMIOEMU_X86_32: /* EIP wraps at 32 bits */
-        return (uint32_t)(rip + len);
+    case MMIOEMU_X86_64: return rip + len;
+    case MMIOEMU_X86_32: /* EIP wraps at 32 bits */ return (uint32_t)(rip + len);
     default: /* IP wraps at 16 bits; the upper bits keep their value */
         return (rip & ~0xffffull) | ((rip + len) & 0xffff);
     }

@@ -37,9 +37,10 @@ static bool uses_dst(unsigned kind)
 /* The operands of the next element (rSI source, rDI destination) with the
  * CPU's own checks; *n = 0 when a REP count of 0 means no access. Out of
  * line so its temporaries are gone while the pieces are planned. */
-static __attribute__((noinline)) mmioemu_status
-string_operands(const mmioemu_insn *insn, const mmioemu_cpu *cpu, plan_operand *op, unsigned *n,
-                mmioemu_result *res)
+static __attribute__((noinline)) mmioemu_status string_operands(const mmioemu_insn *insn,
+                                                                const mmioemu_cpu *cpu,
+                                                                plan_operand *op, unsigned *n,
+                                                                mmioemu_result *res)
 {
     unsigned k = insn->kind;
     mmioemu_status s;
@@ -72,8 +73,8 @@ string_operands(const mmioemu_insn *insn, const mmioemu_cpu *cpu, plan_operand *
 /* Inlined into the element loop: its operands are the only locals it adds
  * there, and one call level less is 56 bytes (docs/stack.md). */
 static inline __attribute__((always_inline)) mmioemu_status
-string_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu,
-            plan_list *out, mmioemu_result *res)
+string_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu, plan_list *out,
+            mmioemu_result *res)
 {
     plan_operand op[2];
     unsigned n = 0;
@@ -93,8 +94,8 @@ string_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu
     return s;
 }
 
-mmioemu_status x86_string_plan(const plan_ctx *pc, const mmioemu_insn *insn,
-                               const mmioemu_cpu *cpu, plan_list *out, mmioemu_result *res)
+mmioemu_status x86_string_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu,
+                               plan_list *out, mmioemu_result *res)
 {
     return string_plan(pc, insn, cpu, out, res);
 }
@@ -223,9 +224,8 @@ string_run(plan_ctx *pc, const mmioemu_insn *insn, const plan_list *plan, plan_l
     return s;
 }
 
-mmioemu_status x86_string_execute(plan_ctx *pc, const mmioemu_insn *insn,
-                                  const plan_list *plan, plan_list *scratch,
-                                  mmioemu_cpu *cpu, mmioemu_result *res)
+mmioemu_status x86_string_execute(plan_ctx *pc, const mmioemu_insn *insn, const plan_list *plan,
+                                  plan_list *scratch, mmioemu_cpu *cpu, mmioemu_result *res)
 {
     return string_run(pc, insn, plan, scratch, cpu, res);
 }

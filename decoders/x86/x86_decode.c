@@ -27,18 +27,25 @@ _Static_assert((int)X86_K_OTHER == (int)MMIOEMU_KIND_OTHER &&
 enum { P_NONE = 0, P_SEG = 0x08, P_66 = 0x10, P_67 = 0x20, P_LOCK = 0x40, P_REP = 0x80 };
 
 static const uint8_t x86_prefix[256] = {
-    [0x26] = P_SEG | MMIOEMU_SEG_ES, [0x2e] = P_SEG | MMIOEMU_SEG_CS,
-    [0x36] = P_SEG | MMIOEMU_SEG_SS, [0x3e] = P_SEG | MMIOEMU_SEG_DS,
-    [0x64] = P_SEG | MMIOEMU_SEG_FS, [0x65] = P_SEG | MMIOEMU_SEG_GS,
-    [0x66] = P_66, [0x67] = P_67, [0xf0] = P_LOCK, [0xf2] = P_REP, [0xf3] = P_REP,
+    [0x26] = P_SEG | MMIOEMU_SEG_ES,
+    [0x2e] = P_SEG | MMIOEMU_SEG_CS,
+    [0x36] = P_SEG | MMIOEMU_SEG_SS,
+    [0x3e] = P_SEG | MMIOEMU_SEG_DS,
+    [0x64] = P_SEG | MMIOEMU_SEG_FS,
+    [0x65] = P_SEG | MMIOEMU_SEG_GS,
+    [0x66] = P_66,
+    [0x67] = P_67,
+    [0xf0] = P_LOCK,
+    [0xf2] = P_REP,
+    [0xf3] = P_REP,
 };
 
 /* SDM Vol. 2A Table 2-1: 16-bit ModRM base/index by rm. */
 static const uint8_t x86_rm16_base[8] = {MMIOEMU_REG_RBX, MMIOEMU_REG_RBX, MMIOEMU_REG_RBP,
                                          MMIOEMU_REG_RBP, MMIOEMU_REG_RSI, MMIOEMU_REG_RDI,
                                          MMIOEMU_REG_RBP, MMIOEMU_REG_RBX};
-static const uint8_t x86_rm16_index[8] = {MMIOEMU_REG_RSI, MMIOEMU_REG_RDI, MMIOEMU_REG_RSI,
-                                          MMIOEMU_REG_RDI, MMIOEMU_REG_NONE, MMIOEMU_REG_NONE,
+static const uint8_t x86_rm16_index[8] = {MMIOEMU_REG_RSI,  MMIOEMU_REG_RDI,  MMIOEMU_REG_RSI,
+                                          MMIOEMU_REG_RDI,  MMIOEMU_REG_NONE, MMIOEMU_REG_NONE,
                                           MMIOEMU_REG_NONE, MMIOEMU_REG_NONE};
 
 /* Immediate bytes by X86_IMM_* for operand size 2/4/8 (index osz>>2: 0,1,2). */
@@ -72,15 +79,22 @@ static inline int x86_rare_invalid(uint32_t ff, unsigned modrm, unsigned rex, un
 }
 
 /* Sign bit of an n-byte value, n = 0..8, for (v ^ m) - m sign extension. */
-static const uint64_t x86_sbit[9] = {0, 0x80, 0x8000, 0x800000, 0x80000000, 0x8000000000,
-                                     0x800000000000, 0x80000000000000, 0x8000000000000000};
+static const uint64_t x86_sbit[9] = {0,
+                                     0x80,
+                                     0x8000,
+                                     0x800000,
+                                     0x80000000,
+                                     0x8000000000,
+                                     0x800000000000,
+                                     0x80000000000000,
+                                     0x8000000000000000};
 
-#define X86_NEED(n)                                                                               \
-    do {                                                                                          \
-        if ((n) > len) {                                                                          \
-            need = (n);                                                                           \
-            goto truncated;                                                                       \
-        }                                                                                         \
+#define X86_NEED(n)                                                                                \
+    do {                                                                                           \
+        if ((n) > len) {                                                                           \
+            need = (n);                                                                            \
+            goto truncated;                                                                        \
+        }                                                                                          \
     } while (0)
 
 /* What the prefix scan found. Passed by value into the always-inlined body. */
@@ -265,8 +279,10 @@ x86_body(const int vexpath, mmioemu_mode mode, const uint8_t *code, size_t len, 
         if (evex) {
             /* SDM 2.7.5 disp8*N: N is the memory operand size, or the element size
              * with a broadcast (FP16 maps 5/6 and np map-3 forms: 2 bytes). */
-            unsigned elem = (map == X86_MAP_E5 || map == X86_MAP_E6 ||
-                             (map == X86_MAP_E3 && psel == 0)) ? 2 : (vexw ? 8 : 4);
+            unsigned elem =
+                (map == X86_MAP_E5 || map == X86_MAP_E6 || (map == X86_MAP_E3 && psel == 0))
+                    ? 2
+                    : (vexw ? 8 : 4);
             if (map == X86_MAP_E6 && ((b & 0xfe) == 0x56 || (b & 0xfe) == 0xd6))
                 elem = 4; /* complex FP16 (VF[C]MADDC/VF[C]MULC): one pair */
             if (vx->b)
@@ -315,13 +331,14 @@ x86_body(const int vexpath, mmioemu_mode mode, const uint8_t *code, size_t len, 
     /* Immediate value (F_IMM forms: imm8/16/32), extended as the CPU does. */
     if (ff & X86_FF_IMM) {
         uint64_t v = x86_le4(code, i, ilen, last);
-        out->imm = imm_rule == X86_IMM_IBZ ? (int64_t)v
-                                           : (int64_t)((v ^ x86_sbit[ilen]) - x86_sbit[ilen]);
+        out->imm =
+            imm_rule == X86_IMM_IBZ ? (int64_t)v : (int64_t)((v ^ x86_sbit[ilen]) - x86_sbit[ilen]);
     }
 
     /* Data register: byte registers 4..7 are AH..BH without REX (SDM 3.7.2.1). */
     unsigned r3 = ((modrm >> 3) & 7) | ((rex & 4) << 1);
-    unsigned reg = f->reg == X86_R_R ? ((dst == 1 && !rex && r3 >= 4) ? MMIOEMU_REG_AH + r3 - 4 : r3)
+    unsigned reg = f->reg == X86_R_R
+                       ? ((dst == 1 && !rex && r3 >= 4) ? MMIOEMU_REG_AH + r3 - 4 : r3)
                    : f->reg == X86_R_V ? MMIOEMU_REG_V0 + (r3 | ((vexpath ? vx->rr : 0u) << 4))
                    : f->reg == X86_R_A ? MMIOEMU_REG_RAX
                                        : MMIOEMU_REG_NONE;
@@ -350,12 +367,12 @@ truncated:
  * stays free of it; the escape byte and the prefix state come packed in one
  * word so the call is a tail call (the two frames never stack up). */
 __attribute__((noinline)) mmioemu_status x86_decode_vex(mmioemu_mode mode, const uint8_t *code,
-                                                       size_t len, mmioemu_insn *out, size_t i,
-                                                       uint32_t packed)
+                                                        size_t len, mmioemu_insn *out, size_t i,
+                                                        uint32_t packed)
 {
     const unsigned is64 = mode == MMIOEMU_X86_64, esc = packed & 0xff;
     x86_pfx pf = {(packed >> 8) & 0xff, (packed >> 16) & 0xff, (packed >> 24) & 1,
-                  (packed >> 25) & 1, (packed >> 26) & 1, (packed >> 27) & 3};
+                  (packed >> 25) & 1,   (packed >> 26) & 1,    (packed >> 27) & 3};
     x86_vex_state vx = {0};
     size_t need;
     int r = x86_vex(esc, code, len, &i, is64, &vx);
@@ -440,8 +457,8 @@ mmioemu_status x86_decode_general(mmioemu_mode mode, const uint8_t *code, size_t
         unsigned nx = code[i];
         if (b == 0x8f ? (nx & 0x18) != 0 : (is64 || nx >= 0xc0))
             return x86_decode_vex(mode, code, len, out, i,
-                                  b | pf.rex << 8 | pf.seg << 16 | !!pf.p66 << 24 |
-                                      !!pf.p67 << 25 | !!pf.lock << 26 | pf.rep << 27);
+                                  b | pf.rex << 8 | pf.seg << 16 | !!pf.p66 << 24 | !!pf.p67 << 25 |
+                                      !!pf.lock << 26 | pf.rep << 27);
     }
     return x86_body(0, mode, code, len, out, i, map, b, psel, pf, 0);
 

@@ -20,8 +20,8 @@ mmioemu_status x86_decode_general(mmioemu_mode mode, const uint8_t *code, size_t
 /* VEX/EVEX/XOP from code[i] (the byte after C4/C5/62/8F), that byte and the
  * prefix state packed as: escape | REX << 8 | segment << 16 | 66 << 24 |
  * 67 << 25 | LOCK << 26 | rep (2 F3, 3 F2) << 27. */
-mmioemu_status x86_decode_vex(mmioemu_mode mode, const uint8_t *code, size_t len,
-                              mmioemu_insn *out, size_t i, uint32_t packed);
+mmioemu_status x86_decode_vex(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out,
+                              size_t i, uint32_t packed);
 
 /* Mnemonic of the native form `id` (mmioemu_insn.id); "?" when out of range. */
 const char *x86_form_mnemonic(uint16_t id);

@@ -16,33 +16,59 @@
  * REX exists only in 64-bit mode, where ES/CS/SS/DS overrides are ignored
  * (SDM Vol. 1 3.3.7.1) but still end a REX. */
 enum {
-    S_W = 0x01, S_66 = 0x02, S_67 = 0x04, S_REP = 0x18, S_F3 = 0x10, S_F2 = 0x18, S_R = 0x20,
-    S_X = 0x40, S_B = 0x80, S_REX = 0x100, S_LOCK = 0x200, S_SEGSHIFT = 10, S_SEG = 0x2000,
+    S_W = 0x01,
+    S_66 = 0x02,
+    S_67 = 0x04,
+    S_REP = 0x18,
+    S_F3 = 0x10,
+    S_F2 = 0x18,
+    S_R = 0x20,
+    S_X = 0x40,
+    S_B = 0x80,
+    S_REX = 0x100,
+    S_LOCK = 0x200,
+    S_SEGSHIFT = 10,
+    S_SEG = 0x2000,
     S_REXBITS = S_W | S_R | S_X | S_B | S_REX
 };
 #define E(clr, set) ((uint32_t)(clr) << 16 | (set))
 #define E_SEG(s) E(S_REXBITS | S_SEG | 7u << S_SEGSHIFT, S_SEG | (s) << S_SEGSHIFT)
-#define E_REX(n)                                                                                  \
-    E(S_REXBITS, S_REX | ((n) >> 3 & 1) * S_W | ((n) >> 2 & 1) * S_R | ((n) >> 1 & 1) * S_X |      \
-                     ((n) & 1) * S_B)
-#define E_COMMON                                                                                  \
-    [0x64] = E_SEG(MMIOEMU_SEG_FS), [0x65] = E_SEG(MMIOEMU_SEG_GS), [0x66] = E(S_REXBITS, S_66),    \
+#define E_REX(n)                                                                                   \
+    E(S_REXBITS,                                                                                   \
+      S_REX | ((n) >> 3 & 1) * S_W | ((n) >> 2 & 1) * S_R | ((n) >> 1 & 1) * S_X | ((n)&1) * S_B)
+#define E_COMMON                                                                                   \
+    [0x64] = E_SEG(MMIOEMU_SEG_FS), [0x65] = E_SEG(MMIOEMU_SEG_GS), [0x66] = E(S_REXBITS, S_66),   \
     [0x67] = E(S_REXBITS, S_67), [0xf0] = E(S_REXBITS, S_LOCK),                                    \
     [0xf2] = E(S_REXBITS | S_REP, S_F2), [0xf3] = E(S_REXBITS | S_REP, S_F3)
-#define E_LEGACY_SEGS                                                                             \
-    [0x26] = E_SEG(MMIOEMU_SEG_ES), [0x2e] = E_SEG(MMIOEMU_SEG_CS), [0x36] = E_SEG(MMIOEMU_SEG_SS), \
-    [0x3e] = E_SEG(MMIOEMU_SEG_DS)
-static const uint32_t x86_pfx_edit[3][256] = { /* by mmioemu_mode */
+#define E_LEGACY_SEGS                                                                              \
+    [0x26] = E_SEG(MMIOEMU_SEG_ES), [0x2e] = E_SEG(MMIOEMU_SEG_CS),                                \
+    [0x36] = E_SEG(MMIOEMU_SEG_SS), [0x3e] = E_SEG(MMIOEMU_SEG_DS)
+static const uint32_t x86_pfx_edit[3][256] = {
+    /* by mmioemu_mode */
     {E_COMMON, E_LEGACY_SEGS},
     {E_COMMON, E_LEGACY_SEGS},
-    {E_COMMON, [0x26] = E(S_REXBITS, 0), [0x2e] = E(S_REXBITS, 0), [0x36] = E(S_REXBITS, 0),
-     [0x3e] = E(S_REXBITS, 0), [0x40] = E_REX(0), [0x41] = E_REX(1), [0x42] = E_REX(2),
-     [0x43] = E_REX(3), [0x44] = E_REX(4), [0x45] = E_REX(5), [0x46] = E_REX(6),
-     [0x47] = E_REX(7), [0x48] = E_REX(8), [0x49] = E_REX(9), [0x4a] = E_REX(10),
-     [0x4b] = E_REX(11), [0x4c] = E_REX(12), [0x4d] = E_REX(13), [0x4e] = E_REX(14),
+    {E_COMMON,
+     [0x26] = E(S_REXBITS, 0),
+     [0x2e] = E(S_REXBITS, 0),
+     [0x36] = E(S_REXBITS, 0),
+     [0x3e] = E(S_REXBITS, 0),
+     [0x40] = E_REX(0),
+     [0x41] = E_REX(1),
+     [0x42] = E_REX(2),
+     [0x43] = E_REX(3),
+     [0x44] = E_REX(4),
+     [0x45] = E_REX(5),
+     [0x46] = E_REX(6),
+     [0x47] = E_REX(7),
+     [0x48] = E_REX(8),
+     [0x49] = E_REX(9),
+     [0x4a] = E_REX(10),
+     [0x4b] = E_REX(11),
+     [0x4c] = E_REX(12),
+     [0x4d] = E_REX(13),
+     [0x4e] = E_REX(14),
      [0x4f] = E_REX(15)},
 };
-
 
 /* Sign bit and mask of an n-byte value, n = 0..4. */
 static const uint32_t x86_sbit4[5] = {0, 0x80, 0x8000, 0x800000, 0x80000000};
@@ -136,9 +162,8 @@ enum { X86_VX_ON = 1, X86_VX_L = 2, X86_VX_V = 4 };
  * instance inside x86_decode() carries no VEX code. i is the index after
  * the opcode; ctx gives the prefix-derived key bits and sizes. */
 static inline __attribute__((always_inline)) mmioemu_status
-x86_fast_body(const int vex, mmioemu_mode mode, const uint8_t *code, size_t len,
-              mmioemu_insn *out, size_t i, uint32_t ow, unsigned st, const x86_ctx *ctx,
-              unsigned vx)
+x86_fast_body(const int vex, mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out,
+              size_t i, uint32_t ow, unsigned st, const x86_ctx *ctx, unsigned vx)
 {
     if (i >= len)
         X86_GENERAL(); /* no byte after the opcode: maybe truncated */
@@ -210,8 +235,9 @@ x86_fast_body(const int vex, mmioemu_mode mode, const uint8_t *code, size_t len,
     i += dlen;
     const unsigned imm_rule = f->imm;
     const unsigned ilen =
-        (ow & X86_OPW_VAR) ? x86_ilen_of[ctx->osz_row + ((fast >> X86_FAST_OSZ_SHIFT) & 7)][imm_rule]
-                           : olen;
+        (ow & X86_OPW_VAR)
+            ? x86_ilen_of[ctx->osz_row + ((fast >> X86_FAST_OSZ_SHIFT) & 7)][imm_rule]
+            : olen;
     const size_t total = i + ilen;
     const unsigned lock = st & S_LOCK;
     if (total > 15 || total > len || (lock && (!(ff & X86_FF_LOCK) || !mem)))
@@ -265,9 +291,10 @@ x86_fast_body(const int vex, mmioemu_mode mode, const uint8_t *code, size_t len,
  * C4 = R X B mmmmm, W vvvv L pp. R/X/B/W act as a REX (outside 64-bit mode
  * R/X/B are ignored), pp as the mandatory prefix. Out of line so the legacy
  * path stays free of it. */
-static __attribute__((noinline, noclone)) mmioemu_status
-x86_fast_vex(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out, size_t i,
-             unsigned st)
+static __attribute__((noinline, noclone)) mmioemu_status x86_fast_vex(mmioemu_mode mode,
+                                                                      const uint8_t *code,
+                                                                      size_t len, mmioemu_insn *out,
+                                                                      size_t i, unsigned st)
 {
     /* Six register arguments, so x86_decode() reaches here by a tail jump
      * and the two frames never stack up. */

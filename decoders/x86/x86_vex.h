@@ -17,8 +17,8 @@ typedef struct x86_vex_state {
 /* SDM Vol. 2A 2.3.5 (VEX) and 2.7.1 (EVEX): read the prefix bytes at code[*i]
  * (the C4/C5/62 byte already consumed). Returns 0 on success, 1 invalid, or
  * the total bytes needed (> len) when truncated, as a negative number. */
-static inline int x86_vex(unsigned esc, const uint8_t *code, size_t len, size_t *pi,
-                          unsigned is64, x86_vex_state *v)
+static inline int x86_vex(unsigned esc, const uint8_t *code, size_t len, size_t *pi, unsigned is64,
+                          x86_vex_state *v)
 {
     size_t i = *pi;
     unsigned p0, p1, p2;
@@ -78,13 +78,13 @@ static inline int x86_vex(unsigned esc, const uint8_t *code, size_t len, size_t 
     p0 = code[i];
     p1 = code[i + 1];
     p2 = code[i + 2];
-    static const uint8_t emap[8] = {0, X86_MAP_E1, X86_MAP_E2, X86_MAP_E3, 0, X86_MAP_E5,
-                                    X86_MAP_E6, 0};
+    static const uint8_t emap[8] = {0, X86_MAP_E1, X86_MAP_E2, X86_MAP_E3,
+                                    0, X86_MAP_E5, X86_MAP_E6, 0};
     if ((p0 & 8) || !(p1 & 4) || !emap[p0 & 7])
         return 1;
     v->map = emap[p0 & 7];
     v->rex = ((~p0 >> 5) & 7) | ((p1 >> 4) & 8);
-    v->rr = (~p0 >> 4) & 1;       /* R' */
+    v->rr = (~p0 >> 4) & 1; /* R' */
     v->w = p1 >> 7;
     v->vvvv = ((~p1 >> 3) & 15) | ((~p2 << 1) & 16); /* V' */
     v->vl = 16u << ((p2 >> 5) & 3);
