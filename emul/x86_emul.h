@@ -9,24 +9,13 @@
 
 enum { X86_VEC_GP = 13, X86_VEC_SS = 12, X86_VEC_AC = 17, X86_VEC_UD = 6 };
 
-/* Register write-back, computed into this local before anything is
- * committed (so an error leaves the vCPU untouched). Each entry holds the
- * full new 64-bit value of one GPR, merges already applied. */
-#define X86_WB_MAX 4
-typedef struct x86_wb {
-    unsigned n;
-    uint8_t slot[X86_WB_MAX];
-    uint64_t val[X86_WB_MAX];
-} x86_wb;
-
 /* x86_regs.c */
 /* Value of register `reg` (0..15, or MMIOEMU_REG_AH..BH) at `size` bytes. */
 uint64_t x86_reg_get(const mmioemu_x86_state *x, unsigned reg, unsigned size);
-/* Queue "reg (at size bytes) = v": 1/2 bytes merge into the old value, 4
- * zero-extends to 64 (SDM Vol. 1 3.4.1.1), 8 replaces; AH..BH are bits 15:8. */
-void x86_wb_set(x86_wb *wb, const mmioemu_x86_state *x, unsigned reg, unsigned size, uint64_t v);
-void x86_wb_commit(const x86_wb *wb, mmioemu_x86_state *x);
-/* The same write, done now (for callers whose callbacks already succeeded). */
+/* "reg (at size bytes) = v", done now: 1/2 bytes merge into the old value,
+ * 4 zero-extends to 64 (SDM Vol. 1 3.4.1.1), 8 replaces; AH..BH are bits
+ * 15:8. Callers write only once every callback has succeeded, so an error
+ * leaves the vCPU untouched. */
 void x86_reg_set(mmioemu_x86_state *x, unsigned reg, unsigned size, uint64_t v);
 /* RIP after an instruction of `len` bytes, wrapped to the mode's IP width. */
 uint64_t x86_next_rip(const mmioemu_cpu *cpu, unsigned len);

@@ -1,8 +1,9 @@
 /* x86 execute + commit: one handler per mmioemu_kind (table below). A
- * handler performs the data callbacks (all reads before any write) and
- * computes register and flag results into locals; x86_execute commits them
- * and advances RIP only when the handler succeeded. LOCK forms and XCHG go
- * through ops->cmpxchg. */
+ * handler performs the data callbacks (all reads before any write), then,
+ * once none can fail any more, writes its registers itself; flags are
+ * computed into the context, and x86_execute commits them and advances RIP
+ * only when the handler succeeded. LOCK forms and XCHG go through
+ * ops->cmpxchg. */
 #include "x86_emul.h"
 
 #include "../lib/bytes.h"
@@ -16,7 +17,6 @@ typedef struct xc {
     const mmioemu_insn *in;
     const plan_list *l;
     mmioemu_cpu *cpu;
-    x86_wb wb;
     uint64_t fl; /* new RFLAGS */
 } xc;
 
@@ -41,6 +41,14 @@ static const mmioemu_x86_state *xs(const xc *c)
     return &c->cpu->u.x86;
 }
 
+/* A register result, written once every callback of the instruction has
+ * succeeded (so an error leaves the vCPU untouched, without a write-back
+ * buffer on the stack: docs/stack.md). */
+static void set_reg(xc *c, unsigned reg, unsigned size, uint64_t v)
+{
+    x86_reg_set(&c->cpu->u.x86, reg, size, v);
+}
+
 /* The register or immediate source operand at the operand size. */
 static uint64_t src_value(const xc *c)
 {
@@ -60,9 +68,10 @@ static bool can_lock(const xc *c)
 
 /* Read-modify-write: unlocked = read, compute, write; locked (LOCK prefix,
  * or XCHG which is always locked - SDM Vol. 2B XCHG) = read, then cmpxchg
- * until memory still held the value we computed from. Inlined into each
+ * until memory still held the value we computed from. On success *old is
+ * the memory's value the result was computed from. Inlined into each
  * caller so `f` is a direct call (a complete static call graph). */
-static inline __attribute__((always_inline)) mmioemu_status rmw(xc *c, x86_compute f)
+static inline __attribute__((always_inline)) mmioemu_status rmw(xc *c, x86_compute f, uint64_t *old)
 {
     uint8_t cur[8], nb[8];
     unsigned size = c->in->size;
@@ -73,9 +82,9 @@ static inline __attribute__((always_inline)) mmioemu_status rmw(xc *c, x86_compu
     if (s != MMIOEMU_OK)
         return s;
     for (unsigned t = 0; t < LOCK_TRIES; t++) {
-        c->wb.n = 0;
         c->fl = xs(c)->rflags;
-        mm_store_le(nb, f(c, mm_load_le(cur, size)), size);
+        *old = mm_load_le(cur, size);
+        mm_store_le(nb, f(c, *old), size);
         if (!locked)
             return wr(c, nb);
         int rc = c->pc->ops->cmpxchg(c->pc->ctx, c->l->pa[0], cur, nb, size);
@@ -92,18 +101,18 @@ static uint64_t alu_compute(xc *c, uint64_t old)
     return x86_alu(c->in->op, c->in->size, old, src_value(c), &c->fl);
 }
 
+/* XCHG and XADD: memory gets the result, the register the old memory
+ * value (set by the handler once the write succeeded). */
 static uint64_t xchg_compute(xc *c, uint64_t old)
 {
-    x86_wb_set(&c->wb, xs(c), c->in->reg, c->in->size, old);
+    (void)old;
     return src_value(c);
 }
 
 static uint64_t xadd_compute(xc *c, uint64_t old)
 {
     /* SDM XADD: TEMP = SRC + DEST; SRC = DEST; DEST = TEMP; flags of the add */
-    uint64_t sum = x86_alu(MMIOEMU_OP_ADD, c->in->size, old, src_value(c), &c->fl);
-    x86_wb_set(&c->wb, xs(c), c->in->reg, c->in->size, old);
-    return sum;
+    return x86_alu(MMIOEMU_OP_ADD, c->in->size, old, src_value(c), &c->fl);
 }
 
 static unsigned bt_bit(const xc *c)
@@ -134,7 +143,7 @@ static HANDLER h_read(xc *c)
         (in->flags & MMIOEMU_F_BSWAP) ? mm_load_be(buf, in->size) : mm_load_le(buf, in->size);
     if (in->ext == MMIOEMU_EXT_SIGN)
         v = mm_sext(v, in->size);
-    x86_wb_set(&c->wb, xs(c), in->reg, in->dst_size ? in->dst_size : in->size, v);
+    set_reg(c, in->reg, in->dst_size ? in->dst_size : in->size, v);
     return MMIOEMU_OK;
 }
 
@@ -164,17 +173,26 @@ static HANDLER h_write_imm(xc *c)
 
 static HANDLER h_alu_rmw(xc *c)
 {
-    return rmw(c, alu_compute);
+    uint64_t old;
+    return rmw(c, alu_compute, &old);
 }
 
 static HANDLER h_xchg(xc *c)
 {
-    return rmw(c, xchg_compute);
+    uint64_t old;
+    mmioemu_status s = rmw(c, xchg_compute, &old);
+    if (s == MMIOEMU_OK)
+        set_reg(c, c->in->reg, c->in->size, old);
+    return s;
 }
 
 static HANDLER h_xadd(xc *c)
 {
-    return rmw(c, xadd_compute);
+    uint64_t old;
+    mmioemu_status s = rmw(c, xadd_compute, &old);
+    if (s == MMIOEMU_OK)
+        set_reg(c, c->in->reg, c->in->size, old);
+    return s;
 }
 
 static HANDLER h_alu_read(xc *c)
@@ -187,7 +205,7 @@ static HANDLER h_alu_read(xc *c)
     uint64_t r = x86_alu(in->op, in->size, x86_reg_get(xs(c), in->reg, in->size),
                          mm_load_le(buf, in->size), &c->fl);
     if (in->op != MMIOEMU_OP_CMP && in->op != MMIOEMU_OP_TEST)
-        x86_wb_set(&c->wb, xs(c), in->reg, in->size, r);
+        set_reg(c, in->reg, in->size, r);
     return MMIOEMU_OK;
 }
 
@@ -209,8 +227,9 @@ static HANDLER h_cmp(xc *c)
 static HANDLER h_bt(xc *c)
 {
     uint8_t buf[8];
+    uint64_t old;
     if (c->in->op != MMIOEMU_OP_BT)
-        return rmw(c, bt_compute);
+        return rmw(c, bt_compute, &old);
     mmioemu_status s = rd(c, buf);
     if (s == MMIOEMU_OK)
         x86_bt(MMIOEMU_OP_BT, mm_load_le(buf, c->in->size), bt_bit(c), &c->fl);
@@ -258,7 +277,7 @@ static HANDLER h_cmpxchg(xc *c)
     }
     x86_alu(MMIOEMU_OP_CMP, size, acc, m, &c->fl);
     if (m != acc)
-        x86_wb_set(&c->wb, xs(c), MMIOEMU_REG_RAX, size, m);
+        set_reg(c, MMIOEMU_REG_RAX, size, m);
     return MMIOEMU_OK;
 }
 
@@ -324,8 +343,8 @@ static HANDLER h_cmpxchg_wide(xc *c)
     }
     c->fl = eq ? c->fl | MMIOEMU_FLAG_ZF : c->fl & ~(uint64_t)MMIOEMU_FLAG_ZF;
     if (!eq) {
-        x86_wb_set(&c->wb, x, MMIOEMU_REG_RAX, half, mm_load_le(cur, half));
-        x86_wb_set(&c->wb, x, MMIOEMU_REG_RDX, half, mm_load_le(cur + half, half));
+        set_reg(c, MMIOEMU_REG_RAX, half, mm_load_le(cur, half));
+        set_reg(c, MMIOEMU_REG_RDX, half, mm_load_le(cur + half, half));
     }
     return MMIOEMU_OK;
 }
@@ -389,12 +408,10 @@ run_handler(xc *c, const mmioemu_insn *insn, const plan_list *plan, mmioemu_cpu 
         return MMIOEMU_ERR_ARG;
     if (!x86_kind_supported(insn) || x86_is_string(insn))
         return MMIOEMU_ERR_UNSUPPORTED;
-    c->wb.n = 0;
     c->fl = cpu->u.x86.rflags;
     mmioemu_status s = dispatch(c);
     if (s != MMIOEMU_OK)
         return s;
-    x86_wb_commit(&c->wb, &cpu->u.x86);
     cpu->u.x86.rflags = c->fl;
     cpu->u.x86.rip = x86_next_rip(cpu, insn->length);
     return MMIOEMU_OK;

@@ -40,34 +40,12 @@ static uint64_t merged(uint64_t old, unsigned reg, unsigned size, uint64_t v)
     }
 }
 
-void x86_wb_set(x86_wb *wb, const mmioemu_x86_state *x, unsigned reg, unsigned size, uint64_t v)
-{
-    unsigned slot = slot_of(reg);
-    for (unsigned i = 0; i < wb->n; i++) {
-        if (wb->slot[i] == slot) { /* a second write to the same GPR merges into the first */
-            wb->val[i] = merged(wb->val[i], reg, size, v);
-            return;
-        }
-    }
-    if (wb->n >= X86_WB_MAX || reg >= 20)
-        return; /* callers queue at most 4; never reached */
-    wb->slot[wb->n] = (uint8_t)slot;
-    wb->val[wb->n] = merged(x->gpr[slot], reg, size, v);
-    wb->n++;
-}
-
 void x86_reg_set(mmioemu_x86_state *x, unsigned reg, unsigned size, uint64_t v)
 {
     if (reg >= 20)
-        return; /* as x86_wb_set: not a GPR, nothing written */
+        return; /* not a GPR: nothing written */
     unsigned slot = slot_of(reg);
     x->gpr[slot] = merged(x->gpr[slot], reg, size, v);
-}
-
-void x86_wb_commit(const x86_wb *wb, mmioemu_x86_state *x)
-{
-    for (unsigned i = 0; i < wb->n; i++)
-        x->gpr[wb->slot[i]] = wb->val[i];
 }
 
 uint64_t x86_next_rip(const mmioemu_cpu *cpu, unsigned len)
