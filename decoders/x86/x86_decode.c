@@ -364,8 +364,8 @@ truncated:
 
 /* VEX / EVEX / XOP: parse the prefix at code[i] (after the C4/C5/62/8F byte)
  * and run the body with the vector fields. Out of line so the legacy path
- * stays free of it; the escape byte and the prefix state come packed in one
- * word so the call is a tail call (the two frames never stack up). */
+ * stays free of it; x86_decode() calls it beside the other stages (the
+ * escape byte and the prefix state come packed in one word). */
 __attribute__((noinline)) mmioemu_status x86_decode_vex(mmioemu_mode mode, const uint8_t *code,
                                                         size_t len, mmioemu_insn *out, size_t i,
                                                         uint32_t packed)
@@ -404,7 +404,7 @@ truncated:
 }
 
 mmioemu_status x86_decode_general(mmioemu_mode mode, const uint8_t *code, size_t len,
-                                  mmioemu_insn *out)
+                                  mmioemu_insn *out, x86_next *nx)
 {
     const unsigned is64 = mode == MMIOEMU_X86_64;
     size_t i = 0, need;
@@ -454,11 +454,13 @@ mmioemu_status x86_decode_general(mmioemu_mode mode, const uint8_t *code, size_t
         /* C4/C5 are LES/LDS and 62 is BOUND outside 64-bit mode unless the next
          * byte has mod == 11 (SDM 2.3.5); 8F is POP unless ModRM.reg != 0 (XOP). */
         X86_NEED(i + 1);
-        unsigned nx = code[i];
-        if (b == 0x8f ? (nx & 0x18) != 0 : (is64 || nx >= 0xc0))
-            return x86_decode_vex(mode, code, len, out, i,
-                                  b | pf.rex << 8 | pf.seg << 16 | !!pf.p66 << 24 | !!pf.p67 << 25 |
-                                      !!pf.lock << 26 | pf.rep << 27);
+        unsigned nb = code[i];
+        if (b == 0x8f ? (nb & 0x18) != 0 : (is64 || nb >= 0xc0)) {
+            nx->i = i;
+            nx->packed = b | pf.rex << 8 | pf.seg << 16 | !!pf.p66 << 24 | !!pf.p67 << 25 |
+                         !!pf.lock << 26 | pf.rep << 27;
+            return X86_TO_VEX;
+        }
     }
     return x86_body(0, mode, code, len, out, i, map, b, psel, pf, 0);
 

@@ -12,10 +12,29 @@
 /* mode is MMIOEMU_X86_16/32/64; arguments already checked by the caller. */
 mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out);
 
-/* The same for every encoding, without the common-path shortcuts of
- * x86_decode() (x86_fast.c), which hands it whatever it does not finish. */
+/* x86_decode() runs the decoder's stages as siblings, one after the other,
+ * so their frames never stack up, not even in a static call graph
+ * (docs/stack.md). A stage that cannot finish returns one of these (never
+ * a public status) and leaves what the next stage needs in an x86_next:
+ * the arguments too, so x86_decode() keeps nothing live across the first
+ * stage (no saved registers on the hot path). */
+#define X86_TO_FAST_VEX ((mmioemu_status)0x100) /* C4/C5 fast path from nx */
+#define X86_TO_GENERAL ((mmioemu_status)0x101)  /* decode from the start */
+#define X86_TO_VEX ((mmioemu_status)0x102)      /* x86_decode_vex() from nx */
+typedef struct x86_next {
+    const uint8_t *code;
+    size_t len;
+    mmioemu_insn *out;
+    size_t i;        /* index of the byte after C4/C5/62/8F */
+    uint32_t packed; /* prefix state, as x86_decode_vex() / x86_fast_vex take it */
+    mmioemu_mode mode;
+} x86_next;
+
+/* Every encoding, without the common-path shortcuts of x86_decode()
+ * (x86_fast.c), which hands it whatever they do not finish. VEX/EVEX/XOP:
+ * X86_TO_VEX with *nx set. */
 mmioemu_status x86_decode_general(mmioemu_mode mode, const uint8_t *code, size_t len,
-                                  mmioemu_insn *out);
+                                  mmioemu_insn *out, x86_next *nx);
 
 /* VEX/EVEX/XOP from code[i] (the byte after C4/C5/62/8F), that byte and the
  * prefix state packed as: escape | REX << 8 | segment << 16 | 66 << 24 |

@@ -3,7 +3,8 @@
  * operands, string forms). EVEX/XOP go to x86_decode_vex(); anything else -
  * 3DNow!, 16-bit addressing, moffs, "rare" forms, invalid or truncated bytes -
  * to x86_decode_general(), which decodes from the start. Same results as the
- * general path alone for every input (checked field by field when changed). */
+ * general path alone for every input (checked field by field when changed).
+ * x86_decode() at the end runs these stages one after the other. */
 #include "x86_decode.h"
 
 #include "x86_tables.gen.h"
@@ -152,7 +153,18 @@ x86_fast_string(mmioemu_mode mode, mmioemu_insn *out, const x86_ctx *ctx, const 
     return MMIOEMU_OK;
 }
 
-#define X86_GENERAL() return x86_decode_general(mode, code, len, out)
+/* Hand the instruction to the next stage (x86_decode() below). */
+static inline mmioemu_status x86_hand(x86_next *next, mmioemu_mode mode, const uint8_t *code,
+                                      size_t len, mmioemu_insn *out, mmioemu_status to)
+{
+    next->mode = mode;
+    next->code = code;
+    next->len = len;
+    next->out = out;
+    return to;
+}
+
+#define X86_GENERAL() return x86_hand(next, mode, code, len, out, X86_TO_GENERAL)
 
 /* VEX state on the fast path: present, L = 1, vvvv != 1111b. */
 enum { X86_VX_ON = 1, X86_VX_L = 2, X86_VX_V = 4 };
@@ -162,8 +174,9 @@ enum { X86_VX_ON = 1, X86_VX_L = 2, X86_VX_V = 4 };
  * instance inside x86_decode() carries no VEX code. i is the index after
  * the opcode; ctx gives the prefix-derived key bits and sizes. */
 static inline __attribute__((always_inline)) mmioemu_status
-x86_fast_body(const int vex, mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out,
-              size_t i, uint32_t ow, unsigned st, const x86_ctx *ctx, unsigned vx)
+x86_fast_body(const int vex, x86_next *next, mmioemu_mode mode, const uint8_t *code, size_t len,
+              mmioemu_insn *out, size_t i, uint32_t ow, unsigned st, const x86_ctx *ctx,
+              unsigned vx)
 {
     if (i >= len)
         X86_GENERAL(); /* no byte after the opcode: maybe truncated */
@@ -291,13 +304,14 @@ x86_fast_body(const int vex, mmioemu_mode mode, const uint8_t *code, size_t len,
  * C4 = R X B mmmmm, W vvvv L pp. R/X/B/W act as a REX (outside 64-bit mode
  * R/X/B are ignored), pp as the mandatory prefix. Out of line so the legacy
  * path stays free of it. */
-static __attribute__((noinline, noclone)) mmioemu_status x86_fast_vex(mmioemu_mode mode,
-                                                                      const uint8_t *code,
-                                                                      size_t len, mmioemu_insn *out,
-                                                                      size_t i, unsigned st)
+static __attribute__((noinline, noclone)) mmioemu_status x86_fast_vex(x86_next *next)
 {
-    /* Six register arguments, so x86_decode() reaches here by a tail jump
-     * and the two frames never stack up. */
+    const mmioemu_mode mode = next->mode;
+    const uint8_t *code = next->code;
+    const size_t len = next->len;
+    mmioemu_insn *out = next->out;
+    size_t i = next->i;
+    unsigned st = next->packed;
     const x86_ctx *cx = &x86_ctx_of[mode][st & 31];
     x86_ctx c = {cx->key, cx->osz_row, cx->asz, cx->is64, cx->sels, cx->bad};
     const unsigned esc = code[i - 2], p0 = code[i - 1];
@@ -321,10 +335,13 @@ static __attribute__((noinline, noclone)) mmioemu_status x86_fast_vex(mmioemu_mo
     c.osz_row = (uint8_t)(((unsigned)mode * 2u + (c.is64 ? w : 0u)) * 16u); /* no 66 */
     c.sels = (uint16_t)(c.sels | w << (2 * X86_SEL_W) | ((p1 >> 2) & 1) << (2 * X86_SEL_VL));
     const unsigned vx = X86_VX_ON | ((p1 & 4) ? X86_VX_L : 0) | ((~p1 & 0x78) ? X86_VX_V : 0);
-    return x86_fast_body(1, mode, code, len, out, i, ow, st, &c, vx);
+    return x86_fast_body(1, next, mode, code, len, out, i, ow, st, &c, vx);
 }
 
-mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out)
+/* Prefixes and opcode, then the body for legacy forms; C4/C5 (VEX) and
+ * EVEX/XOP are handed back to x86_decode() through *next. */
+static __attribute__((noinline, noclone)) mmioemu_status
+x86_fast(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out, x86_next *next)
 {
     const uint32_t *edit = x86_pfx_edit[mode];
     if (!len)
@@ -361,14 +378,36 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
                 X86_GENERAL();
             if (b == 0x62 || b == 0x8f) {
                 unsigned seg = (st & S_SEG) ? (st >> S_SEGSHIFT) & 7 : MMIOEMU_SEG_NONE;
-                return x86_decode_vex(mode, code, len, out, i,
-                                      b | seg << 16 | (st & S_67 ? 1u : 0u) << 25);
+                next->i = i;
+                next->packed = b | seg << 16 | (st & S_67 ? 1u : 0u) << 25;
+                return x86_hand(next, mode, code, len, out, X86_TO_VEX);
             }
-            return x86_fast_vex(mode, code, len, out, i + 1, st);
+            next->i = i + 1;
+            next->packed = st;
+            return x86_hand(next, mode, code, len, out, X86_TO_FAST_VEX);
         }
         if (i >= len)
             X86_GENERAL();
         ow = x86_opw[nx == 0x38 ? 2 : 3][code[i++]];
     }
-    return x86_fast_body(0, mode, code, len, out, i, ow, st, ctx, 0);
+    return x86_fast_body(0, next, mode, code, len, out, i, ow, st, ctx, 0);
+}
+
+/* The stages as siblings: each returns here before the next runs, so the
+ * deepest decode is this frame plus the largest stage, also in the static
+ * call graph (docs/stack.md; tail jumps between stages would be added up
+ * there). Legacy forms pay one call and one compare for it. */
+mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out)
+{
+    x86_next nx;
+    mmioemu_status s = x86_fast(mode, code, len, out, &nx);
+    if (__builtin_expect(s < X86_TO_FAST_VEX, 1))
+        return s;
+    if (s == X86_TO_FAST_VEX)
+        s = x86_fast_vex(&nx);
+    if (s == X86_TO_GENERAL)
+        s = x86_decode_general(nx.mode, nx.code, nx.len, nx.out, &nx);
+    if (s == X86_TO_VEX)
+        s = x86_decode_vex(nx.mode, nx.code, nx.len, nx.out, nx.i, nx.packed);
+    return s;
 }
