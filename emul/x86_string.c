@@ -70,6 +70,16 @@ static __attribute__((noinline)) mmioemu_status string_operands(const mmioemu_in
     return MMIOEMU_OK;
 }
 
+/* REP with rCX = 0: nothing is accessed, so this cannot be the faulting
+ * instruction. */
+static mmioemu_status zero_count_check(const plan_ctx *pc)
+{
+    if (pc->check_fault && pc->fault &&
+        (pc->fault->flags & (MMIOEMU_FAULT_GLA | MMIOEMU_FAULT_GPA)))
+        return MMIOEMU_ERR_ADDRESS_MISMATCH;
+    return MMIOEMU_OK;
+}
+
 /* Inlined into the element loop: its operands are the only locals it adds
  * there, and one call level less is 56 bytes (docs/stack.md). */
 static inline __attribute__((always_inline)) mmioemu_status
@@ -79,13 +89,8 @@ string_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu
     plan_operand op[2];
     unsigned n = 0;
     out->count = 0;
-    if (is_rep(insn) && areg(cpu, insn, MMIOEMU_REG_RCX) == 0) {
-        /* Nothing is accessed, so this cannot be the faulting instruction. */
-        if (pc->check_fault && pc->fault &&
-            (pc->fault->flags & (MMIOEMU_FAULT_GLA | MMIOEMU_FAULT_GPA)))
-            return MMIOEMU_ERR_ADDRESS_MISMATCH;
-        return MMIOEMU_OK;
-    }
+    if (is_rep(insn) && areg(cpu, insn, MMIOEMU_REG_RCX) == 0)
+        return zero_count_check(pc);
     mmioemu_status s = string_operands(insn, cpu, op, &n, res);
     if (s == MMIOEMU_OK)
         s = plan_check_fault(pc, op, n);
@@ -189,7 +194,7 @@ string_run(plan_ctx *pc, const mmioemu_insn *insn, const plan_list *plan, plan_l
     if (pc->policy->flags & MMIOEMU_POLICY_NO_STRING)
         return MMIOEMU_ERR_DENIED;
     if (!plan && is_rep(insn) && areg(cpu, insn, MMIOEMU_REG_RCX) == 0) {
-        s = string_plan(pc, insn, cpu, scratch, res); /* the fault check still applies */
+        s = zero_count_check(pc); /* the fault check still applies */
         if (s != MMIOEMU_OK)
             return s;
     }
