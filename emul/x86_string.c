@@ -84,9 +84,8 @@ static mmioemu_status zero_count_check(const plan_ctx *pc)
  * there, and one call level less is 56 bytes (docs/stack.md). */
 static inline __attribute__((always_inline)) mmioemu_status
 string_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu, plan_list *out,
-            mmioemu_result *res)
+            mmioemu_result *res, plan_operand op[2])
 {
-    plan_operand op[2];
     unsigned n = 0;
     out->count = 0;
     if (is_rep(insn) && areg(cpu, insn, MMIOEMU_REG_RCX) == 0)
@@ -102,19 +101,22 @@ string_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu
 mmioemu_status x86_string_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu,
                                plan_list *out, mmioemu_result *res)
 {
-    return string_plan(pc, insn, cpu, out, res);
+    plan_operand op[2];
+    return string_plan(pc, insn, cpu, out, res, op);
 }
 
 /* One element on the planned pieces: data callbacks, then, only when every
  * one succeeded, the registers and flags. Each register written (rAX, rSI,
  * rDI, rCX) depends only on its own old value, so they are written in turn
  * with no write-back buffer. */
-static __attribute__((noinline)) mmioemu_status
-element(const plan_ctx *pc, const mmioemu_insn *insn, const plan_list *l, mmioemu_cpu *cpu)
+static __attribute__((noinline)) mmioemu_status element(const plan_ctx *pc,
+                                                        const mmioemu_insn *insn,
+                                                        const plan_list *l, mmioemu_cpu *cpu,
+                                                        uint8_t data[2][8])
 {
     mmioemu_x86_state *x = &cpu->u.x86;
     uint64_t fls = x->rflags, *fl = &fls;
-    uint8_t a[8], b[8];
+    uint8_t *a = data[0], *b = data[1];
     unsigned size = insn->size > 8 ? 8 : insn->size, k = insn->kind;
     mmioemu_status s = MMIOEMU_OK;
     switch (k) {
@@ -189,6 +191,12 @@ string_run(plan_ctx *pc, const mmioemu_insn *insn, const plan_list *plan, plan_l
            mmioemu_cpu *cpu, mmioemu_result *res)
 {
     mmioemu_x86_state *x = &cpu->u.x86;
+    /* An element's operands are dead once it is planned: its data bytes
+     * reuse them (the element's own frame stays small, docs/stack.md). */
+    union {
+        plan_operand op[2];
+        uint8_t data[2][8];
+    } u;
     uint32_t done = 0, budget = pc->policy->rep_budget ? pc->policy->rep_budget : 1024;
     mmioemu_status s = MMIOEMU_OK;
     if (pc->policy->flags & MMIOEMU_POLICY_NO_STRING)
@@ -207,13 +215,13 @@ string_run(plan_ctx *pc, const mmioemu_insn *insn, const plan_list *plan, plan_l
         }
         const plan_list *l = plan;
         if (done || !plan) {
-            s = string_plan(pc, insn, cpu, scratch, res);
+            s = string_plan(pc, insn, cpu, scratch, res, u.op);
             if (s != MMIOEMU_OK)
                 break;
             l = scratch;
         }
         pc->check_fault = false; /* later elements move away from the fault */
-        s = element(pc, insn, l, cpu);
+        s = element(pc, insn, l, cpu, u.data);
         if (s != MMIOEMU_OK)
             break;
         done++;
