@@ -233,55 +233,16 @@ mmioemu_status plan_add_operand(const plan_ctx *pc, const plan_operand *op,
     return s;
 }
 
-/* Are the callbacks for every piece of the chosen operand present? */
-static inline __attribute__((always_inline)) bool
-have_callbacks(const mmioemu_ops *ops, const plan_list *l, bool second, bool write)
-{
-    for (uint32_t i = 0; i < l->count; i++) {
-        if (((l->flags[i] & MMIOEMU_ACC_SECOND) != 0) != second)
-            continue;
-        bool mmio = (l->flags[i] & MMIOEMU_ACC_MMIO) != 0;
-        if (!ops)
-            return false;
-        if (write ? (mmio ? !ops->mmio_write : !ops->ram_write)
-                  : (mmio ? !ops->mmio_read : !ops->ram_read))
-            return false;
-    }
-    return true;
-}
-
 mmioemu_status exec_read(const mmioemu_ops *ops, void *ctx, const plan_list *l, bool second,
                          uint8_t *buf)
 {
-    if (!have_callbacks(ops, l, second, false))
-        return MMIOEMU_ERR_UNSUPPORTED;
-    for (uint32_t i = 0; i < l->count; i++) {
-        if (((l->flags[i] & MMIOEMU_ACC_SECOND) != 0) != second)
-            continue;
-        int rc = (l->flags[i] & MMIOEMU_ACC_MMIO)
-                     ? ops->mmio_read(ctx, l->pa[i], buf + l->offset[i], l->size[i])
-                     : ops->ram_read(ctx, l->pa[i], buf + l->offset[i], l->size[i]);
-        if (rc)
-            return MMIOEMU_ERR_CALLBACK;
-    }
-    return MMIOEMU_OK;
+    return exec_move(ops, ctx, l, second, buf, false);
 }
 
 mmioemu_status exec_write(const mmioemu_ops *ops, void *ctx, const plan_list *l, bool second,
                           const uint8_t *buf)
 {
-    if (!have_callbacks(ops, l, second, true))
-        return MMIOEMU_ERR_UNSUPPORTED;
-    for (uint32_t i = 0; i < l->count; i++) {
-        if (((l->flags[i] & MMIOEMU_ACC_SECOND) != 0) != second)
-            continue;
-        int rc = (l->flags[i] & MMIOEMU_ACC_MMIO)
-                     ? ops->mmio_write(ctx, l->pa[i], buf + l->offset[i], l->size[i])
-                     : ops->ram_write(ctx, l->pa[i], buf + l->offset[i], l->size[i]);
-        if (rc)
-            return MMIOEMU_ERR_CALLBACK;
-    }
-    return MMIOEMU_OK;
+    return exec_move(ops, ctx, l, second, (uint8_t *)buf, true);
 }
 
 mmioemu_status exec_read_operand(const mmioemu_ops *ops, void *ctx, const mmioemu_access_list *l,

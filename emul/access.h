@@ -81,6 +81,39 @@ mmioemu_status exec_read(const mmioemu_ops *ops, void *ctx, const plan_list *l, 
 mmioemu_status exec_write(const mmioemu_ops *ops, void *ctx, const plan_list *l, bool second,
                           const uint8_t *buf);
 
+/* exec_read (write = false) or exec_write, inline: a caller that holds
+ * little else calls the callbacks from its own frame, one call level (56
+ * bytes of stack) less (docs/stack.md). buf is only read when writing. */
+static inline __attribute__((always_inline)) mmioemu_status exec_move(const mmioemu_ops *ops,
+                                                                      void *ctx, const plan_list *l,
+                                                                      bool second, uint8_t *buf,
+                                                                      bool write)
+{
+    for (uint32_t i = 0; i < l->count; i++) { /* every needed callback present? */
+        if (((l->flags[i] & MMIOEMU_ACC_SECOND) != 0) != second)
+            continue;
+        bool mmio = (l->flags[i] & MMIOEMU_ACC_MMIO) != 0;
+        if (!ops || (write ? (mmio ? !ops->mmio_write : !ops->ram_write)
+                           : (mmio ? !ops->mmio_read : !ops->ram_read)))
+            return MMIOEMU_ERR_UNSUPPORTED;
+    }
+    for (uint32_t i = 0; i < l->count; i++) {
+        if (((l->flags[i] & MMIOEMU_ACC_SECOND) != 0) != second)
+            continue;
+        uint8_t *p = buf + l->offset[i];
+        int rc;
+        if (l->flags[i] & MMIOEMU_ACC_MMIO)
+            rc = write ? ops->mmio_write(ctx, l->pa[i], p, l->size[i])
+                       : ops->mmio_read(ctx, l->pa[i], p, l->size[i]);
+        else
+            rc = write ? ops->ram_write(ctx, l->pa[i], p, l->size[i])
+                       : ops->ram_read(ctx, l->pa[i], p, l->size[i]);
+        if (rc)
+            return MMIOEMU_ERR_CALLBACK;
+    }
+    return MMIOEMU_OK;
+}
+
 /* The same two on a public list. */
 mmioemu_status exec_read_operand(const mmioemu_ops *ops, void *ctx, const mmioemu_access_list *l,
                                  bool second, uint8_t *buf);

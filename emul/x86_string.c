@@ -121,25 +121,25 @@ static __attribute__((noinline)) mmioemu_status element(const plan_ctx *pc,
     mmioemu_status s = MMIOEMU_OK;
     switch (k) {
     case MMIOEMU_KIND_MOVS: /* both sides may be MMIO or RAM */
-        s = exec_read(pc->ops, pc->ctx, l, false, a);
+        s = exec_move(pc->ops, pc->ctx, l, false, a, false);
         if (s == MMIOEMU_OK)
-            s = exec_write(pc->ops, pc->ctx, l, true, a);
+            s = exec_move(pc->ops, pc->ctx, l, true, a, true);
         break;
     case MMIOEMU_KIND_STOS:
         mm_store_le(a, x->gpr[MMIOEMU_REG_RAX], size);
-        s = exec_write(pc->ops, pc->ctx, l, false, a);
+        s = exec_move(pc->ops, pc->ctx, l, false, a, true);
         break;
     case MMIOEMU_KIND_LODS: /* rAX written below */
-        s = exec_read(pc->ops, pc->ctx, l, false, a);
+        s = exec_move(pc->ops, pc->ctx, l, false, a, false);
         break;
     case MMIOEMU_KIND_CMPS: /* SDM CMPS: flags of [rSI] - [rDI] */
-        s = exec_read(pc->ops, pc->ctx, l, false, a);
+        s = exec_move(pc->ops, pc->ctx, l, false, a, false);
         if (s == MMIOEMU_OK)
-            s = exec_read(pc->ops, pc->ctx, l, true, b);
+            s = exec_move(pc->ops, pc->ctx, l, true, b, false);
         x86_alu(MMIOEMU_OP_CMP, size, mm_load_le(a, size), mm_load_le(b, size), fl);
         break;
     default: /* SCAS: flags of rAX - [rDI] */
-        s = exec_read(pc->ops, pc->ctx, l, false, a);
+        s = exec_move(pc->ops, pc->ctx, l, false, a, false);
         x86_alu(MMIOEMU_OP_CMP, size, x->gpr[MMIOEMU_REG_RAX], mm_load_le(a, size), fl);
         break;
     }
