@@ -11,6 +11,7 @@
 
 #include <mmioemu/mmioemu.h>
 
+#include "bench/common/corpus_x86.h" /* corpus_elf_text() */
 #include "common/a64gen_ldst.h"
 
 #if defined(MMIOEMU_HAVE_CAPSTONE)
@@ -258,45 +259,12 @@ static uint64_t le(const uint8_t *p, unsigned n)
     return v;
 }
 
-/* The .text section of an ELF64 little-endian file (System V gABI: section
- * headers at e_shoff, names in section e_shstrndx), malloc'd; NULL if absent. */
-static uint8_t *elf_text(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    uint8_t *img = NULL, *text = NULL;
-    long n = 0;
-    if (!f)
-        return NULL;
-    if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) > 64 && !fseek(f, 0, SEEK_SET) &&
-        (img = malloc((size_t)n)) && fread(img, 1, (size_t)n, f) == (size_t)n &&
-        !memcmp(img, "\177ELF\2\1", 6)) {
-        uint64_t shoff = le(img + 0x28, 8), shent = le(img + 0x3a, 2), shnum = le(img + 0x3c, 2);
-        uint64_t strtab = shoff + le(img + 0x3e, 2) * shent;
-        for (uint64_t i = 0;
-             i < shnum && shoff + (i + 1) * shent <= (uint64_t)n && strtab + 0x40 <= (uint64_t)n;
-             i++) {
-            const uint8_t *sh = img + shoff + i * shent;
-            uint64_t name = le(img + strtab + 0x18, 8) + le(sh, 4);
-            uint64_t off = le(sh + 0x18, 8), sz = le(sh + 0x20, 8);
-            if (name + 6 <= (uint64_t)n && !memcmp(img + name, ".text", 6) &&
-                off + sz <= (uint64_t)n && (text = malloc(sz + 1))) {
-                memcpy(text, img + off, sz);
-                *size = sz;
-                break;
-            }
-        }
-    }
-    free(img);
-    fclose(f);
-    return text;
-}
-
 Test(a64_capstone, libc_text_load_store_words_agree_with_capstone)
 {
     /* real code: every load/store-group word of the aarch64 cross libc */
     const char *path = "/usr/aarch64-linux-gnu/lib/libc.so.6";
     size_t size = 0;
-    uint8_t *text = elf_text(path, &size);
+    uint8_t *text = corpus_elf_text(path, &size);
     if (!text)
         cr_skip_test("%s not readable (Debian package libc6-arm64-cross)", path);
     cmp_stats st = {0};

@@ -5,6 +5,7 @@
  * bytes) follows from the mmioemu_decode contract in include/mmioemu/insn.h. */
 #include <criterion/criterion.h>
 
+#include "bench/common/corpus_x86.h"
 #include "common/x86dec_util.h"
 
 #include <stdlib.h>
@@ -112,7 +113,7 @@ Test(x86_decode_bounds, every_prefix_of_the_sdm_vectors_is_truncated_and_safe)
 Test(x86_decode_bounds, every_prefix_of_libc_instructions_is_truncated_and_safe)
 {
     size_t n = 0;
-    uint8_t *text = x86dec_elf_section("/usr/lib/x86_64-linux-gnu/libc.so.6", ".text", &n);
+    uint8_t *text = corpus_elf_text("/usr/lib/x86_64-linux-gnu/libc.so.6", &n);
     if (!text)
         cr_skip_test("no readable /usr/lib/x86_64-linux-gnu/libc.so.6 .text on this machine");
 #ifdef MMIOEMU_HAVE_ZYDIS

@@ -5,6 +5,7 @@
  * predicates named in tests/known-backend-bugs.md (x86 section). */
 #include <criterion/criterion.h>
 
+#include "bench/common/corpus_x86.h"
 #include "common/x86dec_util.h"
 
 #include <stdio.h>
@@ -271,7 +272,7 @@ Test(x86_decode_zydis, map_biased_bytes_agree_in_all_modes)
 static void text_run(const char *path)
 {
     size_t n = 0;
-    uint8_t *text = x86dec_elf_section(path, ".text", &n);
+    uint8_t *text = corpus_elf_text(path, &n);
     if (!text)
         cr_skip_test("%s has no readable .text here", path);
     ZydisDecoder d;

@@ -12,9 +12,4 @@ int x86dec_hex(const char *hex, uint8_t *out, size_t cap);
 /* Decode `hex` natively in `mode` into *out (poisoned with 0xa5 first). */
 mmioemu_status x86dec_decode(mmioemu_mode mode, const char *hex, mmioemu_insn *out);
 
-/* Bytes of a section of an ELF64 file (parsed by hand: section headers and
- * the section-name string table). Returns a malloc'd copy and its size, or
- * NULL when the file or section is missing. */
-uint8_t *x86dec_elf_section(const char *path, const char *name, size_t *size);
-
 #endif
