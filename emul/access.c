@@ -5,6 +5,7 @@
 #include "access.h"
 
 #include "../lib/bytes.h"
+#include "../lib/region_read.h"
 
 #define PAGE_MASK ((uint64_t)PLAN_PAGE_SIZE - 1)
 
@@ -94,7 +95,7 @@ static mmioemu_status classify(const plan_ctx *pc, const plan_operand *op, uint6
     uint64_t span = 0;
     mmioemu_region r;
     *in_region = false;
-    if (t && mmioemu_region_lookup(t, pa, &r)) {
+    if (region_read(t, pa, &r)) {
         bool w = (op->acc_flags & MMIOEMU_ACC_WRITE) || op->rmw;
         bool rd = !(op->acc_flags & MMIOEMU_ACC_WRITE) || op->rmw;
         if ((w && (r.attrs & MMIOEMU_REGION_READ_ONLY)) ||

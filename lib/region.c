@@ -4,6 +4,8 @@
  * no libc, no globals, no allocation. */
 #include <mmioemu/region.h>
 
+#include "region_read.h"
+
 /* Memory-ordering contract (the classic seqlock, C11 model, see H.-J. Boehm,
  * "Can seqlocks get along with programming language memory models?", 2012):
  *   writer: seq = odd (relaxed); fence(release); slot/count stores (relaxed
@@ -159,55 +161,17 @@ mmioemu_status mmioemu_region_unmap(mmioemu_region_table *t, uint64_t base, uint
     return MMIOEMU_OK;
 }
 
-/* One optimistic pass: binary search with relaxed loads. The indices stay
- * inside [0, capacity) even on a torn view; the caller validates. */
-static bool lookup_once(const mmioemu_region_table *t, uint64_t addr, mmioemu_region *r)
-{
-    uint32_t lo = 0, hi = LD(&t->count);
-
-    if (hi > t->capacity)
-        hi = t->capacity;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (LD(&t->slots[mid].base) <= addr)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo == 0)
-        return false;
-    r->base = LD(&t->slots[lo - 1].base);
-    r->size = LD(&t->slots[lo - 1].size);
-    r->attrs = LD(&t->slots[lo - 1].attrs);
-    r->reserved = 0;
-    return addr >= r->base && addr - r->base < r->size;
-}
-
 bool mmioemu_region_lookup(const mmioemu_region_table *t, uint64_t addr, mmioemu_region *out)
 {
-    mmioemu_region r = {0, 0, 0, 0};
-    uint32_t s1, s2;
-    bool found;
+    mmioemu_region r;
 
-    if (!t || !t->slots)
+    if (!region_read(t, addr, &r))
         return false;
-    for (;;) {
-        s1 = __atomic_load_n(&t->seq, __ATOMIC_ACQUIRE);
-        if (s1 & 1u) {
-            __atomic_thread_fence(__ATOMIC_SEQ_CST); /* writer active: spin */
-            continue;
-        }
-        found = lookup_once(t, addr, &r);
-        __atomic_thread_fence(__ATOMIC_ACQUIRE);
-        s2 = LD(&t->seq);
-        if (s1 == s2)
-            break;
-    }
-    if (found && out) {
+    if (out) {
         out->base = r.base;
         out->size = r.size;
         out->attrs = r.attrs;
         out->reserved = 0;
     }
-    return found;
+    return true;
 }
