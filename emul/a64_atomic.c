@@ -15,8 +15,11 @@ static uint64_t gpr(const mmioemu_arm64_state *s, uint8_t r)
 }
 
 /* Arm ARM C6.2 LDADD/LDCLR/LDEOR/LDSET/LDSMAX/LDSMIN/LDUMAX/LDUMIN/SWP:
- * the value stored, from the old memory value and Rs, at `size` bytes. */
-static uint64_t atomic_op(uint8_t op, uint64_t old, uint64_t src, unsigned size)
+ * the value stored, from the old memory value and Rs, at `size` bytes.
+ * Out of line: inlined, its temporaries grow the retry loop's frame, which
+ * sits under the cmpxchg callback, by 16 bytes (docs/stack.md). */
+static __attribute__((noinline)) uint64_t atomic_op(uint8_t op, uint64_t old, uint64_t src,
+                                                    unsigned size)
 {
     uint64_t so = mm_sext(old, size), ss = mm_sext(src, size), v;
     switch (op) {

@@ -34,8 +34,8 @@ region_lookup_once(const mmioemu_region_table *t, uint64_t addr, mmioemu_region 
 }
 
 /* mmioemu_region_lookup: *r is written only when found (t may be NULL). */
-static inline __attribute__((always_inline)) bool
-region_read(const mmioemu_region_table *t, uint64_t addr, mmioemu_region *r)
+static inline __attribute__((always_inline)) bool region_read(const mmioemu_region_table *t,
+                                                              uint64_t addr, mmioemu_region *r)
 {
     uint32_t s1;
     bool found;
