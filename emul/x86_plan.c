@@ -86,13 +86,14 @@ static mmioemu_status movdir64b_dst(const mmioemu_insn *insn, const mmioemu_cpu 
     return MMIOEMU_OK;
 }
 
-/* The operand(s) of a non-string instruction, CPU checks included. Out of
- * line so its temporaries are off the stack while the pieces are planned.
+/* The operand(s) of a non-string instruction, CPU checks included. Inline
+ * in x86_plan_operands, which is out of line: its temporaries are off the
+ * stack while the pieces are planned, and one call level less sits under
+ * x86_linear (docs/stack.md).
  * Returns the operand count in *n; *n = 0 with OK means "no data access". */
-static __attribute__((noinline)) mmioemu_status x86_operands(const mmioemu_insn *insn,
-                                                             const mmioemu_cpu *cpu,
-                                                             plan_operand *op, unsigned *n,
-                                                             mmioemu_result *res)
+static inline __attribute__((always_inline)) mmioemu_status
+x86_operands(const mmioemu_insn *insn, const mmioemu_cpu *cpu, plan_operand *op, unsigned *n,
+             mmioemu_result *res)
 {
     unsigned mem = kind_mem[insn->kind];
     unsigned size = mem == MEM_NONE ? 1 : insn->size;
