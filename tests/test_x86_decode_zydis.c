@@ -185,6 +185,19 @@ static void report(const char *what, const zstats *s)
             fprintf(stderr, "[x86_decode_zydis]   %s: %s\n", what, s->first[k]);
 }
 
+/* Report a run's counts, free them, and expect full agreement with Zydis on
+ * Zydis-valid input; native-only acceptance must stay below `nonly_max`. */
+static void expect_agreement(const char *what, zstats *s, long nonly_max)
+{
+    report(what, s);
+    long zonly = s->zonly, lenbad = s->lenbad, membad = s->membad, nonly = s->nonly;
+    free(s);
+    cr_expect_eq(zonly, 0, "Zydis-valid instructions the native decoder rejects");
+    cr_expect_eq(lenbad, 0, "length disagreements");
+    cr_expect_eq(membad, 0, "memory operand disagreements");
+    cr_expect_lt(nonly, nonly_max, "native-valid but Zydis-invalid: %ld", nonly);
+}
+
 static void random_run(mmioemu_mode mode, uint64_t seed)
 {
     ZydisDecoder d;
@@ -201,14 +214,8 @@ static void random_run(mmioemu_mode mode, uint64_t seed)
     }
     char what[64];
     snprintf(what, sizeof what, "random mode %d seed %#llx", (int)mode, (unsigned long long)seed);
-    report(what, s);
-    long zonly = s->zonly, lenbad = s->lenbad, membad = s->membad, nonly = s->nonly;
-    free(s);
-    cr_expect_eq(zonly, 0, "Zydis-valid instructions the native decoder rejects");
-    cr_expect_eq(lenbad, 0, "length disagreements");
-    cr_expect_eq(membad, 0, "memory operand disagreements");
     /* Native-only acceptance is reported; it must stay rare (below 1 in 20,000). */
-    cr_expect_lt(nonly, 50, "native-valid but Zydis-invalid: %ld", nonly);
+    expect_agreement(what, s, 50);
 }
 
 Test(x86_decode_zydis, random_bytes_agree_in_16_bit_mode)
@@ -253,13 +260,7 @@ static void biased_run(mmioemu_mode mode, uint64_t seed)
     char what[80];
     snprintf(what, sizeof what, "map-biased mode %d seed %#llx", (int)mode,
              (unsigned long long)seed);
-    report(what, s);
-    long zonly = s->zonly, lenbad = s->lenbad, membad = s->membad, nonly = s->nonly;
-    free(s);
-    cr_expect_eq(zonly, 0, "Zydis-valid instructions the native decoder rejects");
-    cr_expect_eq(lenbad, 0, "length disagreements");
-    cr_expect_eq(membad, 0, "memory operand disagreements");
-    cr_expect_lt(nonly, 100, "native-valid but Zydis-invalid: %ld", nonly);
+    expect_agreement(what, s, 100);
 }
 
 Test(x86_decode_zydis, map_biased_bytes_agree_in_all_modes)
