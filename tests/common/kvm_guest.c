@@ -401,50 +401,42 @@ int kvm_guest_run(kvm_guest *g, kvmg_run *r)
     return 0;
 }
 
-double kvm_guest_exit_ns(kvm_guest *g, unsigned it)
+/* Time per KVM_RUN round trip of a guest looping on `loop` at `cpl`, each
+ * iteration leaving with `exit_reason`. */
+static double time_exit_loop(kvm_guest *g, unsigned it, const uint8_t *loop, size_t n, unsigned cpl,
+                             uint64_t rflags, uint32_t exit_reason)
 {
-    /* ring 3 loop: OUT 0x11, AL; JMP back -> one KVM_EXIT_IO per iteration */
-    static const uint8_t loop[] = {0xe6, 0x11, 0xeb, 0xfc};
-    memcpy(g->mem + X86GEN_CODE, loop, sizeof loop);
-    if (enter(g, 3, 0, 0, X86GEN_CODE))
+    memcpy(g->mem + X86GEN_CODE, loop, n);
+    if (enter(g, cpl, 0, 0, X86GEN_CODE))
         return -1;
     struct kvm_regs regs;
     memset(&regs, 0, sizeof regs);
     regs.rsp = STACK_TOP;
     regs.rip = X86GEN_CODE;
-    regs.rflags = 0x3002;
+    regs.rflags = rflags;
     if (ioctl(g->vcpu, KVM_SET_REGS, &regs))
         return -1;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (unsigned i = 0; i < it; i++)
-        if (ioctl(g->vcpu, KVM_RUN, 0) || g->run->exit_reason != KVM_EXIT_IO)
+        if (ioctl(g->vcpu, KVM_RUN, 0) || g->run->exit_reason != exit_reason)
             return -1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     return ((double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec)) / it;
+}
+
+double kvm_guest_exit_ns(kvm_guest *g, unsigned it)
+{
+    /* ring 3 loop: OUT 0x11, AL; JMP back -> one KVM_EXIT_IO per iteration */
+    static const uint8_t loop[] = {0xe6, 0x11, 0xeb, 0xfc};
+    return time_exit_loop(g, it, loop, sizeof loop, 3, 0x3002, KVM_EXIT_IO);
 }
 
 double kvm_guest_mmio_exit_ns(kvm_guest *g, unsigned it)
 {
     /* ring 0 loop: MOV AL, [WIN]; JMP back -> one KVM_EXIT_MMIO per iteration */
     static const uint8_t loop[] = {0x8a, 0x04, 0x25, 0x00, 0x00, 0x00, 0x40, 0xeb, 0xf7};
-    memcpy(g->mem + X86GEN_CODE, loop, sizeof loop);
-    if (enter(g, 0, 0, 0, X86GEN_CODE))
-        return -1;
-    struct kvm_regs regs;
-    memset(&regs, 0, sizeof regs);
-    regs.rsp = STACK_TOP;
-    regs.rip = X86GEN_CODE;
-    regs.rflags = 0x2;
-    if (ioctl(g->vcpu, KVM_SET_REGS, &regs))
-        return -1;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    for (unsigned i = 0; i < it; i++)
-        if (ioctl(g->vcpu, KVM_RUN, 0) || g->run->exit_reason != KVM_EXIT_MMIO)
-            return -1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return ((double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec)) / it;
+    return time_exit_loop(g, it, loop, sizeof loop, 0, 0x2, KVM_EXIT_MMIO);
 }
 
 #else /* not x86-64 Linux */
