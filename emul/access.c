@@ -138,7 +138,7 @@ static mmioemu_status append(plan_list *out, uint64_t pa, uint32_t len, uint32_t
         n--;
         if (out->flags[n] == flags && out->pa[n] + out->size[n] == pa &&
             out->offset[n] + out->size[n] == offset) {
-            out->size[n] = (uint16_t)(out->size[n] + len);
+            out->size[n] = (uint8_t)(out->size[n] + len);
             return MMIOEMU_OK;
         }
         n++;
@@ -146,8 +146,8 @@ static mmioemu_status append(plan_list *out, uint64_t pa, uint32_t len, uint32_t
     if (n >= MMIOEMU_MAX_ACCESSES)
         return MMIOEMU_ERR_UNSUPPORTED;
     out->pa[n] = pa;
-    out->size[n] = (uint16_t)len;
-    out->offset[n] = (uint16_t)offset;
+    out->size[n] = (uint8_t)len;
+    out->offset[n] = (uint8_t)offset;
     out->flags[n] = (uint8_t)flags;
     out->count = n + 1;
     return MMIOEMU_OK;
@@ -156,6 +156,8 @@ static mmioemu_status append(plan_list *out, uint64_t pa, uint32_t len, uint32_t
 mmioemu_status plan_add(const plan_ctx *pc, const plan_operand *op, plan_list *out)
 {
     uint32_t first = PLAN_PAGE_SIZE - (uint32_t)(op->la & PAGE_MASK);
+    if (op->size > UINT8_MAX) /* plan_list's 8-bit sizes; operands are <= 64 bytes */
+        return MMIOEMU_ERR_UNSUPPORTED;
     if (first < op->size && (pc->policy->flags & MMIOEMU_POLICY_NO_SPLIT))
         return MMIOEMU_ERR_SPLIT;
     out->op_la[(op->acc_flags & MMIOEMU_ACC_SECOND) ? 1 : 0] = op->la;

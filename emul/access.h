@@ -33,14 +33,16 @@ typedef struct plan_operand {
 /* The planned pieces, as the emulator keeps them: the public
  * mmioemu_access_list minus each piece's linear address (kept per operand:
  * a piece's is op_la[its operand] + offset), in arrays so nothing pads.
- * 128 bytes instead of 200: it is the biggest local on mmioemu_emulate's
- * stack (docs/stack.md). Pieces of one operand are consecutive, in
+ * 112 bytes instead of 200: it is the biggest local on mmioemu_emulate's
+ * stack (docs/stack.md). Sizes and offsets are 8-bit: an operand is at most
+ * 64 bytes (MOVDIR64B, ZMM), and mmioemu_execute refuses a public plan with
+ * a bigger piece (emulate.c). Pieces of one operand are consecutive, in
  * address order; operand 1 is the one marked MMIOEMU_ACC_SECOND. */
 typedef struct plan_list {
     uint64_t pa[MMIOEMU_MAX_ACCESSES];
     uint64_t op_la[2];
-    uint16_t size[MMIOEMU_MAX_ACCESSES];
-    uint16_t offset[MMIOEMU_MAX_ACCESSES];
+    uint8_t size[MMIOEMU_MAX_ACCESSES];
+    uint8_t offset[MMIOEMU_MAX_ACCESSES];
     uint8_t flags[MMIOEMU_MAX_ACCESSES]; /* MMIOEMU_ACC_* (all defined bits fit) */
     uint32_t count;
 } plan_list;

@@ -95,13 +95,25 @@ mmioemu_status mmioemu_plan(const mmioemu_ops *ops, void *ctx, const mmioemu_ins
     return arch_plan(&pc, insn, cpu, out, res);
 }
 
+/* Does every piece fit plan_list's 8-bit size and offset (access.h)? A plan
+ * from mmioemu_plan always does (operands are at most 64 bytes); a bigger
+ * piece could only overrun the executor's operand buffer, so it is refused
+ * rather than truncated. */
+static bool plan_fits(const mmioemu_access_list *plan)
+{
+    for (uint32_t i = 0; i < plan->count; i++)
+        if (plan->a[i].size > UINT8_MAX || plan->a[i].offset > UINT8_MAX)
+            return false;
+    return true;
+}
+
 mmioemu_status mmioemu_execute(const mmioemu_ops *ops, void *ctx, const mmioemu_insn *insn,
                                const mmioemu_access_list *plan, mmioemu_cpu *cpu,
                                const mmioemu_policy *policy, mmioemu_result *res)
 {
     const mmioemu_policy *pol = policy ? policy : &default_policy;
     if (!insn || !plan || !cpu || !mode_ok(cpu) || insn->mode != cpu->mode ||
-        plan->count > MMIOEMU_MAX_ACCESSES)
+        plan->count > MMIOEMU_MAX_ACCESSES || !plan_fits(plan))
         return MMIOEMU_ERR_ARG;
     res_clear(res);
     mmioemu_status s = user_check(cpu, pol);
