@@ -106,16 +106,15 @@ mmioemu_status x86_string_plan(const plan_ctx *pc, const mmioemu_insn *insn, con
 }
 
 /* One element on the planned pieces: data callbacks, then, only when every
- * one succeeded, the registers and flags. Each register written (rAX, rSI,
- * rDI, rCX) depends only on its own old value, so they are written in turn
- * with no write-back buffer. */
+ * one succeeded, the registers (CMPS/SCAS flags: cmp_flags(), right after).
+ * Each register written (rAX, rSI, rDI, rCX) depends only on its own old
+ * value, so they are written in turn with no write-back buffer. */
 static __attribute__((noinline)) mmioemu_status element(const plan_ctx *pc,
                                                         const mmioemu_insn *insn,
                                                         const plan_list *l, mmioemu_cpu *cpu,
                                                         uint8_t data[2][8])
 {
     mmioemu_x86_state *x = &cpu->u.x86;
-    uint64_t fls = x->rflags, *fl = &fls;
     uint8_t *a = data[0], *b = data[1];
     unsigned size = insn->size > 8 ? 8 : insn->size, k = insn->kind;
     mmioemu_status s = MMIOEMU_OK;
@@ -132,15 +131,13 @@ static __attribute__((noinline)) mmioemu_status element(const plan_ctx *pc,
     case MMIOEMU_KIND_LODS: /* rAX written below */
         s = exec_move(pc->ops, pc->ctx, l, false, a, false);
         break;
-    case MMIOEMU_KIND_CMPS: /* SDM CMPS: flags of [rSI] - [rDI] */
+    case MMIOEMU_KIND_CMPS: /* flags: cmp_flags() */
         s = exec_move(pc->ops, pc->ctx, l, false, a, false);
         if (s == MMIOEMU_OK)
             s = exec_move(pc->ops, pc->ctx, l, true, b, false);
-        x86_alu(MMIOEMU_OP_CMP, size, mm_load_le(a, size), mm_load_le(b, size), fl);
         break;
-    default: /* SCAS: flags of rAX - [rDI] */
+    default: /* SCAS; flags: cmp_flags() */
         s = exec_move(pc->ops, pc->ctx, l, false, a, false);
-        x86_alu(MMIOEMU_OP_CMP, size, x->gpr[MMIOEMU_REG_RAX], mm_load_le(a, size), fl);
         break;
     }
     if (s != MMIOEMU_OK)
@@ -156,8 +153,21 @@ static __attribute__((noinline)) mmioemu_status element(const plan_ctx *pc,
         x86_reg_set(x, MMIOEMU_REG_RDI, as, x->gpr[MMIOEMU_REG_RDI] + step);
     if (is_rep(insn))
         x86_reg_set(x, MMIOEMU_REG_RCX, as, x->gpr[MMIOEMU_REG_RCX] - 1);
-    x->rflags = fls;
     return MMIOEMU_OK;
+}
+
+/* CMPS / SCAS flags of a completed element (SDM CMPS: [rSI] - [rDI]; SCAS:
+ * rAX - [rDI]), from the bytes the element read: computed here, beside the
+ * element rather than inside it, so x86_alu's frame is not under the
+ * element's (docs/stack.md). The element can no longer fail. */
+static void cmp_flags(const mmioemu_insn *insn, mmioemu_x86_state *x, uint8_t data[2][8])
+{
+    unsigned size = insn->size > 8 ? 8 : insn->size;
+    uint64_t a = mm_load_le(data[0], size);
+    if (insn->kind == MMIOEMU_KIND_CMPS)
+        x86_alu(MMIOEMU_OP_CMP, size, a, mm_load_le(data[1], size), &x->rflags);
+    else if (insn->kind == MMIOEMU_KIND_SCAS)
+        x86_alu(MMIOEMU_OP_CMP, size, x->gpr[MMIOEMU_REG_RAX], a, &x->rflags);
 }
 
 /* REPE/REPNE CMPS/SCAS stop when ZF says so (SDM Vol. 2B REP table). */
@@ -224,6 +234,7 @@ string_run(plan_ctx *pc, const mmioemu_insn *insn, const plan_list *plan, plan_l
         s = element(pc, insn, l, cpu, u.data);
         if (s != MMIOEMU_OK)
             break;
+        cmp_flags(insn, x, u.data);
         done++;
         if (!is_rep(insn) || cond_stop(insn, x->rflags))
             break;
