@@ -105,16 +105,19 @@ static mmioemu_status classify(const plan_ctx *pc, const plan_operand *op, uint6
         *mmio = true;
         span = r.base + r.size - pa;
     } else {
-        if (t && t->granule) /* a region may start at the next granule */
-            span = t->granule - (pa & ((uint64_t)t->granule - 1));
+        /* is_mmio's span first, the granule's after the call: nothing but
+         * the walk's own state is live across the callback (docs/stack.md). */
         if (pc->ops && pc->ops->is_mmio) {
-            uint64_t s = 0;
-            if (pc->ops->is_mmio(pc->ctx, pa, mmio, &s))
+            if (pc->ops->is_mmio(pc->ctx, pa, mmio, &span))
                 return MMIOEMU_ERR_CALLBACK;
-            if (s && (!span || s < span))
-                span = s;
         } else {
             *mmio = fault_page;
+        }
+        t = pc->policy->regions;
+        if (t && t->granule) { /* a region may start at the next granule */
+            uint64_t g = t->granule - (pa & ((uint64_t)t->granule - 1));
+            if (!span || g < span)
+                span = g;
         }
     }
     if (span && span < *len)
