@@ -171,7 +171,8 @@ static __attribute__((noinline)) mmioemu_status a64_operands(const plan_ctx *pc,
 /* Inlined into a64_emulate (one frame around the piece list, docs/stack.md)
  * and behind the public-path a64_plan. */
 static inline __attribute__((always_inline)) mmioemu_status
-plan_insn(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu, plan_list *out)
+plan_insn(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu, plan_list *out,
+          uint64_t *op_la)
 {
     plan_operand ops[2];
     unsigned n = 0;
@@ -181,7 +182,7 @@ plan_insn(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu, 
         return s;
     s = plan_check_fault(pc, ops, n);
     for (unsigned i = 0; i < n && s == MMIOEMU_OK; i++)
-        s = plan_add(pc, &ops[i], out);
+        s = plan_add_la(pc, &ops[i], out, op_la);
     if (s == MMIOEMU_OK && insn->kind == MMIOEMU_KIND_ATOMIC && out->count != 1)
         return MMIOEMU_ERR_UNSUPPORTED;
     return s;
@@ -276,10 +277,10 @@ execute_insn(const plan_ctx *pc, const mmioemu_insn *insn, const plan_list *plan
 }
 
 mmioemu_status a64_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu,
-                        plan_list *out, mmioemu_result *res)
+                        plan_list *out, uint64_t op_la[2], mmioemu_result *res)
 {
     (void)res;
-    return plan_insn(pc, insn, cpu, out);
+    return plan_insn(pc, insn, cpu, out, op_la);
 }
 
 mmioemu_status a64_execute(const plan_ctx *pc, const mmioemu_insn *insn, const plan_list *plan,
@@ -295,6 +296,6 @@ mmioemu_status a64_emulate(const plan_ctx *pc, const mmioemu_insn *insn, mmioemu
     plan_list l;
     (void)res;
     l.count = 0;
-    mmioemu_status s = plan_insn(pc, insn, cpu, &l);
+    mmioemu_status s = plan_insn(pc, insn, cpu, &l, NULL);
     return s != MMIOEMU_OK ? s : execute_insn(pc, insn, &l, cpu);
 }

@@ -163,7 +163,6 @@ mmioemu_status plan_add(const plan_ctx *pc, const plan_operand *op, plan_list *o
         return MMIOEMU_ERR_UNSUPPORTED;
     if (first < op->size && (pc->policy->flags & MMIOEMU_POLICY_NO_SPLIT))
         return MMIOEMU_ERR_SPLIT;
-    out->op_la[(op->acc_flags & MMIOEMU_ACC_SECOND) ? 1 : 0] = op->la;
     /* One walk over the operand: a new page every `page_end`, a piece per
      * classification run inside it (only the walk's state crosses the
      * callbacks, so the frame stays small: docs/stack.md). */
@@ -209,15 +208,15 @@ void plan_list_from_public(const mmioemu_access_list *in, plan_list *out)
         out->offset[i] = in->a[i].offset;
         out->flags[i] = (uint8_t)in->a[i].flags; /* bits above MMIOEMU_ACC_SECOND: none defined */
     }
-    out->op_la[0] = out->op_la[1] = 0;
     out->count = n;
 }
 
-void plan_list_to_public(const plan_list *in, uint32_t from, mmioemu_access_list *out)
+void plan_list_to_public(const plan_list *in, uint32_t from, const uint64_t op_la[2],
+                         mmioemu_access_list *out)
 {
     for (uint32_t i = from; i < in->count; i++) {
         mmioemu_access *a = &out->a[i];
-        a->la = in->op_la[(in->flags[i] & MMIOEMU_ACC_SECOND) ? 1 : 0] + in->offset[i];
+        a->la = op_la[(in->flags[i] & MMIOEMU_ACC_SECOND) ? 1 : 0] + in->offset[i];
         a->pa = in->pa[i];
         a->size = in->size[i];
         a->offset = in->offset[i];
@@ -233,9 +232,10 @@ mmioemu_status plan_add_operand(const plan_ctx *pc, const plan_operand *op,
 {
     plan_list l;
     uint32_t from = out->count;
+    uint64_t la[2] = {op->la, op->la}; /* every new piece is op's */
     plan_list_from_public(out, &l);
     mmioemu_status s = plan_add(pc, op, &l);
-    plan_list_to_public(&l, from, out);
+    plan_list_to_public(&l, from, la, out);
     return s;
 }
 

@@ -31,25 +31,28 @@ typedef struct plan_operand {
 } plan_operand;
 
 /* The planned pieces, as the emulator keeps them: the public
- * mmioemu_access_list minus each piece's linear address (kept per operand:
- * a piece's is op_la[its operand] + offset), in arrays so nothing pads.
- * 112 bytes instead of 200: it is the biggest local on mmioemu_emulate's
+ * mmioemu_access_list minus each piece's linear address (nothing executes
+ * by it; the public planners give each operand's, and a piece's is that
+ * plus its offset: plan_list_to_public), in arrays so nothing pads.
+ * 96 bytes instead of 200: it is the biggest local on mmioemu_emulate's
  * stack (docs/stack.md). Sizes and offsets are 8-bit: an operand is at most
  * 64 bytes (MOVDIR64B, ZMM), and mmioemu_execute refuses a public plan with
  * a bigger piece (emulate.c). Pieces of one operand are consecutive, in
  * address order; operand 1 is the one marked MMIOEMU_ACC_SECOND. */
 typedef struct plan_list {
     uint64_t pa[MMIOEMU_MAX_ACCESSES];
-    uint64_t op_la[2];
     uint8_t size[MMIOEMU_MAX_ACCESSES];
     uint8_t offset[MMIOEMU_MAX_ACCESSES];
     uint8_t flags[MMIOEMU_MAX_ACCESSES]; /* MMIOEMU_ACC_* (all defined bits fit) */
     uint32_t count;
 } plan_list;
 
-/* Public <-> internal form. to_public fills pieces [from, count). */
+/* Public <-> internal form. to_public fills pieces [from, count); a piece's
+ * linear address is its operand's, op_la[0] (op_la[1] for a piece marked
+ * MMIOEMU_ACC_SECOND), plus its offset. */
 void plan_list_from_public(const mmioemu_access_list *in, plan_list *out);
-void plan_list_to_public(const plan_list *in, uint32_t from, mmioemu_access_list *out);
+void plan_list_to_public(const plan_list *in, uint32_t from, const uint64_t op_la[2],
+                         mmioemu_access_list *out);
 
 /* Fault check over all operands of one instruction (CVE-2024-25742):
  * with a GLA, it must fall inside one operand and, if the trap gave a
@@ -68,6 +71,16 @@ mmioemu_status plan_check_fault(const plan_ctx *pc, const plan_operand *ops, uns
  * READ_ONLY/WRITE_ONLY vs direction -> DENIED. More than
  * MMIOEMU_MAX_ACCESSES pieces -> MMIOEMU_ERR_UNSUPPORTED. */
 mmioemu_status plan_add(const plan_ctx *pc, const plan_operand *op, plan_list *out);
+/* plan_add for a public planner: also records the operand's linear address
+ * in op_la (indexed as in plan_list_to_public) unless op_la is NULL, as it
+ * is on mmioemu_emulate's paths, where the store folds away. */
+static inline __attribute__((always_inline)) mmioemu_status
+plan_add_la(const plan_ctx *pc, const plan_operand *op, plan_list *out, uint64_t *op_la)
+{
+    if (op_la)
+        op_la[(op->acc_flags & MMIOEMU_ACC_SECOND) ? 1 : 0] = op->la;
+    return plan_add(pc, op, out);
+}
 /* The same on a public list (pieces already in `out` are kept). */
 mmioemu_status plan_add_operand(const plan_ctx *pc, const plan_operand *op,
                                 mmioemu_access_list *out);

@@ -53,15 +53,16 @@ static mmioemu_status arch_plan(const plan_ctx *pc, const mmioemu_insn *insn,
                                 mmioemu_result *res)
 {
     plan_list l;
+    uint64_t op_la[2] = {0, 0};
     mmioemu_status s;
     l.count = 0;
     if (cpu->mode == MMIOEMU_ARM64)
-        s = a64_plan(pc, insn, cpu, &l, res);
+        s = a64_plan(pc, insn, cpu, &l, op_la, res);
     else
-        s = x86_plan(pc, insn, cpu, &l, res);
+        s = x86_plan(pc, insn, cpu, &l, op_la, res);
     out->count = 0;
     out->reserved = 0;
-    plan_list_to_public(&l, 0, out); /* written in every case, as before */
+    plan_list_to_public(&l, 0, op_la, out); /* written in every case, as before */
     return s;
 }
 

@@ -72,7 +72,7 @@ static inline bool x86_is_string(const mmioemu_insn *insn)
 }
 /* Plan the next element of a string instruction (REP with rCX = 0: nothing). */
 mmioemu_status x86_string_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu,
-                               plan_list *out, mmioemu_result *res);
+                               plan_list *out, uint64_t op_la[2], mmioemu_result *res);
 /* Run a string instruction. `plan` (may be NULL) is the first element's;
  * every other element is planned into `scratch`. pc->check_fault is cleared
  * after the first element (later elements move away from the fault). */

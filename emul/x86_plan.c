@@ -141,18 +141,18 @@ mmioemu_status x86_plan_operands(const plan_ctx *pc, const mmioemu_insn *insn,
 }
 
 mmioemu_status x86_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu,
-                        plan_list *out, mmioemu_result *res)
+                        plan_list *out, uint64_t op_la[2], mmioemu_result *res)
 {
     out->count = 0;
     if (x86_is_string(insn)) {
         if (pc->policy->flags & MMIOEMU_POLICY_NO_STRING)
             return MMIOEMU_ERR_DENIED;
-        return x86_string_plan(pc, insn, cpu, out, res);
+        return x86_string_plan(pc, insn, cpu, out, op_la, res);
     }
     plan_operand op[2];
     unsigned n = 0;
     mmioemu_status s = x86_plan_operands(pc, insn, cpu, op, &n, res);
     for (unsigned i = 0; s == MMIOEMU_OK && i < n; i++)
-        s = plan_add(pc, &op[i], out);
+        s = plan_add_la(pc, &op[i], out, op_la);
     return s;
 }

@@ -84,7 +84,7 @@ static mmioemu_status zero_count_check(const plan_ctx *pc)
  * there, and one call level less is 56 bytes (docs/stack.md). */
 static inline __attribute__((always_inline)) mmioemu_status
 string_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu, plan_list *out,
-            mmioemu_result *res, plan_operand op[2])
+            mmioemu_result *res, plan_operand op[2], uint64_t *op_la)
 {
     unsigned n = 0;
     out->count = 0;
@@ -94,15 +94,15 @@ string_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu
     if (s == MMIOEMU_OK)
         s = plan_check_fault(pc, op, n);
     for (unsigned i = 0; s == MMIOEMU_OK && i < n; i++)
-        s = plan_add(pc, &op[i], out);
+        s = plan_add_la(pc, &op[i], out, op_la);
     return s;
 }
 
 mmioemu_status x86_string_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu,
-                               plan_list *out, mmioemu_result *res)
+                               plan_list *out, uint64_t op_la[2], mmioemu_result *res)
 {
     plan_operand op[2];
-    return string_plan(pc, insn, cpu, out, res, op);
+    return string_plan(pc, insn, cpu, out, res, op, op_la);
 }
 
 /* One element on the planned pieces: data callbacks, then, only when every
@@ -225,7 +225,7 @@ string_run(plan_ctx *pc, const mmioemu_insn *insn, const plan_list *plan, plan_l
         }
         const plan_list *l = plan;
         if (done || !plan) {
-            s = string_plan(pc, insn, cpu, scratch, res, u.op);
+            s = string_plan(pc, insn, cpu, scratch, res, u.op, NULL);
             if (s != MMIOEMU_OK)
                 break;
             l = scratch;
