@@ -401,44 +401,56 @@ MASK64 = (1 << 64) - 1
 
 
 def extraction(f):
-    """How the form's variable fields come out of the word (a64_decode.c fill()):
-    the offset field as one shift pair and a mask (field top bit to bit 63,
-    arithmetic shift back to its scaled place, mask the bits below and, when
-    unsigned, above), the rows of the four registers in the a64_hot register
-    tables, the second register's field, the a64_hot.xs row for register
-    offsets (A64_HOT_SLOW: a routine of its own follows)."""
+    """How the form's variable fields come out of the word (a64_decode.c fill()).
+    Offset: the field masked in place, multiplied (a left shift) so that its top
+    bit is bit 31 (signed) or 30 (unsigned, bit 31 stays 0), sign-extended to 64
+    bits, multiplied again and shifted right by 32 (arithmetically) so that its
+    low bit lands at the form's scale: imm_mask, imm_mul, imm_mul2. Base:
+    Rn masked (rn_mask 31; 31 = SP is the register number itself) or, for
+    literals, 0 and the PC from the xs row. Index, shift and extension: the xs
+    row, by Rm:option:S (bits 20:12, xs_mask 0x1ff) for register offsets. The rows of Rt and of the second
+    register in the reg tables, and the multiplier that brings the second
+    register's field (Rt2 at 10, Rs at 16) to bits 31:27. The a64_hot.xs row
+    (A64_HOT_SLOW: a routine of its own follows)."""
     lo, ln, sg, scaled = IMM_FIELD.get(f["addr"], (0, 0, False, False))
     sc = f["scale"] if scaled else 0
     if ln == 0:
-        shl = sar = imask = 0
+        imask, mul, mul2 = 0, 1, 1
     else:
-        shl, sar = 64 - lo - ln, 64 - ln - sc
-        imask = -(1 << sc) if sg else ((1 << ln) - 1) << sc
-        assert -(1 << 31) <= imask < (1 << 31)
+        hi, top = lo + ln - 1, 31 if sg else 30
+        # after the first multiply the field's low bit is at top - ln + 1
+        imask, mul, mul2 = ((1 << ln) - 1) << lo, 1 << (top - hi), 1 << (32 - (top - ln + 1) + sc)
+        assert imask * mul < (1 << 32) and (1 << 31) * mul2 < (1 << 63)
     r2cls = {None: RC["none"], "rt2": RC[f["rc"]], "rs": RC["gpr"]}[f["r2"]]
-    xs = 16 * (1 + f["scale"]) if f["addr"] == "reg" else 0
+    if f["addr"] == "reg":
+        xs = XS_REG + 512 * f["scale"]
+    else:
+        xs = XS_LIT if f["addr"] == "lit" else 0
     if ADDR.index(f["addr"]) >= ADDR.index("pac"):
         xs = XS_SLOW
-    return dict(imm=(imask, shl, sar), rt=RC[f["rc"]] * 32, r2=r2cls * 32,
-                rn=(RC["lit"] if f["addr"] == "lit" else RC["base"]) * 32,
-                rm=(RC["gpr"] if f["addr"] == "reg" else RC["none"]) * 32,
-                r2_shift=16 if f["r2"] == "rs" else 10, xs=xs)
+    return dict(imm=(imask, mul, mul2), rt=RC[f["rc"]] * 32, r2=r2cls * 32,
+                rn_mask=0 if f["addr"] == "lit" else 31, xs_mask=0x1ff if f["addr"] == "reg" else 0,
+                r2_mul=1 << (27 - (16 if f["r2"] == "rs" else 10)), xs=xs)
 
 
 # C6.2 LDR (register): option (bits 15:13) -> MMIOEMU_IDX_*, 011 (UXTX) is LSL.
 OPTION_IDX = [0, 1, 2, 0, 4, 5, 6, 7]
-XS_SLOW = 0x80
+XS_LIT, XS_SLOW, XS_REG = 1, 2, 16
 
 
 def xs_table():
-    """(shift, index_ext) by option:S (bits 15:12): row 0 for forms without an
-    index, row 1 + scale for register offsets (S = 1 shifts by the access size),
-    and at XS_SLOW a copy of row 0."""
-    t = [(0, 0)] * 16
+    """Descriptor bytes 8..15 but the base register taken from the word:
+    (base, index, shift, index_ext). Row 0 for forms without an index (index
+    NONE), XS_LIT for literals (base PC), XS_SLOW a copy of row 0 (the form has
+    a routine of its own), and XS_REG + 512 * scale for register offsets, by
+    Rm:option:S (bits 20:12): Rm (31 = XZR), the extension, and S = 1 shifts by
+    the access size."""
+    none = (0, 0xff, 0, 0)
+    t = [none, (32, 0xff, 0, 0), none] + [none] * (XS_REG - 3)
     for scale in range(5):
-        t += [(scale if v & 1 else 0, OPTION_IDX[v >> 1]) for v in range(16)]
-    t += [(0, 0)] * (XS_SLOW - len(t))
-    return t + [(0, 0)] * 16
+        t += [(0, REGMAP[RC["gpr"]][v >> 4], scale if v & 1 else 0, OPTION_IDX[(v >> 1) & 7])
+              for v in range(512)]
+    return t
 
 
 def matches_on(f, word, care):
@@ -493,11 +505,11 @@ def build_hot(forms, n_ldst):
     return l1, l2, rows
 
 
-ROW_BYTES = 40
+ROW_BYTES = 64
 
 # Register tables, by the descriptor byte their value lands in (the decoder ORs
-# them into an 8-byte lane): base (byte 8), index (9), reg (36), reg2 (37).
-REG_TABLES = [("base", 0), ("index", 8), ("reg", 32), ("reg2", 40)]
+# them into an 8-byte lane): reg (36) and reg2 (37), every class of REGMAP.
+REG_TABLES = [("reg", 32, REGMAP), ("reg2", 40, REGMAP)]
 
 
 def emit_hot(l1, l2, rows):
@@ -508,22 +520,24 @@ def emit_hot(l1, l2, rows):
          "#include <mmioemu/insn.h>\n\n",
          "/* One form in %d bytes: (word & mask) == value; the descriptor's constant\n"
          " * fields, as the values of its 8-byte lanes; how the variable fields come\n"
-         " * out of the word (a64_decode.c fill()). */\n"
+         " * out of the word (a64_decode.c fill()). The 32-bit fields are operands of\n"
+         " * one instruction each (an AND, a multiply, an add of a table row). */\n"
          "typedef struct a64_row {\n    uint32_t mask;\n    uint32_t value;\n"
-         "    uint64_t lo;      /* A64_LO: flags, size, id (descriptor bytes 24..31) */\n"
-         "    uint64_t hi;      /* A64_HI: mode .. ext (bytes 32..39), reg and reg2 0 */\n"
-         "    int32_t imm_mask; /* disp = ((int64_t)(word << imm_shl) >> imm_sar) & imm_mask:\n"
-         "                         the offset field's top bit to bit 63, back arithmetically\n"
-         "                         to its scaled place, the bits below it and (unsigned)\n"
-         "                         above it masked (sign-extended) */\n"
-         "    uint8_t rn;       /* register class rows (class * 32) in a64_hot.base, */\n"
-         "    uint8_t rm;       /* .index, */\n"
-         "    uint8_t rt;       /* .reg */\n"
-         "    uint8_t r2;       /* and .reg2 (Rt2 or Rs) */\n"
-         "    uint8_t r2_shift; /* second register field: 10 (Rt2) or 16 (Rs) */\n"
-         "    uint8_t imm_shl;\n    uint8_t imm_sar;\n"
-         "    uint8_t xs;       /* a64_hot.xs row: 16 * (1 + scale) for register offsets,\n"
-         "                         else 0, or A64_HOT_SLOW */\n"
+         "    uint64_t lo;       /* A64_LO: flags, size, id (descriptor bytes 24..31) */\n"
+         "    uint64_t hi;       /* A64_HI: mode .. ext (bytes 32..39), reg and reg2 0 */\n"
+         "    uint32_t imm_mask; /* disp = (int32_t)((word & imm_mask) * imm_mul) * imm_mul2\n"
+         "                          >> 32: the offset field in place, its top bit moved to\n"
+         "                          bit 31 (signed) or 30 (unsigned), sign-extended, its\n"
+         "                          low bit moved to bit 32 + scale, back by 32 */\n"
+         "    uint32_t imm_mul;\n"
+         "    uint32_t rn_mask;  /* base = (word >> 5) & rn_mask (31: Rn, 31 = SP; 0: from xs) */\n"
+         "    uint32_t xs_mask;  /* xs row + ((word >> 12) & xs_mask): 0x1ff (Rm:option:S) or 0 */\n"
+         "    uint32_t rt;       /* register class rows (class * 32) in a64_hot.reg */\n"
+         "    uint32_t r2;       /* and a64_hot.reg2 (Rt2 or Rs) */\n"
+         "    uint32_t r2_mul;   /* (word * r2_mul) >> 27: the second register field */\n"
+         "    uint32_t xs;       /* a64_hot.xs row: 0, A64_XS_LIT, A64_HOT_SLOW or\n"
+         "                          A64_XS_REG + 512 * scale */\n"
+         "    int64_t imm_mul2;\n"
          "} a64_row;\n\n"
          "/* First level, by word bits 31:%d: the bits of 15:%d that index the second\n"
          " * level (in place) and where this entry's slice of it starts. */\n"
@@ -534,49 +548,54 @@ def emit_hot(l1, l2, rows):
              "#define A64_HI(kind, op, dst_size, ext)                                          \\\n"
              "    ((uint64_t)MMIOEMU_ARM64 | 4ull << 8 | (uint64_t)(kind) << 16 | (uint64_t)(op) << 24 | \\\n"
              "     (uint64_t)(dst_size) << 48 | (uint64_t)(ext) << 56)\n"
-             "/* Descriptor bytes 8..15 but base and index, as a value: shift, seg (NONE),\n"
-             " * addr_size (8), index_ext. */\n"
-             "#define A64_XS(shift, index_ext) \\\n"
-             "    ((uint64_t)(shift) << 16 | 0xffull << 24 | 8ull << 32 | (uint64_t)(index_ext) << 40)\n"
+             "/* Descriptor bytes 8..15 as a value, but the registers the word names:\n"
+             " * base, index, shift, seg (NONE), addr_size (8), index_ext. */\n"
+             "#define A64_XS(base, index, shift, index_ext)                                  \\\n"
+             "    ((uint64_t)(base) | (uint64_t)(index) << 8 | (uint64_t)(shift) << 16 | 0xffull << 24 | \\\n"
+             "     8ull << 32 | (uint64_t)(index_ext) << 40)\n"
              "#define A64_R(reg, at) ((uint64_t)(reg) << (at))\n")
+    o.append("#define A64_ROW_BYTES %d\n" % ROW_BYTES)
     o.append("#define A64_HOT_NONE %du /* row that never matches */\n" % n)
-    o.append("#define A64_HOT_SLOW 0x%02xu /* address class with a routine of its own */\n"
+    o.append("#define A64_XS_LIT %du\n#define A64_XS_REG %du\n" % (XS_LIT, XS_REG))
+    o.append("#define A64_HOT_SLOW %du /* address class with a routine of its own */\n"
              % XS_SLOW)
     o.append("#define A64_L1_SHIFT %d\n#define A64_L2_SHIFT %d\n\n" % (L1_SHIFT, SUB_LO))
     o.append("/* One object, so the decoder addresses every table from one base (rows\n"
              " * first: a row's address is the base + its byte offset in .l2). */\n"
              "static const struct a64_hot_tables {\n"
              "    a64_row rows[%d];\n"
-             "    uint64_t xs[%d];      /* A64_XS by a64_row.xs + option:S (bits 15:12) */\n"
+             "    uint64_t xs[%d];      /* A64_XS by a64_row.xs + Rm:option:S (bits 20:12) */\n"
              "    a64_l1 l1[%d];\n"
              "    uint16_t l2[%d];      /* %d * row */\n"
              "    /* Register field -> descriptor register, 32 per class: none, GPR (31 =\n"
              "     * XZR/WZR as data or index register, C1.2.5), SIMD&FP (V0 + n), base\n"
              "     * (31 = SP), literal (PC: MMIOEMU_REG_RIP); shifted to its lane byte. */\n"
              % (n + 1, len(xs), len(l1), len(l2), ROW_BYTES))
-    for name, _ in REG_TABLES:
-        o.append("    uint64_t %s[%d];\n" % (name, 32 * len(REGMAP)))
+    for name, _, maps in REG_TABLES:
+        o.append("    uint64_t %s[%d];\n" % (name, 32 * len(maps)))
     o.append("} a64_hot = {\n    {\n")
     for r in rows:
         f = r["f"]
         o.append("        /* %3d %-8s %s */\n        {0x%08xu, 0x%08xu, A64_LO(%s, %d, %d),\n"
                  "         A64_HI(MMIOEMU_KIND_%s, MMIOEMU_OP_%s, %d, MMIOEMU_EXT_%s),\n"
-                 "         %d, %d, %d, %d, %d, %d, %d, %d, 0x%02x},\n"
+                 "         0x%08xu, 0x%xu, %d, 0x%x, %d, %d, 0x%xu, %d, 0x%xll},\n"
                  % ((r["k"], f["name"], f["cls"], f["mask"], f["value"], c_flags(f["flags"]),
-                     f["size"], r["k"], f["kind"], f["op"], f["dst"], f["ext"]) + r["imm"][:1] +
-                    (r["rn"], r["rm"], r["rt"], r["r2"], r["r2_shift"]) + r["imm"][1:] + (r["xs"],)))
-    o.append("        /* none */ {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},\n    },\n    {\n")
+                     f["size"], r["k"], f["kind"], f["op"], f["dst"], f["ext"]) + r["imm"][:2] +
+                    (r["rn_mask"], r["xs_mask"], r["rt"], r["r2"], r["r2_mul"], r["xs"],
+                     r["imm"][2])))
+    o.append("        /* none */ {0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1},\n    },\n    {\n")
     for i in range(0, len(xs), 4):
-        o.append("        " + ", ".join("A64_XS(%d, %d)" % x for x in xs[i:i + 4]) + ",\n")
+        o.append("        " + ", ".join("A64_XS(%d, %d, %d, %d)" % x for x in xs[i:i + 4])
+                 + ",\n")
     o.append("    },\n    {\n")
     for i in range(0, len(l1), 6):
         o.append("        " + ", ".join("{0x%04x, %d}" % x for x in l1[i:i + 6]) + ",\n")
     o.append("    },\n    {\n")
     for i in range(0, len(l2), 12):
         o.append("        " + ", ".join("%d" % (ROW_BYTES * x) for x in l2[i:i + 12]) + ",\n")
-    for name, at in REG_TABLES:
+    for name, at, maps in REG_TABLES:
         o.append("    },\n    {\n")
-        for r in REGMAP:
+        for r in maps:
             for i in range(0, 32, 8):
                 o.append("        " + ", ".join("A64_R(%d, %d)" % (x, at) for x in r[i:i + 8])
                          + ",\n")

@@ -10,6 +10,9 @@
 #include "a64_hot.gen.h"
 #include "a64_tables.gen.h"
 
+/* l2 holds row byte offsets: the generator's row size is the struct's. */
+_Static_assert(sizeof(a64_row) == A64_ROW_BYTES, "a64_row size");
+
 /* Arm ARM C4.1: op0 (bits 28:25) = x1x0 is the Loads and Stores group. */
 #define LDST_GROUP_MASK 0x0a000000u
 #define LDST_GROUP_VALUE 0x08000000u
@@ -136,24 +139,28 @@ static inline void put_hi(mmioemu_insn *out, uint64_t v)
 /* Fills the descriptor of the form in row r from w: every field, three lanes
  * and disp in four stores, nothing branching on the form's class (a mixed
  * stream does not mispredict) except for the rare classes with a routine of
- * their own. */
+ * their own. Each step is a few single-uop instructions with a row field as
+ * the memory operand: no variable shift (two uops on x86 without BMI2). */
 static inline __attribute__((always_inline)) mmioemu_status fill(uint32_t w, const a64_row *r,
                                                                  mmioemu_insn *out)
 {
     /* The offset: one immediate field, sign- or zero-extended and scaled:
-     * imm12 << size (uimm), simm9, simm19 * 4 (literal), simm7 << size (pairs). */
-    out->mem.disp = (int64_t)((uint64_t)((int64_t)((uint64_t)w << r->imm_shl) >> r->imm_sar) &
-                              (uint64_t)(int64_t)r->imm_mask);
-    /* Registers by table lookup, each already at its place in its lane: Rn
-     * (31 = SP, or PC for literals), Rm for register offsets (31 = XZR), Rt,
-     * Rt2 or Rs. C6.2 LDR (register): option is the index extension, S scales
-     * it by the access size (a64_hot.xs). */
-    put_mem_tail(out, a64_hot.xs[r->xs + field(w, 12, 4)] | a64_hot.base[r->rn + field(w, 5, 5)] |
-                          a64_hot.index[r->rm + field(w, 16, 5)]);
+     * imm12 << size (uimm), simm9, simm19 * 4 (literal), simm7 << size (pairs).
+     * The multiplies are left shifts by per-form amounts (the fixed shift
+     * back is one uop, a variable one two); the conversion to int32_t is
+     * modulo 2^32 and >> of a negative value arithmetic (GCC and Clang
+     * document both). */
+    out->mem.disp = ((int64_t)(int32_t)((w & r->imm_mask) * r->imm_mul) * r->imm_mul2) >> 32;
+    /* Registers: Rn is its own number (31 = SP), or 0 and the PC for
+     * literals from the xs row. The rest of bytes 8..15 by table: C6.2 LDR
+     * (register) by Rm:option:S (Rm 31 = XZR, option the extension, S scales
+     * by the access size), every other form one constant row (index NONE).
+     * Rt and Rt2/Rs by class table, each already at its place in its lane. */
+    put_mem_tail(out, a64_hot.xs[r->xs + ((w >> 12) & r->xs_mask)] | ((w >> 5) & r->rn_mask));
     put_lo(out, r->lo);
     put_hi(out, r->hi | a64_hot.reg[r->rt + field(w, 0, 5)] |
-                    a64_hot.reg2[r->r2 + ((w >> r->r2_shift) & 31)]);
-    if (r->xs & A64_HOT_SLOW)
+                    a64_hot.reg2[((w * r->r2_mul) >> 27) + r->r2]);
+    if (r->xs == A64_HOT_SLOW)
         return extract_slow(w, out);
     return MMIOEMU_OK;
 }
