@@ -18,6 +18,11 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
  * a public status) and leaves what the next stage needs in an x86_next:
  * the arguments too, so x86_decode() keeps nothing live across the first
  * stage (no saved registers on the hot path). */
+/* The fast path reads up to 19 bytes ahead of the instruction's start
+ * (prefixes, opcode, ModRM, SIB, then 4-byte loads of displacement and
+ * immediate within the first 15) before it compares the length with len:
+ * shorter inputs are copied into x86_next.pad first. */
+#define X86_FAST_PAD 24
 #define X86_TO_FAST_VEX ((mmioemu_status)0x100) /* C4/C5 fast path from nx */
 #define X86_TO_GENERAL ((mmioemu_status)0x101)  /* decode from the start */
 #define X86_TO_VEX ((mmioemu_status)0x102)      /* x86_decode_vex() from nx */
@@ -28,6 +33,7 @@ typedef struct x86_next {
     size_t i;        /* index of the byte after C4/C5/62/8F */
     uint32_t packed; /* prefix state, as x86_decode_vex() / x86_fast_vex take it */
     mmioemu_mode mode;
+    uint8_t pad[X86_FAST_PAD]; /* a short input, zero-filled (x86_decode()) */
 } x86_next;
 
 /* Every encoding, without the common-path shortcuts of x86_decode()

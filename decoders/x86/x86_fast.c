@@ -75,16 +75,12 @@ static const uint32_t x86_pfx_edit[3][256] = {
 static const uint32_t x86_sbit4[5] = {0, 0x80, 0x8000, 0x800000, 0x80000000};
 static const uint32_t x86_mask4[5] = {0, 0xff, 0xffff, 0xffffff, 0xffffffff};
 
-/* Little-endian bytes code[p..p+3] (p < len), those at or past len read as
- * code[len-1]: only the low n bytes (all before len) are used. */
-static inline uint32_t x86_le32(const uint8_t *code, size_t p, size_t len)
+/* Little-endian bytes code[p..p+3]: the fast path reads from a buffer with
+ * X86_FAST_PAD readable bytes (x86_decode()), and p + 4 <= 19 there. */
+static inline uint32_t x86_le32(const uint8_t *code, size_t p)
 {
-    if (p + 4 <= len)
-        return (uint32_t)code[p] | (uint32_t)code[p + 1] << 8 | (uint32_t)code[p + 2] << 16 |
-               (uint32_t)code[p + 3] << 24;
-    size_t l = len - 1, a1 = p + 1 < l ? p + 1 : l, a2 = p + 2 < l ? p + 2 : l;
-    return (uint32_t)code[p < l ? p : l] | (uint32_t)code[a1] << 8 | (uint32_t)code[a2] << 16 |
-           (uint32_t)code[l] << 24;
+    return (uint32_t)code[p] | (uint32_t)code[p + 1] << 8 | (uint32_t)code[p + 2] << 16 |
+           (uint32_t)code[p + 3] << 24;
 }
 
 /* Data register by [X86_R_* rule, or 5 for a byte register without REX][ModRM.reg
@@ -153,37 +149,26 @@ x86_fast_string(mmioemu_mode mode, mmioemu_insn *out, const x86_ctx *ctx, const 
     return MMIOEMU_OK;
 }
 
-/* Hand the instruction to the next stage (x86_decode() below). */
-static inline mmioemu_status x86_hand(x86_next *next, mmioemu_mode mode, const uint8_t *code,
-                                      size_t len, mmioemu_insn *out, mmioemu_status to)
-{
-    next->mode = mode;
-    next->code = code;
-    next->len = len;
-    next->out = out;
-    return to;
-}
-
-#define X86_GENERAL() return x86_hand(next, mode, code, len, out, X86_TO_GENERAL)
+/* Hand the instruction to the next stage (x86_decode() below): x86_fast()
+ * stored the arguments in *next on entry, so a hand-over is only a status
+ * and nothing stays live for it. */
+#define X86_GENERAL() return X86_TO_GENERAL
 
 /* VEX state on the fast path: present, L = 1, vvvv != 1111b. */
 enum { X86_VX_ON = 1, X86_VX_L = 2, X86_VX_V = 4 };
 
 /* Everything after the opcode: form, ModRM/SIB/displacement, immediate,
  * validity, descriptor. Instantiated twice with a constant `vex`: the legacy
- * instance inside x86_decode() carries no VEX code. i is the index after
- * the opcode; ctx gives the prefix-derived key bits and sizes. */
+ * instance inside x86_fast() carries no VEX code. i is the index after the
+ * opcode; ctx gives the prefix-derived key bits and sizes. code has
+ * X86_FAST_PAD readable bytes, len is how many of them are the caller's: the
+ * shape of the memory operand is computed without branches (a varied stream
+ * would mispredict them), and one test at the end sends everything
+ * truncated, too long or invalid to the general path. */
 static inline __attribute__((always_inline)) mmioemu_status
-x86_fast_body(const int vex, x86_next *next, mmioemu_mode mode, const uint8_t *code, size_t len,
-              mmioemu_insn *out, size_t i, uint32_t ow, unsigned st, const x86_ctx *ctx,
-              unsigned vx)
+x86_fast_body(const int vex, mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out,
+              size_t i, uint32_t ow, unsigned st, const x86_ctx *ctx, unsigned vx)
 {
-    if (i >= len)
-        X86_GENERAL(); /* no byte after the opcode: maybe truncated */
-
-    /* Immediate bytes when all forms of the opcode agree (X86_OPW_VAR: not). */
-    const unsigned olen = x86_ilen_of[ctx->osz_row + X86_OPW_CLS(ow)][X86_OPW_IMM(ow)];
-
     /* Group -> form by (64-bit mode, W, mandatory prefix, mod==3, reg). */
     const unsigned modrm = code[i], mi = x86_modrm32[modrm];
     unsigned fid = x86_group_forms[X86_OPW_BASE(ow) +
@@ -191,10 +176,10 @@ x86_fast_body(const int vex, x86_next *next, mmioemu_mode mode, const uint8_t *c
     const x86_form *f = &x86_forms[fid];
     const unsigned fast = f->fast;
     const uint32_t ff = f->flags;
-    const unsigned sc = x86_osz_of[ctx->osz_row + ((fast >> X86_FAST_OSZ_SHIFT) & 7)];
     if (fast & ctx->bad) {
+        const unsigned sc = x86_osz_of[ctx->osz_row + ((fast >> X86_FAST_OSZ_SHIFT) & 7)];
         if (vex || (fast & (ctx->bad | X86_FAST_STR)) != (X86_FAST_IMPL | X86_FAST_STR) ||
-            (st & S_LOCK))
+            (st & S_LOCK) || i > len)
             X86_GENERAL(); /* LOCK on a string form is #UD (SDM Vol. 2A LOCK) */
         return x86_fast_string(mode, out, ctx, f, fid, sc, st, i, modrm);
     }
@@ -221,8 +206,6 @@ x86_fast_body(const int vex, x86_next *next, mmioemu_mode mode, const uint8_t *c
             dlen = X86_MRM_DLEN(mi);
             unsigned bb = modrm & 7;
             if (mi & X86_MRM_SIB) {
-                if (i >= len)
-                    X86_GENERAL();
                 unsigned sib = code[i++], ix = ((sib >> 3) & 7) | ((st & S_X) >> 3);
                 index = ix == 4 ? MMIOEMU_REG_NONE : ix;
                 shift = sib >> 6;
@@ -245,13 +228,11 @@ x86_fast_body(const int vex, x86_next *next, mmioemu_mode mode, const uint8_t *c
         }
     }
     const size_t dpos = i;
-    i += dlen;
-    const unsigned imm_rule = f->imm;
     const unsigned ilen =
-        (ow & X86_OPW_VAR)
-            ? x86_ilen_of[ctx->osz_row + ((fast >> X86_FAST_OSZ_SHIFT) & 7)][imm_rule]
-            : olen;
-    const size_t total = i + ilen;
+        x86_ilen_of[ctx->osz_row +
+                    ((ow & X86_OPW_VAR) ? (fast >> X86_FAST_OSZ_SHIFT) & 7 : X86_OPW_CLS(ow))]
+                   [(ow & X86_OPW_VAR) ? f->imm : X86_OPW_IMM(ow)];
+    const size_t total = dpos + dlen + ilen;
     const unsigned lock = st & S_LOCK;
     if (total > 15 || total > len || (lock && (!(ff & X86_FF_LOCK) || !mem)))
         X86_GENERAL(); /* too long, truncated, or LOCK #UD (SDM Vol. 2A LOCK) */
@@ -267,6 +248,7 @@ x86_fast_body(const int vex, x86_next *next, mmioemu_mode mode, const uint8_t *c
     }
 
     /* Sizes and extension: one table index, chosen by the form's selector. */
+    const unsigned sc = x86_osz_of[ctx->osz_row + ((fast >> X86_FAST_OSZ_SHIFT) & 7)];
     const unsigned si = ((ctx->sels | (sc & 3)) >> (2 * f->szsel)) & 3;
     const unsigned dst = f->dsz[si];
     out->size = f->sz[si];
@@ -275,7 +257,7 @@ x86_fast_body(const int vex, x86_next *next, mmioemu_mode mode, const uint8_t *c
 
     out->mem.addr_size = ctx->asz;
     out->mem.index_ext = MMIOEMU_IDX_LSL;
-    const uint32_t d = x86_le32(code, dpos, len) & x86_mask4[dlen];
+    const uint32_t d = x86_le32(code, dpos) & x86_mask4[dlen];
     out->mem.disp = (int64_t)(int32_t)((d ^ x86_sbit4[dlen]) - x86_sbit4[dlen]);
     out->mem.base = (uint8_t)base;
     out->mem.index = (uint8_t)index;
@@ -287,8 +269,8 @@ x86_fast_body(const int vex, x86_next *next, mmioemu_mode mode, const uint8_t *c
 
     /* Immediate value (F_IMM forms: imm8/16/32), extended as the CPU does. */
     if (ff & X86_FF_IMM) {
-        uint32_t v = x86_le32(code, i, len) & x86_mask4[ilen];
-        out->imm = imm_rule == X86_IMM_IBZ
+        uint32_t v = x86_le32(code, dpos + dlen) & x86_mask4[ilen];
+        out->imm = f->imm == X86_IMM_IBZ
                        ? (int64_t)v
                        : (int64_t)(int32_t)((v ^ x86_sbit4[ilen]) - x86_sbit4[ilen]);
     }
@@ -317,15 +299,11 @@ static __attribute__((noinline, noclone)) mmioemu_status x86_fast_vex(x86_next *
     const unsigned esc = code[i - 2], p0 = code[i - 1];
     unsigned p1 = p0, mm = 1;
     if (esc == 0xc4) {
-        if (i >= len)
-            X86_GENERAL();
         mm = p0 & 0x1f;
         p1 = code[i++];
         if (mm - 1 > 2)
             X86_GENERAL(); /* no such map: #UD */
     }
-    if (i >= len)
-        X86_GENERAL();
     const uint32_t ow = x86_opw[3 + mm][code[i++]];
     const unsigned w = esc == 0xc4 ? p1 >> 7 : 0;
     const unsigned rxb = c.is64 ? ~p0 & (esc == 0xc4 ? 0xe0u : 0x80u) : 0;
@@ -335,24 +313,28 @@ static __attribute__((noinline, noclone)) mmioemu_status x86_fast_vex(x86_next *
     c.osz_row = (uint8_t)(((unsigned)mode * 2u + (c.is64 ? w : 0u)) * 16u); /* no 66 */
     c.sels = (uint16_t)(c.sels | w << (2 * X86_SEL_W) | ((p1 >> 2) & 1) << (2 * X86_SEL_VL));
     const unsigned vx = X86_VX_ON | ((p1 & 4) ? X86_VX_L : 0) | ((~p1 & 0x78) ? X86_VX_V : 0);
-    return x86_fast_body(1, next, mode, code, len, out, i, ow, st, &c, vx);
+    return x86_fast_body(1, mode, code, len, out, i, ow, st, &c, vx);
 }
 
 /* Prefixes and opcode, then the body for legacy forms; C4/C5 (VEX) and
- * EVEX/XOP are handed back to x86_decode() through *next. */
+ * EVEX/XOP are handed back to x86_decode() through *next. code has
+ * X86_FAST_PAD readable bytes (x86_decode()); the body checks the length
+ * against len. */
 static __attribute__((noinline, noclone)) mmioemu_status
 x86_fast(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out, x86_next *next)
 {
+    next->mode = mode;
+    next->code = code;
+    next->len = len;
+    next->out = out;
     const uint32_t *edit = x86_pfx_edit[mode];
-    if (!len)
-        X86_GENERAL();
     size_t i = 0;
     unsigned b = code[0], st = 0;
     uint32_t e = edit[b];
     while (e) {
         st = (st & ~(e >> 16)) | (e & 0xffff);
-        if (++i >= len || i >= 15)
-            X86_GENERAL(); /* truncated or too long */
+        if (++i >= 15)
+            X86_GENERAL(); /* too long */
         b = code[i];
         e = edit[b];
     }
@@ -363,8 +345,7 @@ x86_fast(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out, 
     /* Opcode. 0F (two-byte map) is taken without a branch: on a varied
      * stream it would mispredict. 0F 38 / 0F 3A and C4/C5/62/8F (maybe
      * VEX/EVEX/XOP) are the ESC entries. */
-    if (++i >= len)
-        X86_GENERAL(); /* truncated, or a one-byte form at the very end */
+    ++i;
     const unsigned is0f = b == 0x0f, nx = code[i];
     i += is0f;
     uint32_t ow = x86_opw[is0f][b ^ ((b ^ nx) & (0u - is0f))]; /* arithmetic select */
@@ -373,33 +354,46 @@ x86_fast(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out, 
             /* C4/C5 are LES/LDS and 62 is BOUND outside 64-bit mode unless the
              * next byte has mod == 11 (SDM 2.3.5); 8F is POP unless ModRM.reg
              * != 0 (XOP). VEX after 66/F2/F3/LOCK/REX is #UD (SDM 2.3.2). */
-            if ((b == 0x8f ? !(nx & 0x18) : !ctx->is64 && nx < 0xc0) ||
+            if (i >= len || (b == 0x8f ? !(nx & 0x18) : !ctx->is64 && nx < 0xc0) ||
                 (st & (S_REXBITS | S_66 | S_REP | S_LOCK)))
                 X86_GENERAL();
             if (b == 0x62 || b == 0x8f) {
                 unsigned seg = (st & S_SEG) ? (st >> S_SEGSHIFT) & 7 : MMIOEMU_SEG_NONE;
                 next->i = i;
                 next->packed = b | seg << 16 | (st & S_67 ? 1u : 0u) << 25;
-                return x86_hand(next, mode, code, len, out, X86_TO_VEX);
+                return X86_TO_VEX;
             }
             next->i = i + 1;
             next->packed = st;
-            return x86_hand(next, mode, code, len, out, X86_TO_FAST_VEX);
+            return X86_TO_FAST_VEX;
         }
-        if (i >= len)
-            X86_GENERAL();
         ow = x86_opw[nx == 0x38 ? 2 : 3][code[i++]];
     }
-    return x86_fast_body(0, next, mode, code, len, out, i, ow, st, ctx, 0);
+    return x86_fast_body(0, mode, code, len, out, i, ow, st, ctx, 0);
+}
+
+/* Copies a short input into pad, zero-filled to X86_FAST_PAD bytes, so the
+ * fast path can read ahead without a bounds test per byte. Never reads
+ * code[len] or beyond. */
+static __attribute__((noinline)) const uint8_t *x86_pad(uint8_t *pad, const uint8_t *code,
+                                                        size_t len)
+{
+    for (size_t k = 0; k < X86_FAST_PAD; k++)
+        pad[k] = k < len ? code[k] : 0;
+    return pad;
 }
 
 /* The stages as siblings: each returns here before the next runs, so the
  * deepest decode is this frame plus the largest stage, also in the static
  * call graph (docs/stack.md; tail jumps between stages would be added up
- * there). Legacy forms pay one call and one compare for it. */
+ * there). Legacy forms pay one call and one compare for it. The later
+ * stages read the same bytes (the pad when it was used) and test len
+ * themselves. */
 mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out)
 {
     x86_next nx;
+    if (__builtin_expect(len < X86_FAST_PAD, 0))
+        code = x86_pad(nx.pad, code, len);
     mmioemu_status s = x86_fast(mode, code, len, out, &nx);
     if (__builtin_expect(s < X86_TO_FAST_VEX, 1))
         return s;
