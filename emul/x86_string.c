@@ -163,11 +163,12 @@ static __attribute__((noinline)) mmioemu_status element(const plan_ctx *pc,
 static void cmp_flags(const mmioemu_insn *insn, mmioemu_x86_state *x, uint8_t data[2][8])
 {
     unsigned size = insn->size > 8 ? 8 : insn->size;
-    uint64_t a = mm_load_le(data[0], size);
     if (insn->kind == MMIOEMU_KIND_CMPS)
-        x86_alu(MMIOEMU_OP_CMP, size, a, mm_load_le(data[1], size), &x->rflags);
+        x86_alu(MMIOEMU_OP_CMP, size, mm_load_le(data[0], size), mm_load_le(data[1], size),
+                &x->rflags);
     else if (insn->kind == MMIOEMU_KIND_SCAS)
-        x86_alu(MMIOEMU_OP_CMP, size, x->gpr[MMIOEMU_REG_RAX], a, &x->rflags);
+        x86_alu(MMIOEMU_OP_CMP, size, x->gpr[MMIOEMU_REG_RAX], mm_load_le(data[0], size),
+                &x->rflags);
 }
 
 /* REPE/REPNE CMPS/SCAS stop when ZF says so (SDM Vol. 2B REP table). */
