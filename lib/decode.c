@@ -3,7 +3,7 @@
  * (MMIOEMU_HAVE_ZYDIS / MMIOEMU_HAVE_CAPSTONE), never in the freestanding core. */
 #include <mmioemu/mmioemu.h>
 
-#include "../decoders/arm64/a64_decode.h"
+#include "../decoders/arm64/a64_fast.h"
 #include "../decoders/x86/x86_decode.h"
 #ifdef MMIOEMU_HAVE_ZYDIS
 #include "../decoders/zydis/zydis_backend.h"
@@ -23,7 +23,8 @@ mmioemu_status mmioemu_decode(mmioemu_backend backend, mmioemu_mode mode, const 
     if (backend == MMIOEMU_BACKEND_NATIVE) {
         if ((unsigned)mode < MMIOEMU_ARM64)
             return x86_decode(mode, code, len, out);
-        return mode == MMIOEMU_ARM64 ? a64_decode(code, len, out) : MMIOEMU_ERR_ARG;
+        /* arm64: the decoder's hot path inline (a64_fast.h), one call level. */
+        return mode == MMIOEMU_ARM64 ? a64_decode_fast(code, len, out) : MMIOEMU_ERR_ARG;
     }
     if ((unsigned)mode >= MMIOEMU_MODE_COUNT_)
         return MMIOEMU_ERR_ARG;

@@ -5,9 +5,10 @@ Output (checked in, never edited by hand):
   decoders/arm64/a64_tables.gen.h  form struct, address classes, index macro
   decoders/arm64/a64_tables.gen.c  form rows, first-level index, buckets
   decoders/arm64/a64_names.gen.h   mnemonic per form (hosted tools only)
-  decoders/arm64/a64_hot.gen.h     the decoder's lookup: two-level index, one
-                                   40-byte row per form, register and register-offset
-                                   tables (a64_decode.c only)
+  decoders/arm64/a64_hot.gen.h     the decoder's lookup: row and table types, the
+                                   extern (hidden) a64_hot (for a64_fast.h)
+  decoders/arm64/a64_hot.gen.c     a64_hot: two-level index, one 64-byte row per form,
+                                   register and register-offset tables
 With --check, regenerate in memory and exit 1 if a checked-in file differs.
 Python 3 standard library only.
 """
@@ -20,6 +21,7 @@ OUT_H = "decoders/arm64/a64_tables.gen.h"
 OUT_C = "decoders/arm64/a64_tables.gen.c"
 OUT_N = "decoders/arm64/a64_names.gen.h"
 OUT_HOT = "decoders/arm64/a64_hot.gen.h"
+OUT_HOTC = "decoders/arm64/a64_hot.gen.c"
 
 # Address classes. Those before "pac" are extracted on the decoder's fast path
 # from one immediate field (IMM_FIELD: low bit, length, signed, scaled by the
@@ -516,7 +518,7 @@ def emit_hot(l1, l2, rows):
     n = len(rows)
     xs = xs_table()
     o = [BANNER, "#ifndef MMIOEMU_A64_HOT_GEN_H\n#define MMIOEMU_A64_HOT_GEN_H\n\n",
-         "/* The decoder's lookup, static: included by a64_decode.c only. */\n",
+         "/* The decoder's lookup (a64_fast.h), defined in a64_hot.gen.c. */\n",
          "#include <mmioemu/insn.h>\n\n",
          "/* One form in %d bytes: (word & mask) == value; the descriptor's constant\n"
          " * fields, as the values of its 8-byte lanes; how the variable fields come\n"
@@ -561,8 +563,9 @@ def emit_hot(l1, l2, rows):
              % XS_SLOW)
     o.append("#define A64_L1_SHIFT %d\n#define A64_L2_SHIFT %d\n\n" % (L1_SHIFT, SUB_LO))
     o.append("/* One object, so the decoder addresses every table from one base (rows\n"
-             " * first: a row's address is the base + its byte offset in .l2). */\n"
-             "static const struct a64_hot_tables {\n"
+             " * first: a row's address is the base + its byte offset in .l2). Hidden:\n"
+             " * the shared library reaches it PC-relative, not through the GOT. */\n"
+             "struct a64_hot_tables {\n"
              "    a64_row rows[%d];\n"
              "    uint64_t xs[%d];      /* A64_XS by a64_row.xs + Rm:option:S (bits 20:12) */\n"
              "    a64_l1 l1[%d];\n"
@@ -573,7 +576,10 @@ def emit_hot(l1, l2, rows):
              % (n + 1, len(xs), len(l1), len(l2), ROW_BYTES))
     for name, _, maps in REG_TABLES:
         o.append("    uint64_t %s[%d];\n" % (name, 32 * len(maps)))
-    o.append("} a64_hot = {\n    {\n")
+    o.append("};\n\n__attribute__((visibility(\"hidden\"))) extern const struct a64_hot_tables a64_hot;\n"
+             "\n#endif\n")
+    h = "".join(o)
+    o = [BANNER, '#include "a64_hot.gen.h"\n\nconst struct a64_hot_tables a64_hot = {\n    {\n']
     for r in rows:
         f = r["f"]
         o.append("        /* %3d %-8s %s */\n        {0x%08xu, 0x%08xu, A64_LO(%s, %d, %d),\n"
@@ -599,8 +605,8 @@ def emit_hot(l1, l2, rows):
             for i in range(0, 32, 8):
                 o.append("        " + ", ".join("A64_R(%d, %d)" % (x, at) for x in r[i:i + 8])
                          + ",\n")
-    o.append("    },\n};\n\n#endif\n")
-    return "".join(o)
+    o.append("    },\n};\n")
+    return h, "".join(o)
 
 
 # ---- output ------------------------------------------------------------------------------
@@ -679,7 +685,7 @@ def main(argv):
     with open(os.path.join(ROOT, SPEC)) as fh:
         forms, n_ldst = build(fh.read())
     outs = emit(forms, n_ldst)
-    outs[OUT_HOT] = emit_hot(*build_hot(forms, n_ldst))
+    outs[OUT_HOT], outs[OUT_HOTC] = emit_hot(*build_hot(forms, n_ldst))
     check = "--check" in argv
     bad = 0
     for path, text in outs.items():
