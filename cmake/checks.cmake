@@ -22,4 +22,8 @@ if(MMIOEMU_TESTS)
   add_test(NAME freestanding_check_catches_libc
     COMMAND ${BASH_PROGRAM} ${PROJECT_SOURCE_DIR}/scripts/test-freestanding-check.sh)
   set_tests_properties(freestanding_check freestanding_check_catches_libc PROPERTIES TIMEOUT 300)
+  # The shared library exports mmioemu_* and nothing else (cmake/mmioemu.map):
+  # fails when nm lists any other defined dynamic symbol, or none at all.
+  add_test(NAME shared_exports
+    COMMAND ${BASH_PROGRAM} -c "syms=$(nm -D --defined-only \"$1\" | awk '{print $3}') || exit 1; [ -n \"$syms\" ] || exit 1; other=$(printf '%s\\n' \"$syms\" | grep -v '^mmioemu_'); [ -z \"$other\" ] || { echo \"exported beyond the API: $other\"; exit 1; }; echo \"$(printf '%s\\n' \"$syms\" | wc -l) exported, all mmioemu_*\"" _ $<TARGET_FILE:mmioemu>)
 endif()
