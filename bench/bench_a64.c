@@ -57,13 +57,15 @@ typedef struct corpus {
     a64gen_case *cases; /* random corpus only: register state for emulate */
 } corpus;
 
+/* Each loop keeps the corpus pointer and length in locals: the call may
+ * write memory, so c->bytes / c->words would be reloaded on every word. */
 static void pass_native(const corpus *c)
 {
     uint64_t acc = 0;
     mmioemu_insn in;
-    for (size_t i = 0; i < c->words; i++)
-        acc += (uint64_t)mmioemu_decode(MMIOEMU_BACKEND_NATIVE, MMIOEMU_ARM64, c->bytes + 4 * i, 4,
-                                        &in) +
+    const uint8_t *b = c->bytes;
+    for (size_t i = 0, n = c->words; i < n; i++)
+        acc += (uint64_t)mmioemu_decode(MMIOEMU_BACKEND_NATIVE, MMIOEMU_ARM64, b + 4 * i, 4, &in) +
                in.kind;
     sink += acc;
 }
@@ -125,8 +127,9 @@ static cs_insn *cs_buf;
 static void pass_capstone_raw(const corpus *c)
 {
     uint64_t acc = 0;
-    for (size_t i = 0; i < c->words; i++) {
-        const uint8_t *p = c->bytes + 4 * i;
+    const uint8_t *b = c->bytes;
+    for (size_t i = 0, n = c->words; i < n; i++) {
+        const uint8_t *p = b + 4 * i;
         size_t n = 4;
         uint64_t addr = 0;
         if (cs_disasm_iter(cs_h, &p, &n, &addr, cs_buf))
@@ -139,8 +142,9 @@ static void pass_capstone_adapter(const corpus *c)
 {
     uint64_t acc = 0;
     mmioemu_insn in;
-    for (size_t i = 0; i < c->words; i++)
-        acc += (uint64_t)capstone_arm64_decode(c->bytes + 4 * i, 4, &in) + in.kind;
+    const uint8_t *b = c->bytes;
+    for (size_t i = 0, n = c->words; i < n; i++)
+        acc += (uint64_t)capstone_arm64_decode(b + 4 * i, 4, &in) + in.kind;
     sink += acc;
 }
 #endif

@@ -564,7 +564,8 @@ def emit_hot(l1, l2, rows):
     o.append("#define A64_L1_SHIFT %d\n#define A64_L2_SHIFT %d\n\n" % (L1_SHIFT, SUB_LO))
     o.append("/* One object, so the decoder addresses every table from one base (rows\n"
              " * first: a row's address is the base + its byte offset in .l2). Hidden:\n"
-             " * the shared library reaches it PC-relative, not through the GOT. */\n"
+             " * the shared library reaches it PC-relative, not through the GOT. Aligned\n"
+             " * to 64 bytes: each 64-byte row is one cache line. */\n"
              "struct a64_hot_tables {\n"
              "    a64_row rows[%d];\n"
              "    uint64_t xs[%d];      /* A64_XS by a64_row.xs + Rm:option:S (bits 20:12) */\n"
@@ -576,10 +577,10 @@ def emit_hot(l1, l2, rows):
              % (n + 1, len(xs), len(l1), len(l2), ROW_BYTES))
     for name, _, maps in REG_TABLES:
         o.append("    uint64_t %s[%d];\n" % (name, 32 * len(maps)))
-    o.append("};\n\n__attribute__((visibility(\"hidden\"))) extern const struct a64_hot_tables a64_hot;\n"
+    o.append("};\n\n__attribute__((visibility(\"hidden\"), aligned(64))) extern const struct a64_hot_tables a64_hot;\n"
              "\n#endif\n")
     h = "".join(o)
-    o = [BANNER, '#include "a64_hot.gen.h"\n\nconst struct a64_hot_tables a64_hot = {\n    {\n']
+    o = [BANNER, '#include "a64_hot.gen.h"\n\nconst struct a64_hot_tables a64_hot __attribute__((aligned(64))) = {\n    {\n']
     for r in rows:
         f = r["f"]
         o.append("        /* %3d %-8s %s */\n        {0x%08xu, 0x%08xu, A64_LO(%s, %d, %d),\n"

@@ -2,7 +2,7 @@
  * decoders/arm64/a64_forms.spec; change it or the generator, then regenerate. */
 #include "a64_hot.gen.h"
 
-const struct a64_hot_tables a64_hot = {
+const struct a64_hot_tables a64_hot __attribute__((aligned(64))) = {
     {
         /*   0 strb     ldst_uimm_gpr */
         {0xffc00000u, 0x39000000u, A64_LO(0, 1, 0),

@@ -58,7 +58,8 @@ typedef struct a64_l1 {
 
 /* One object, so the decoder addresses every table from one base (rows
  * first: a row's address is the base + its byte offset in .l2). Hidden:
- * the shared library reaches it PC-relative, not through the GOT. */
+ * the shared library reaches it PC-relative, not through the GOT. Aligned
+ * to 64 bytes: each 64-byte row is one cache line. */
 struct a64_hot_tables {
     a64_row rows[568];
     uint64_t xs[2576];      /* A64_XS by a64_row.xs + Rm:option:S (bits 20:12) */
@@ -71,6 +72,6 @@ struct a64_hot_tables {
     uint64_t reg2[160];
 };
 
-__attribute__((visibility("hidden"))) extern const struct a64_hot_tables a64_hot;
+__attribute__((visibility("hidden"), aligned(64))) extern const struct a64_hot_tables a64_hot;
 
 #endif
