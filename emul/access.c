@@ -165,32 +165,31 @@ mmioemu_status plan_add(const plan_ctx *pc, const plan_operand *op, plan_list *o
         return MMIOEMU_ERR_SPLIT;
     /* One walk over the operand: a new page every `page_end`, a piece per
      * classification run inside it (only the walk's state crosses the
-     * callbacks, so the frame stays small: docs/stack.md). */
-    uint64_t pa = 0;
-    uint32_t page_start = 0, page_end = 0;
+     * callbacks, so the frame stays small: docs/stack.md). Within one page
+     * the physical addresses are contiguous: byte `done` is at base + done. */
+    uint64_t base = 0;
+    uint32_t page_end = 0;
     bool fault_page = false, mmio = false, in_region, merge = false;
     for (uint32_t done = 0; done < op->size;) {
         mmioemu_status s;
         if (done == page_end) {
-            uint64_t la = op->la + done;
+            uint64_t la = op->la + done, pa;
             uint32_t page_left = PLAN_PAGE_SIZE - (uint32_t)(la & PAGE_MASK);
             uint32_t len = op->size - done < page_left ? op->size - done : page_left;
             bool write = (op->acc_flags & MMIOEMU_ACC_WRITE) || op->rmw;
             s = piece_pa(pc, la, len, write, &pa, &fault_page);
             if (s != MMIOEMU_OK)
                 return s;
-            page_start = done;
+            base = pa - done;
             page_end = done + len;
             merge = mmio = false;
         }
-        /* Within one page the physical addresses are contiguous. */
-        uint64_t at = pa + (done - page_start);
         uint32_t sub = page_end - done;
-        s = classify(pc, op, at, fault_page, &sub, &mmio, &in_region);
+        s = classify(pc, op, base + done, fault_page, &sub, &mmio, &in_region);
         if (s != MMIOEMU_OK)
             return s;
         uint16_t fl = (uint16_t)(op->acc_flags | (mmio ? MMIOEMU_ACC_MMIO : 0));
-        s = append(out, at, sub, done, fl, merge && !in_region);
+        s = append(out, base + done, sub, done, fl, merge && !in_region);
         if (s != MMIOEMU_OK)
             return s;
         merge = !in_region;
