@@ -1,8 +1,9 @@
 /* Native arm64 decoder for the "Loads and Stores" group (plus DC/IC by VA):
  * a two-level table lookup names the one candidate form, one mask compare
  * checks it, and one branch-free fill writes the descriptor from the form's
- * row (a64_hot.gen.h). Pure and freestanding: the tables are generated from
- * decoders/arm64/a64_forms.spec, nothing is switched on opcodes here.
+ * row (a64_fast.h, inline; tables in a64_hot.gen.c). This file: the entry
+ * points and the rare paths. Pure and freestanding: the tables are generated
+ * from decoders/arm64/a64_forms.spec, nothing is switched on opcodes here.
  * Allocation rules not expressible as a mask live in the spec's rules, except
  * the structure classes' Q/size/S checks below. */
 #include "a64_decode.h"
