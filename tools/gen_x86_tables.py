@@ -15,7 +15,8 @@ size   access size rule (see SIZES), imm (IMMS), kind (KINDS), op (OPS)
 reg    - | r (GPR ModRM.reg) | v (vector ModRM.reg) | a (accumulator) |
        di (register form that writes DS:[rDI], MASKMOVQ/MASKMOVDQU)
 ext    - | z | s | m | g (by destination width)
-flags  comma list of FLAGS, dst=<size>, w0/w1 (VEX.W/EVEX.W), norip, or '-'
+flags  comma list of FLAGS, dst=<size>, w0/w1 (VEX.W/EVEX.W), norip, l512
+       (EVEX.512 only), or '-'
 """
 import os
 import sys
@@ -130,6 +131,8 @@ def parse_line(line, ln):
                     die("bad dst %r" % dst, ln)
             elif x in ("w0", "w1"):
                 w = int(x[1])
+            elif x == "l512":
+                fl |= {"l0", "l1"}  # EVEX.512 only: L0 and L1 together (x86_vex.h)
             elif x == "norip":
                 norip = True  # stored as rmmask bit 5 clear on a memory-only form
             elif x in FLAGS:

@@ -109,9 +109,11 @@ static inline int x86_vex_invalid(uint32_t ff, const x86_vex_state *v, unsigned 
         vvvv &= 15; /* EVEX.V' extends the VSIB index instead */
     if ((ff & X86_FF_NV) && vvvv)
         return 1;
-    if ((ff & X86_FF_L0) && v->vl != 16)
+    /* L0 and L1 together mean EVEX.512 only, checked in x86_evex_invalid(). */
+    const uint32_t l = ff & (X86_FF_L0 | X86_FF_L1);
+    if (l == X86_FF_L0 && v->vl != 16)
         return 1;
-    if ((ff & X86_FF_L1) && v->vl == 16)
+    if (l == X86_FF_L1 && v->vl == 16)
         return 1;
     /* Only k0-k7 exist: a k register in ModRM.reg needs R (and EVEX.R') clear;
      * the VEX mask-logic forms also take one in vvvv. ModRM.rm ignores B. */
@@ -127,19 +129,18 @@ static inline int x86_vex_invalid(uint32_t ff, const x86_vex_state *v, unsigned 
 }
 
 /* EVEX.b with a memory operand is a broadcast, with a register operand a
- * rounding / SAE control; EVEX.z is zeroing-masking, never for stores to
- * memory; L'L = 11b is reserved except as a rounding control (SDM 2.7.x). */
+ * rounding / SAE control (L'L is then the rounding mode, not a length);
+ * L'L = 11b is reserved otherwise (SDM Vol. 2A 2.7.x, Table 2-36). EVEX.z is
+ * zeroing-masking (SDM 2.7.4): it needs a mask (z = 1 with aaa = 000 is #UD:
+ * Intel XED's BAD_EVEX_Z_NO_MASKING, Zydis's INVALID_MASK), and is #UD for
+ * stores to memory and for opmask destinations (compares). */
 static inline int x86_evex_invalid(uint32_t ff, const x86_vex_state *v, unsigned mem)
 {
-    if (v->b) {
-        if (mem ? !(ff & X86_FF_BC) : !(ff & X86_FF_ER))
-            return 1;
-        if (!mem)
-            return 0;
-    }
-    if (v->vl > 64)
+    if (v->b && (mem ? !(ff & X86_FF_BC) : !(ff & X86_FF_ER)))
         return 1;
-    if (v->z && (!v->aaa || (mem && (ff & X86_FF_NZ)) || (ff & X86_FF_NOMASK)))
+    if ((mem || !v->b) && (v->vl > 64 || ((ff & X86_FF_L0) && (ff & X86_FF_L1) && v->vl != 64)))
+        return 1; /* reserved L'L; an EVEX.512-only form at another length */
+    if (v->z && (!v->aaa || (mem && (ff & X86_FF_NZ)) || (ff & (X86_FF_NOMASK | X86_FF_KR))))
         return 1;
     return 0;
 }
