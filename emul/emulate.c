@@ -194,13 +194,13 @@ static __attribute__((noinline)) mmioemu_status fetch_a64(const mmioemu_ops *ops
 
 /* Instruction bytes -> descriptor, from the fault, the ESR, or the fetch
  * callback. Stage one of mmioemu_emulate: the piece list lives in the
- * stage-two functions, so the decoder's frames never sit under it. Only
- * tail calls here, so this adds no frame; the x86 fetch buffer is in
- * fetch_x86's. */
-static __attribute__((noinline)) mmioemu_status fetch_decode(const mmioemu_ops *ops, void *ctx,
-                                                             const mmioemu_cpu *cpu,
-                                                             const mmioemu_fault *fault,
-                                                             mmioemu_insn *insn)
+ * stage-two functions, so the decoder's frames never sit under it. Inlined:
+ * it holds nothing (mmioemu_emulate's frame stays 112), and as a function
+ * of its own it was one more return address (8 bytes) on every decode path
+ * (docs/stack.md); the x86 fetch buffer is in fetch_x86's frame. */
+static inline __attribute__((always_inline)) mmioemu_status
+fetch_decode(const mmioemu_ops *ops, void *ctx, const mmioemu_cpu *cpu, const mmioemu_fault *fault,
+             mmioemu_insn *insn)
 {
     mmioemu_mode mode = (mmioemu_mode)cpu->mode;
     if (fault && fault->insn) {
