@@ -16,7 +16,7 @@ reg    - | r (GPR ModRM.reg) | v (vector ModRM.reg) | a (accumulator) |
        di (register form that writes DS:[rDI], MASKMOVQ/MASKMOVDQU)
 ext    - | z | s | m | g (by destination width)
 flags  comma list of FLAGS, dst=<size>, w0/w1 (VEX.W/EVEX.W), norip, l512
-       (EVEX.512 only), or '-'
+       (EVEX.512 only), sibmem (AMX: a SIB byte required), or '-'
 """
 import os
 import sys
@@ -131,6 +131,8 @@ def parse_line(line, ln):
                     die("bad dst %r" % dst, ln)
             elif x in ("w0", "w1"):
                 w = int(x[1])
+            elif x == "sibmem":
+                fl |= {"cr", "dr"}  # AMX sibmem: SIB required (CR and DR together, x86_decode.c)
             elif x == "l512":
                 fl |= {"l0", "l1"}  # EVEX.512 only: L0 and L1 together (x86_vex.h)
             elif x == "norip":
@@ -197,7 +199,9 @@ def main():
     gforms = [0]
     gcache = {((0,), (0, 0, 0, 0, 0)): 0}
     for (mp, op), rs in sorted(by_op.items(), key=lambda kv: (MAPS.index(kv[0][0]), kv[0][1])):
-        use_mode = len(rs) > 1 and any("i64" in r.flags or "o64" in r.flags for r in rs)
+        # The mode selects a form only where the forms differ in i64/o64;
+        # where they all agree, the flag alone decides (x86_decode.c).
+        use_mode = len({("i64" in r.flags, "o64" in r.flags) for r in rs}) > 1
         use_w = any(r.w is not None for r in rs)
         use_p = any(r.pf != set(range(4)) for r in rs)
         use_mod = len({r.m.mod for r in rs}) > 1

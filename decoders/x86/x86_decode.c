@@ -65,6 +65,8 @@ static const uint8_t x86_dlen32[4] = {0, 1, 4, 0};
 static inline int x86_rare_invalid(uint32_t ff, unsigned modrm, unsigned rex, unsigned asz,
                                    unsigned *mod)
 {
+    if ((ff & (X86_FF_CR | X86_FF_DR)) == (X86_FF_CR | X86_FF_DR))
+        return *mod == 3 || (modrm & 7) != 4 || asz == 2; /* AMX sibmem: SIB required */
     if (ff & X86_FF_MODREG)
         *mod = 3; /* MOV CR/DR ignore mod */
     if (ff & (X86_FF_CR | X86_FF_DR)) {
