@@ -10,7 +10,8 @@
  * multiplies' register-overlap #UD (not modelled natively) and EVEX.W1
  * outside 64-bit mode on the scalar integer conversions. The same for every
  * VEX encoding class (C4, maps 1-3), where Zydis's Knights Corner
- * instructions (ZYDIS-KNC) and the AMX tile-register rules are excluded. */
+ * instructions (ZYDIS-KNC) and the AMX tile-register rules are excluded, and
+ * for the legacy maps (prefix x REX.W x map x opcode x ModRM). */
 #include <criterion/criterion.h>
 #include <mmioemu/mmioemu.h>
 
@@ -184,6 +185,56 @@ static void vex_sweep(mmioemu_mode mode)
         cr_log_warn("  %s", s.first[i]);
     cr_assert_eq(s.nonly + s.zonly + s.lenbad, 0, "VEX validity/length disagreements in mode %d",
                  (int)mode);
+}
+
+/* Legacy maps (SDM Vol. 2A 2.1): {none, 66, F2, F3, LOCK} x REX.W (64-bit
+ * mode) x 1-byte / 0F / 0F 38 / 0F 3A x 256 opcodes x ModRM (every
+ * register form, and reg 0..7 with [rcx+disp8] / [bx+di+disp8]). */
+static void legacy_sweep(mmioemu_mode mode)
+{
+    static const ZydisMachineMode zm[3] = {
+        ZYDIS_MACHINE_MODE_LEGACY_16, ZYDIS_MACHINE_MODE_LEGACY_32, ZYDIS_MACHINE_MODE_LONG_64};
+    static const ZydisStackWidth sw[3] = {ZYDIS_STACK_WIDTH_16, ZYDIS_STACK_WIDTH_32,
+                                          ZYDIS_STACK_WIDTH_64};
+    static const uint8_t pfx[5] = {0, 0x66, 0xf2, 0xf3, 0xf0};
+    ZydisDecoder z;
+    ZydisDecoderInit(&z, zm[mode], sw[mode]);
+    sweep s;
+    memset(&s, 0, sizeof s);
+    uint8_t b[16];
+    for (int p = 0; p < 5; p++)
+        for (int w = 0; w < (mode == MMIOEMU_X86_64 ? 2 : 1); w++)
+            for (int map = 0; map < 4; map++)
+                for (int op = 0; op < 256; op++)
+                    for (int m = 0; m < 9 * 8; m++) {
+                        int i = 0, rm = m / 8, reg = m % 8;
+                        memset(b, 0x11, sizeof b);
+                        if (pfx[p])
+                            b[i++] = pfx[p];
+                        if (w)
+                            b[i++] = 0x48;
+                        if (map)
+                            b[i++] = 0x0f;
+                        if (map >= 2)
+                            b[i++] = map == 2 ? 0x38 : 0x3a;
+                        b[i++] = (uint8_t)op;
+                        b[i] = (uint8_t)((rm ? 0xc0 | (rm - 1) : 0x41) | reg << 3);
+                        one(&s, &z, mode, b, 0);
+                    }
+    cr_log_info("legacy sweep mode %d: %ld encodings; native-only valid %ld, Zydis-only valid %ld, "
+                "length differs %ld; excluded (ZYDIS-KNC) %ld",
+                (int)mode, s.n, s.nonly, s.zonly, s.lenbad, s.excluded);
+    for (int i = 0; i < s.nfirst; i++)
+        cr_log_warn("  %s", s.first[i]);
+    cr_assert_eq(s.nonly + s.zonly + s.lenbad, 0, "legacy validity/length disagreements in mode %d",
+                 (int)mode);
+}
+
+Test(x86_decode_sweep, every_legacy_class_agrees_with_zydis_in_all_modes)
+{
+    legacy_sweep(MMIOEMU_X86_64);
+    legacy_sweep(MMIOEMU_X86_32);
+    legacy_sweep(MMIOEMU_X86_16);
 }
 
 Test(x86_decode_sweep, every_evex_class_agrees_with_zydis_in_64_bit_mode)

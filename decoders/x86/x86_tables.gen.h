@@ -197,15 +197,15 @@ typedef struct x86_ctx {
     uint8_t bad;     /* x86_form.fast bits that send a form to the general path */
 } x86_ctx;
 extern const x86_ctx x86_ctx_of[3][32];
-extern const uint8_t x86_key_slot[15][256];
-#define X86_FORM_COUNT 1072
-#define X86_FORM_3DNOW 255 /* 0F 0F: resolved by its imm8 in map 3dn */
+extern const uint8_t x86_key_slot[16][256];
+#define X86_FORM_COUNT 1082
+#define X86_FORM_3DNOW 263 /* 0F 0F: resolved by its imm8 in map 3dn */
 
 extern const uint16_t x86_maps[X86_MAP_COUNT][256];
-extern const x86_group x86_groups[764];
-extern const uint16_t x86_group_forms[4757];
+extern const x86_group x86_groups[765];
+extern const uint16_t x86_group_forms[4917];
 extern const x86_form x86_forms[X86_FORM_COUNT];
 extern const char x86_mnem_text[];
-extern const uint16_t x86_mnem_offs[770];
+extern const uint16_t x86_mnem_offs[780];
 
 #endif
