@@ -69,11 +69,13 @@ static inline __attribute__((always_inline)) mmioemu_status a64_fill(uint32_t w,
      * document both). */
     out->mem.disp = ((int64_t)(int32_t)((w & r->imm_mask) * r->imm_mul) * r->imm_mul2) >> 32;
     /* Registers: Rn is its own number (31 = SP), or 0 and the PC for
-     * literals from the xs row. The rest of bytes 8..15 by table: C6.2 LDR
-     * (register) by Rm:option:S (Rm 31 = XZR, option the extension, S scales
-     * by the access size), every other form one constant row (index NONE).
-     * Rt and Rt2/Rs by class table, each already at its place in its lane. */
-    a64_put_tail(out, a64_hot.xs[r->xs + ((w >> 12) & r->xs_mask)] | ((w >> 5) & r->rn_mask));
+     * literals from the xs row; Rm by table (31 = XZR), or 0 and NONE from
+     * the xs row. The rest of bytes 8..15 from the xs row: C6.2 LDR
+     * (register) by option:S (option the extension, S scales by the access
+     * size), every other form a constant. Rt and Rt2/Rs by class table, each
+     * already at its place in its lane. */
+    a64_put_tail(out, a64_hot.xs[r->xs + ((w >> 12) & 15)] | ((w >> 5) & r->rn_mask) |
+                          a64_hot.index[(w >> 16) & r->rm_mask]);
     a64_put_lo(out, r->lo);
     a64_put_hi(out, r->hi | a64_hot.reg[r->rt + (w & 31)] |
                         a64_hot.reg2[((w * r->r2_mul) >> 27) + r->r2]);

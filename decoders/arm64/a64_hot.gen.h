@@ -21,12 +21,12 @@ typedef struct a64_row {
                           low bit moved to bit 32 + scale, back by 32 */
     uint32_t imm_mul;
     uint32_t rn_mask;  /* base = (word >> 5) & rn_mask (31: Rn, 31 = SP; 0: from xs) */
-    uint32_t xs_mask;  /* xs row + ((word >> 12) & xs_mask): 0x1ff (Rm:option:S) or 0 */
+    uint32_t rm_mask;  /* index = a64_hot.index[(word >> 16) & rm_mask] (0: from xs) */
     uint32_t rt;       /* register class rows (class * 32) in a64_hot.reg */
     uint32_t r2;       /* and a64_hot.reg2 (Rt2 or Rs) */
     uint32_t r2_mul;   /* (word * r2_mul) >> 27: the second register field */
     uint32_t xs;       /* a64_hot.xs row: 0, A64_XS_LIT, A64_HOT_SLOW or
-                          A64_XS_REG + 512 * scale */
+                          A64_XS_REG + 16 * scale */
     int64_t imm_mul2;
 } a64_row;
 
@@ -50,9 +50,9 @@ typedef struct a64_l1 {
 #define A64_R(reg, at) ((uint64_t)(reg) << (at))
 #define A64_ROW_BYTES 64
 #define A64_HOT_NONE 567u /* row that never matches */
-#define A64_XS_LIT 1u
-#define A64_XS_REG 16u
-#define A64_HOT_SLOW 2u /* address class with a routine of its own */
+#define A64_XS_LIT 16u
+#define A64_XS_REG 48u
+#define A64_HOT_SLOW 32u /* address class with a routine of its own */
 #define A64_L1_SHIFT 21
 #define A64_L2_SHIFT 10
 
@@ -62,12 +62,14 @@ typedef struct a64_l1 {
  * to 64 bytes: each 64-byte row is one cache line. */
 struct a64_hot_tables {
     a64_row rows[568];
-    uint64_t xs[2576];      /* A64_XS by a64_row.xs + Rm:option:S (bits 20:12) */
+    uint64_t xs[128];      /* A64_XS by a64_row.xs + option:S (bits 15:12) */
     a64_l1 l1[2048];
     uint16_t l2[1192];      /* 64 * row */
     /* Register field -> descriptor register, 32 per class: none, GPR (31 =
      * XZR/WZR as data or index register, C1.2.5), SIMD&FP (V0 + n), base
-     * (31 = SP), literal (PC: MMIOEMU_REG_RIP); shifted to its lane byte. */
+     * (31 = SP), literal (PC: MMIOEMU_REG_RIP); shifted to its lane byte.
+     * The index table has the GPR class only. */
+    uint64_t index[32];
     uint64_t reg[160];
     uint64_t reg2[160];
 };
