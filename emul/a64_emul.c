@@ -135,12 +135,19 @@ static mmioemu_status a64_address(const plan_ctx *pc, const mmioemu_insn *insn,
     return MMIOEMU_OK;
 }
 
-/* The operand(s) of the instruction (*n = 0: nothing to access). Out of
- * line so its temporaries are gone while the pieces are planned. */
+/* How many operands a checked instruction accesses: none for FLUSH (DC/IC
+ * by VA, PRFM), two for pairs (Rt, Rt2), else one. */
+static unsigned operand_count(const mmioemu_insn *insn)
+{
+    return insn->kind == MMIOEMU_KIND_FLUSH ? 0 : is_pair(insn) ? 2 : 1;
+}
+
+/* The operand_count() operand(s) of the instruction. Out of line so its
+ * temporaries are gone while the pieces are planned. */
 static __attribute__((noinline)) mmioemu_status a64_operands(const plan_ctx *pc,
                                                              const mmioemu_insn *insn,
                                                              const mmioemu_arm64_state *st,
-                                                             plan_operand *ops, unsigned *n)
+                                                             plan_operand *ops)
 {
     mmioemu_status s = a64_check(insn);
     if (s != MMIOEMU_OK || insn->kind == MMIOEMU_KIND_FLUSH)
@@ -164,7 +171,6 @@ static __attribute__((noinline)) mmioemu_status a64_operands(const plan_ctx *pc,
     ops[1].size = insn->size;
     ops[1].acc_flags = (uint16_t)(dir | MMIOEMU_ACC_SECOND);
     ops[1].rmw = false;
-    *n = is_pair(insn) ? 2 : 1;
     return MMIOEMU_OK;
 }
 
@@ -175,9 +181,9 @@ plan_insn(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu, 
           uint64_t *op_la)
 {
     plan_operand ops[2];
-    unsigned n = 0;
     out->count = 0;
-    mmioemu_status s = a64_operands(pc, insn, &cpu->u.arm64, ops, &n);
+    mmioemu_status s = a64_operands(pc, insn, &cpu->u.arm64, ops);
+    unsigned n = operand_count(insn);
     if (s != MMIOEMU_OK || n == 0)
         return s;
     s = plan_check_fault(pc, ops, n);
