@@ -141,7 +141,11 @@ static uint64_t fetch_ip(const mmioemu_cpu *cpu)
 /* Fetch and decode the x86 instruction at the IP: read to the end of the
  * page at most, decode, and while the decoder says TRUNCATED read just the
  * bytes it still needs from the following page(s). Never reads past the
- * instruction's last byte once its length is known, never more than 15. */
+ * instruction's last byte once its length is known, never more than 15.
+ * `have` grows every round (want > have: the decoder's length or 15, cut at
+ * a page end at least one byte away), so there are at most 15 rounds and
+ * no counter; `have` is advanced before the callback, so `want` is not
+ * live across it (aarch64 frame 128 -> 112, docs/stack.md). */
 static __attribute__((noinline)) mmioemu_status
 fetch_x86(const mmioemu_ops *ops, void *ctx, const mmioemu_cpu *cpu, mmioemu_insn *insn)
 {
@@ -153,10 +157,11 @@ fetch_x86(const mmioemu_ops *ops, void *ctx, const mmioemu_cpu *cpu, mmioemu_ins
         return MMIOEMU_ERR_UNSUPPORTED;
     if (want > X86_MAX_INSN)
         want = X86_MAX_INSN;
-    for (unsigned round = 0; round < X86_MAX_INSN; round++) {
-        if (ops->fetch(ctx, ip + have, buf + have, want - have))
-            return MMIOEMU_ERR_CALLBACK;
+    for (;;) {
+        uint32_t from = have;
         have = want;
+        if (ops->fetch(ctx, ip + from, buf + from, have - from))
+            return MMIOEMU_ERR_CALLBACK;
         mmioemu_status s =
             mmioemu_decode(MMIOEMU_BACKEND_NATIVE, (mmioemu_mode)cpu->mode, buf, have, insn);
         if (s != MMIOEMU_ERR_TRUNCATED || have >= X86_MAX_INSN)
@@ -169,7 +174,6 @@ fetch_x86(const mmioemu_ops *ops, void *ctx, const mmioemu_cpu *cpu, mmioemu_ins
         if (want - have > left)
             want = have + left;
     }
-    return MMIOEMU_ERR_TRUNCATED;
 }
 
 /* arm64: the ESR's syndrome when it has ISV=1, else the 4-byte word at the
