@@ -34,18 +34,12 @@ static bool uses_dst(unsigned kind)
     return kind != MMIOEMU_KIND_LODS;
 }
 
-/* How many operands an element has: [seg:rSI] and/or [ES:rDI]. */
-static unsigned operand_count(unsigned kind)
-{
-    return (uses_src(kind) ? 1u : 0u) + (uses_dst(kind) ? 1u : 0u);
-}
-
-/* The operand_count() operands of the next element (rSI source first, rDI
- * destination) with the CPU's own checks. Out of line so its temporaries
- * are gone while the pieces are planned. */
+/* The operands of the next element (rSI source, rDI destination) with the
+ * CPU's own checks; *n = 0 when a REP count of 0 means no access. Out of
+ * line so its temporaries are gone while the pieces are planned. */
 static __attribute__((noinline)) mmioemu_status string_operands(const mmioemu_insn *insn,
                                                                 const mmioemu_cpu *cpu,
-                                                                plan_operand *op,
+                                                                plan_operand *op, unsigned *n,
                                                                 mmioemu_result *res)
 {
     unsigned k = insn->kind;
@@ -57,12 +51,12 @@ static __attribute__((noinline)) mmioemu_status string_operands(const mmioemu_in
             s = x86_check_ac(cpu, op[0].la, insn->size, res);
         if (s != MMIOEMU_OK)
             return s;
-        op[0].size = insn->size, op[0].acc_flags = 0, op[0].rmw = false;
+        op[0].size = insn->size, op[0].acc_flags = 0, op[0].rmw = false, *n = 1;
     }
     if (uses_dst(k)) {
         /* SDM: the destination is always ES:rDI; no override applies. */
         bool w = k == MMIOEMU_KIND_MOVS || k == MMIOEMU_KIND_STOS;
-        unsigned i = uses_src(k) ? 1 : 0;
+        unsigned i = *n;
         s = x86_linear(cpu, MMIOEMU_SEG_ES, areg(cpu, insn, MMIOEMU_REG_RDI), insn->size, w,
                        &op[i].la, res);
         if (s == MMIOEMU_OK)
@@ -71,6 +65,7 @@ static __attribute__((noinline)) mmioemu_status string_operands(const mmioemu_in
             return s;
         op[i].size = insn->size, op[i].rmw = false;
         op[i].acc_flags = (uint16_t)((w ? MMIOEMU_ACC_WRITE : 0) | (i ? MMIOEMU_ACC_SECOND : 0));
+        *n = i + 1;
     }
     return MMIOEMU_OK;
 }
@@ -91,11 +86,11 @@ static inline __attribute__((always_inline)) mmioemu_status
 string_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu, plan_list *out,
             mmioemu_result *res, plan_operand op[2], uint64_t *op_la)
 {
-    unsigned n = operand_count(insn->kind);
+    unsigned n = 0;
     out->count = 0;
     if (is_rep(insn) && areg(cpu, insn, MMIOEMU_REG_RCX) == 0)
         return zero_count_check(pc);
-    mmioemu_status s = string_operands(insn, cpu, op, res);
+    mmioemu_status s = string_operands(insn, cpu, op, &n, res);
     if (s == MMIOEMU_OK)
         s = plan_check_fault(pc, op, n);
     for (unsigned i = 0; s == MMIOEMU_OK && i < n; i++)
