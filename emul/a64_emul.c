@@ -166,11 +166,13 @@ static __attribute__((noinline)) mmioemu_status a64_operands(const plan_ctx *pc,
     ops[0].size = insn->size;
     ops[0].acc_flags = dir;
     ops[0].rmw = atomic;
+    ops[0].wrap32 = false;
     /* Pairs: Rt at addr, Rt2 at addr + size (C6.2 STP: "address + dbytes"). */
     ops[1].la = addr + insn->size;
     ops[1].size = insn->size;
     ops[1].acc_flags = (uint16_t)(dir | MMIOEMU_ACC_SECOND);
     ops[1].rmw = false;
+    ops[1].wrap32 = false;
     return MMIOEMU_OK;
 }
 

@@ -42,7 +42,10 @@ mmioemu_status plan_check_fault(const plan_ctx *pc, const plan_operand *ops, uns
         const plan_operand *op = &ops[i];
         if (!op->size || !dir_matches(f, op))
             continue;
-        if (gla ? f->gla - op->la < op->size : covers_page_offset(op, f->gpa & PAGE_MASK))
+        uint64_t d = f->gla - op->la; /* byte of the operand the GLA names */
+        if (op->wrap32)
+            d = (uint32_t)d;
+        if (gla ? d < op->size : covers_page_offset(op, f->gpa & PAGE_MASK))
             return MMIOEMU_OK;
     }
     return MMIOEMU_ERR_ADDRESS_MISMATCH;
@@ -174,6 +177,8 @@ mmioemu_status plan_add(const plan_ctx *pc, const plan_operand *op, plan_list *o
         mmioemu_status s;
         if (done == page_end) {
             uint64_t la = op->la + done, pa;
+            if (op->wrap32)
+                la = (uint32_t)la;
             uint32_t page_left = PLAN_PAGE_SIZE - (uint32_t)(la & PAGE_MASK);
             uint32_t len = op->size - done < page_left ? op->size - done : page_left;
             bool write = (op->acc_flags & MMIOEMU_ACC_WRITE) || op->rmw;
@@ -211,11 +216,11 @@ void plan_list_from_public(const mmioemu_access_list *in, plan_list *out)
 }
 
 void plan_list_to_public(const plan_list *in, uint32_t from, const uint64_t op_la[2],
-                         mmioemu_access_list *out)
+                         uint64_t la_mask, mmioemu_access_list *out)
 {
     for (uint32_t i = from; i < in->count; i++) {
         mmioemu_access *a = &out->a[i];
-        a->la = op_la[(in->flags[i] & MMIOEMU_ACC_SECOND) ? 1 : 0] + in->offset[i];
+        a->la = (op_la[(in->flags[i] & MMIOEMU_ACC_SECOND) ? 1 : 0] + in->offset[i]) & la_mask;
         a->pa = in->pa[i];
         a->size = in->size[i];
         a->offset = in->offset[i];
@@ -234,7 +239,7 @@ mmioemu_status plan_add_operand(const plan_ctx *pc, const plan_operand *op,
     uint64_t la[2] = {op->la, op->la}; /* every new piece is op's */
     plan_list_from_public(out, &l);
     mmioemu_status s = plan_add(pc, op, &l);
-    plan_list_to_public(&l, from, la, out);
+    plan_list_to_public(&l, from, la, op->wrap32 ? 0xffffffffu : ~(uint64_t)0, out);
     return s;
 }
 

@@ -28,6 +28,9 @@ typedef struct plan_operand {
     uint32_t size;
     uint16_t acc_flags; /* MMIOEMU_ACC_WRITE / MMIOEMU_ACC_SECOND */
     bool rmw;           /* read then written: both directions must be allowed */
+    bool wrap32;        /* x86 outside 64-bit mode: linear addresses are 32 bits (SDM
+                           Vol. 3A 4.1: 32-bit paging and PAE map 32-bit linear
+                           addresses): the bytes past 0xffffffff continue at 0 */
 } plan_operand;
 
 /* The planned pieces, as the emulator keeps them: the public
@@ -49,10 +52,11 @@ typedef struct plan_list {
 
 /* Public <-> internal form. to_public fills pieces [from, count); a piece's
  * linear address is its operand's, op_la[0] (op_la[1] for a piece marked
- * MMIOEMU_ACC_SECOND), plus its offset. */
+ * MMIOEMU_ACC_SECOND), plus its offset, masked by la_mask (0xffffffff for
+ * x86 outside 64-bit mode, plan_operand.wrap32). */
 void plan_list_from_public(const mmioemu_access_list *in, plan_list *out);
 void plan_list_to_public(const plan_list *in, uint32_t from, const uint64_t op_la[2],
-                         mmioemu_access_list *out);
+                         uint64_t la_mask, mmioemu_access_list *out);
 
 /* Fault check over all operands of one instruction (CVE-2024-25742):
  * with a GLA, it must fall inside one operand and, if the trap gave a

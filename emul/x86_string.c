@@ -52,6 +52,7 @@ static __attribute__((noinline)) mmioemu_status string_operands(const mmioemu_in
         if (s != MMIOEMU_OK)
             return s;
         op[0].size = insn->size, op[0].acc_flags = 0, op[0].rmw = false, *n = 1;
+        op[0].wrap32 = cpu->mode != MMIOEMU_X86_64;
     }
     if (uses_dst(k)) {
         /* SDM: the destination is always ES:rDI; no override applies. */
@@ -64,6 +65,7 @@ static __attribute__((noinline)) mmioemu_status string_operands(const mmioemu_in
         if (s != MMIOEMU_OK)
             return s;
         op[i].size = insn->size, op[i].rmw = false;
+        op[i].wrap32 = cpu->mode != MMIOEMU_X86_64;
         op[i].acc_flags = (uint16_t)((w ? MMIOEMU_ACC_WRITE : 0) | (i ? MMIOEMU_ACC_SECOND : 0));
         *n = i + 1;
     }

@@ -31,7 +31,7 @@ static plan_ctx ctx_of(const mmioemu_fault *f)
 static mmioemu_status add(const plan_ctx *pc, uint64_t la, uint32_t size, uint16_t flags, bool rmw,
                           mmioemu_access_list *l)
 {
-    plan_operand op = {la, size, flags, rmw};
+    plan_operand op = {la, size, flags, rmw, false};
     return plan_add_operand(pc, &op, l);
 }
 
@@ -201,7 +201,7 @@ Test(access, fault_gla_must_fall_inside_an_operand)
 {
     setup(false, false, 0);
     F.flags = MMIOEMU_FAULT_GLA;
-    plan_operand op = {0x1000, 8, 0, false};
+    plan_operand op = {0x1000, 8, 0, false, false};
     plan_ctx pc = ctx_of(&F);
     F.gla = 0x1007;
     cr_assert_eq(plan_check_fault(&pc, &op, 1), MMIOEMU_OK);
@@ -218,9 +218,9 @@ Test(access, fault_direction_must_match_the_operand)
     setup(false, false, 0);
     F.flags = MMIOEMU_FAULT_GLA | MMIOEMU_FAULT_DIR | MMIOEMU_FAULT_WRITE;
     F.gla = 0x1000;
-    plan_operand rd = {0x1000, 4, 0, false};
-    plan_operand wr = {0x1000, 4, MMIOEMU_ACC_WRITE, false};
-    plan_operand rmw = {0x1000, 4, MMIOEMU_ACC_WRITE, true};
+    plan_operand rd = {0x1000, 4, 0, false, false};
+    plan_operand wr = {0x1000, 4, MMIOEMU_ACC_WRITE, false, false};
+    plan_operand rmw = {0x1000, 4, MMIOEMU_ACC_WRITE, true, false};
     plan_ctx pc = ctx_of(&F);
     cr_assert_eq(plan_check_fault(&pc, &rd, 1), MMIOEMU_ERR_ADDRESS_MISMATCH);
     cr_assert_eq(plan_check_fault(&pc, &wr, 1), MMIOEMU_OK);
@@ -236,7 +236,8 @@ Test(access, fault_check_considers_every_operand)
     setup(false, false, 0);
     F.flags = MMIOEMU_FAULT_GLA | MMIOEMU_FAULT_DIR | MMIOEMU_FAULT_WRITE;
     F.gla = 0x9004;
-    plan_operand ops[2] = {{0x1000, 8, 0, false}, {0x9000, 8, MMIOEMU_ACC_WRITE, false}};
+    plan_operand ops[2] = {{0x1000, 8, 0, false, false},
+                           {0x9000, 8, MMIOEMU_ACC_WRITE, false, false}};
     plan_ctx pc = ctx_of(&F);
     cr_assert_eq(plan_check_fault(&pc, ops, 2), MMIOEMU_OK);
     cr_assert_eq(plan_check_fault(&pc, ops, 1), MMIOEMU_ERR_ADDRESS_MISMATCH);
@@ -246,7 +247,7 @@ Test(access, gpa_only_fault_is_checked_by_page_offset)
 {
     setup(false, false, 0);
     F.flags = MMIOEMU_FAULT_GPA;
-    plan_operand op = {0x7ffe, 4, 0, false}; /* bytes at page offsets ffe fff 000 001 */
+    plan_operand op = {0x7ffe, 4, 0, false, false}; /* bytes at page offsets ffe fff 000 001 */
     plan_ctx pc = ctx_of(&F);
     F.gpa = 0xfe000001;
     cr_assert_eq(plan_check_fault(&pc, &op, 1), MMIOEMU_OK);
@@ -262,7 +263,7 @@ Test(access, gla_and_gpa_with_different_page_offsets_are_a_mismatch)
     F.flags = MMIOEMU_FAULT_GLA | MMIOEMU_FAULT_GPA;
     F.gla = 0x1000;
     F.gpa = 0xfe000008; /* one trap names one byte: the page offsets must agree */
-    plan_operand op = {0x1000, 16, 0, false};
+    plan_operand op = {0x1000, 16, 0, false, false};
     plan_ctx pc = ctx_of(&F);
     cr_assert_eq(plan_check_fault(&pc, &op, 1), MMIOEMU_ERR_ADDRESS_MISMATCH);
 }

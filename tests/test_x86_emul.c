@@ -203,6 +203,33 @@ Test(x86_emul, every_segment_base_counts_in_32_bit_mode)
     cr_assert_eq(E.log[0].addr, M + 4);
 }
 
+Test(x86_emul, linear_address_wraps_at_4g_between_pieces_in_32_bit_mode)
+{
+    fx(MMIOEMU_X86_32);
+    C.u.x86.seg[MMIOEMU_SEG_DS].base = 0xfffffffe;
+    RBX = 0;
+    /* 8B 03 = mov eax, [ebx] at linear 0xfffffffe: outside IA-32e mode linear
+     * addresses are 32 bits (SDM Vol. 3A 3.4, 4.1), so bytes 2 and 3 are at
+     * linear 0 and 1, not 0x100000000 (KVM's linearize masks the same way). */
+    x86emu_insn(&I, MMIOEMU_X86_32, MMIOEMU_KIND_READ, 4, MMIOEMU_REG_RAX, MMIOEMU_REG_RBX, 0, 2);
+    cr_assert_eq(run(), MMIOEMU_OK);
+    cr_assert_eq(E.nlog, 2);
+    cr_assert_eq(E.log[0].addr, 0xfffffffeull);
+    cr_assert_eq(E.log[0].len, 2);
+    cr_assert_eq(E.log[1].addr, 0);
+    cr_assert_eq(E.log[1].len, 2);
+    uint32_t want = (uint32_t)x86emu_ram_init(0xfffffffe) |
+                    (uint32_t)x86emu_ram_init(0xffffffff) << 8 |
+                    (uint32_t)x86emu_ram_init(0) << 16 | (uint32_t)x86emu_ram_init(1) << 24;
+    cr_assert_eq(RAX, want);
+    /* the public plan names the wrapped piece's linear address too */
+    mmioemu_access_list l;
+    cr_assert_eq(mmioemu_plan(&OPS, &E, &I, &C, NULL, &P, &l, NULL), MMIOEMU_OK);
+    cr_assert_eq(l.count, 2);
+    cr_assert_eq(l.a[1].la, 0);
+    cr_assert_eq(l.a[1].offset, 2);
+}
+
 Test(x86_emul, sixteen_bit_forms_wrap_at_64k)
 {
     fx(MMIOEMU_X86_16);
