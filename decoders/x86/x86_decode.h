@@ -22,7 +22,7 @@ mmioemu_status x86_decode(mmioemu_mode mode, const uint8_t *code, size_t len, mm
  * (prefixes, opcode, ModRM, SIB, then 4-byte loads of displacement and
  * immediate within the first 15) before it compares the length with len:
  * shorter inputs are copied into x86_next.pad first. */
-#define X86_FAST_PAD 24
+#define X86_FAST_PAD 24                         /* a multiple of 8: x86_pad() zeroes it in words */
 #define X86_TO_FAST_VEX ((mmioemu_status)0x100) /* C4/C5 fast path from nx */
 #define X86_TO_GENERAL ((mmioemu_status)0x101)  /* decode from the start */
 #define X86_TO_VEX ((mmioemu_status)0x102)      /* x86_decode_vex() from nx */

@@ -378,8 +378,16 @@ x86_fast(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out, 
 static __attribute__((noinline)) const uint8_t *x86_pad(uint8_t *pad, const uint8_t *code,
                                                         size_t len)
 {
-    for (size_t k = 0; k < X86_FAST_PAD; k++)
-        pad[k] = k < len ? code[k] : 0;
+    /* Zero the pad in 8-byte stores, then copy the bytes (an x86
+     * instruction is at most 15: one or two words and a short tail). */
+    const uint64_t zero = 0;
+    size_t k = 0;
+    for (; k < X86_FAST_PAD; k += 8)
+        __builtin_memcpy(pad + k, &zero, 8);
+    for (k = 0; k + 8 <= len; k += 8)
+        __builtin_memcpy(pad + k, code + k, 8);
+    for (; k < len; k++)
+        pad[k] = code[k];
     return pad;
 }
 
