@@ -401,14 +401,17 @@ string_execute(const plan_ctx *pc, const mmioemu_insn *insn, const plan_list *pl
     return x86_string_execute(&epc, insn, plan, &scratch, cpu, res);
 }
 
-/* Run the handler on a context `c` whose pc/in/l/cpu are set; commit. */
+/* Run the handler on a context `c` whose pc/in/l/cpu are set; commit.
+ * `planned` (a constant): the plan was made here, from this descriptor, by
+ * x86_plan_operands, which already refused unsupported kinds and strings. */
 static inline __attribute__((always_inline)) mmioemu_status
-run_handler(xc *c, const mmioemu_insn *insn, const plan_list *plan, mmioemu_cpu *cpu)
+run_handler(xc *c, const mmioemu_insn *insn, const plan_list *plan, mmioemu_cpu *cpu,
+            const int planned)
 {
     /* A data kind with no pieces is not a plan of this instruction. */
     if (!plan || (plan->count == 0 && insn->kind != MMIOEMU_KIND_FLUSH))
         return MMIOEMU_ERR_ARG;
-    if (!x86_kind_supported(insn) || x86_is_string(insn))
+    if (!planned && (!x86_kind_supported(insn) || x86_is_string(insn)))
         return MMIOEMU_ERR_UNSUPPORTED;
     c->fl = cpu->u.x86.rflags;
     mmioemu_status s = dispatch(c);
@@ -426,7 +429,7 @@ mmioemu_status x86_execute(const plan_ctx *pc, const mmioemu_insn *insn, const p
         return string_execute(pc, insn, plan, cpu, res);
     xc c;
     c.pc = pc, c.in = insn, c.l = plan, c.cpu = cpu;
-    return run_handler(&c, insn, plan, cpu);
+    return run_handler(&c, insn, plan, cpu, 0);
 }
 
 mmioemu_status x86_emulate_data(const plan_ctx *pc, const mmioemu_insn *insn, mmioemu_cpu *cpu,
@@ -446,5 +449,5 @@ mmioemu_status x86_emulate_data(const plan_ctx *pc, const mmioemu_insn *insn, mm
     if (s != MMIOEMU_OK)
         return s;
     u.c.pc = pc, u.c.in = insn, u.c.l = &l, u.c.cpu = cpu;
-    return run_handler(&u.c, insn, &l, cpu);
+    return run_handler(&u.c, insn, &l, cpu, 1);
 }
