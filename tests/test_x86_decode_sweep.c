@@ -19,7 +19,7 @@
 #include <string.h>
 
 #ifdef MMIOEMU_HAVE_ZYDIS
-#include <Zydis/Zydis.h>
+#include "common/x86dec_zydis.h"
 
 typedef struct sweep {
     long n, nonly, zonly, lenbad, excluded;
@@ -55,21 +55,6 @@ static int w_ignored_outside_64(int is64, int map, int op, int pp, int w)
            (op == 0x2a || op == 0x2c || op == 0x2d || op == 0x78 || op == 0x79 || op == 0x7b);
 }
 
-/* ZYDIS-KNC (known-backend-bugs.md): Knights Corner instructions, several of
- * them VEX-encoded mask operations, decoded outside KNC mode. */
-static int zydis_knc(const ZydisDecodedInstruction *z)
-{
-    switch (z->meta.isa_set) {
-    case ZYDIS_ISA_SET_KNCE:
-    case ZYDIS_ISA_SET_KNCJKBR:
-    case ZYDIS_ISA_SET_KNCSTREAM:
-    case ZYDIS_ISA_SET_KNCV:
-    case ZYDIS_ISA_SET_KNC_MISC:
-    case ZYDIS_ISA_SET_KNC_PF_HINT: return 1;
-    default: return 0;
-    }
-}
-
 static void one(sweep *s, ZydisDecoder *z, mmioemu_mode mode, const uint8_t *b, int excl)
 {
     mmioemu_insn in;
@@ -77,7 +62,7 @@ static void one(sweep *s, ZydisDecoder *z, mmioemu_mode mode, const uint8_t *b, 
     mmioemu_status st = mmioemu_decode(MMIOEMU_BACKEND_NATIVE, mode, b, 15, &in);
     int nv = st == MMIOEMU_OK || st == MMIOEMU_ERR_NO_MEMORY_OPERAND;
     int zv = ZYAN_SUCCESS(ZydisDecoderDecodeInstruction(z, NULL, b, 15, &zi));
-    if (zv && zydis_knc(&zi))
+    if (zv && x86dec_zydis_knc(&zi))
         excl = 1;
     s->n++;
     if (nv == zv && (!nv || in.length == zi.length))
@@ -100,15 +85,33 @@ static void one(sweep *s, ZydisDecoder *z, mmioemu_mode mode, const uint8_t *b, 
     }
 }
 
+/* Zydis in the same mode, and empty counts. */
+static void sweep_begin(sweep *s, ZydisDecoder *z, mmioemu_mode mode)
+{
+    x86dec_zydis_init(z, mode);
+    memset(s, 0, sizeof *s);
+}
+
+/* The counts, the first disagreements, and the assertion: none outside the
+ * exclusions (named in `excluded`). */
+static void sweep_end(const sweep *s, const char *what, mmioemu_mode mode, const char *excluded)
+{
+    cr_log_info("%s sweep mode %d: %ld encodings; native-only valid %ld, Zydis-only valid %ld, "
+                "length differs %ld; excluded (%s) %ld",
+                what, (int)mode, s->n, s->nonly, s->zonly, s->lenbad, excluded, s->excluded);
+    for (int i = 0; i < s->nfirst; i++)
+        cr_log_warn("  %s", s->first[i]);
+    cr_assert_eq(s->nonly + s->zonly + s->lenbad, 0, "%s validity/length disagreements in mode %d",
+                 what, (int)mode);
+}
+
 static void evex_sweep(mmioemu_mode mode)
 {
     static const int maps[] = {1, 2, 3, 5, 6};
     const int is64 = mode == MMIOEMU_X86_64;
     ZydisDecoder z;
-    ZydisDecoderInit(&z, is64 ? ZYDIS_MACHINE_MODE_LONG_64 : ZYDIS_MACHINE_MODE_LEGACY_32,
-                     is64 ? ZYDIS_STACK_WIDTH_64 : ZYDIS_STACK_WIDTH_32);
     sweep s;
-    memset(&s, 0, sizeof s);
+    sweep_begin(&s, &z, mode);
     uint8_t b[16];
     for (int mi = 0; mi < 5; mi++)
         for (int op = 0; op < 256; op++)
@@ -133,13 +136,7 @@ static void evex_sweep(mmioemu_mode mode)
                                     w_ignored_outside_64(is64, maps[mi], op, pp, w);
                                 one(&s, &z, mode, b, excl);
                             }
-    cr_log_info("EVEX sweep mode %d: %ld encodings; native-only valid %ld, Zydis-only valid %ld, "
-                "length differs %ld; excluded (known-backend-bugs.md) %ld",
-                (int)mode, s.n, s.nonly, s.zonly, s.lenbad, s.excluded);
-    for (int i = 0; i < s.nfirst; i++)
-        cr_log_warn("  %s", s.first[i]);
-    cr_assert_eq(s.nonly + s.zonly + s.lenbad, 0, "EVEX validity/length disagreements in mode %d",
-                 (int)mode);
+    sweep_end(&s, "EVEX", mode, "known-backend-bugs.md");
 }
 
 /* AMX TDPB*D / TDPBF16PS (VEX map 2 5C/5E, register form): #UD unless the
@@ -160,10 +157,8 @@ static void vex_sweep(mmioemu_mode mode)
 {
     const int is64 = mode == MMIOEMU_X86_64;
     ZydisDecoder z;
-    ZydisDecoderInit(&z, is64 ? ZYDIS_MACHINE_MODE_LONG_64 : ZYDIS_MACHINE_MODE_LEGACY_32,
-                     is64 ? ZYDIS_STACK_WIDTH_64 : ZYDIS_STACK_WIDTH_32);
     sweep s;
-    memset(&s, 0, sizeof s);
+    sweep_begin(&s, &z, mode);
     uint8_t b[16];
     for (int map = 1; map <= 3; map++)
         for (int op = 0; op < 256; op++)
@@ -178,13 +173,7 @@ static void vex_sweep(mmioemu_mode mode)
                 b[4] = (uint8_t)((rf ? 0xc1 : 0x41) | reg << 3);
                 one(&s, &z, mode, b, is64 && amx_tile_rule(map, op, reg, vvvv, rf));
             }
-    cr_log_info("VEX sweep mode %d: %ld encodings; native-only valid %ld, Zydis-only valid %ld, "
-                "length differs %ld; excluded (ZYDIS-KNC, AMX tile rules) %ld",
-                (int)mode, s.n, s.nonly, s.zonly, s.lenbad, s.excluded);
-    for (int i = 0; i < s.nfirst; i++)
-        cr_log_warn("  %s", s.first[i]);
-    cr_assert_eq(s.nonly + s.zonly + s.lenbad, 0, "VEX validity/length disagreements in mode %d",
-                 (int)mode);
+    sweep_end(&s, "VEX", mode, "ZYDIS-KNC, AMX tile rules");
 }
 
 /* Legacy maps (SDM Vol. 2A 2.1): {none, 66, F2, F3, LOCK} x REX.W (64-bit
@@ -192,15 +181,10 @@ static void vex_sweep(mmioemu_mode mode)
  * register form, and reg 0..7 with [rcx+disp8] / [bx+di+disp8]). */
 static void legacy_sweep(mmioemu_mode mode)
 {
-    static const ZydisMachineMode zm[3] = {
-        ZYDIS_MACHINE_MODE_LEGACY_16, ZYDIS_MACHINE_MODE_LEGACY_32, ZYDIS_MACHINE_MODE_LONG_64};
-    static const ZydisStackWidth sw[3] = {ZYDIS_STACK_WIDTH_16, ZYDIS_STACK_WIDTH_32,
-                                          ZYDIS_STACK_WIDTH_64};
     static const uint8_t pfx[5] = {0, 0x66, 0xf2, 0xf3, 0xf0};
     ZydisDecoder z;
-    ZydisDecoderInit(&z, zm[mode], sw[mode]);
     sweep s;
-    memset(&s, 0, sizeof s);
+    sweep_begin(&s, &z, mode);
     uint8_t b[16];
     for (int p = 0; p < 5; p++)
         for (int w = 0; w < (mode == MMIOEMU_X86_64 ? 2 : 1); w++)
@@ -221,13 +205,7 @@ static void legacy_sweep(mmioemu_mode mode)
                         b[i] = (uint8_t)((rm ? 0xc0 | (rm - 1) : 0x41) | reg << 3);
                         one(&s, &z, mode, b, 0);
                     }
-    cr_log_info("legacy sweep mode %d: %ld encodings; native-only valid %ld, Zydis-only valid %ld, "
-                "length differs %ld; excluded (ZYDIS-KNC) %ld",
-                (int)mode, s.n, s.nonly, s.zonly, s.lenbad, s.excluded);
-    for (int i = 0; i < s.nfirst; i++)
-        cr_log_warn("  %s", s.first[i]);
-    cr_assert_eq(s.nonly + s.zonly + s.lenbad, 0, "legacy validity/length disagreements in mode %d",
-                 (int)mode);
+    sweep_end(&s, "legacy", mode, "ZYDIS-KNC");
 }
 
 Test(x86_decode_sweep, every_legacy_class_agrees_with_zydis_in_all_modes)

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #ifdef MMIOEMU_HAVE_ZYDIS
-#include <Zydis/Zydis.h>
+#include "common/x86dec_zydis.h"
 
 typedef struct zstats {
     long n, zvalid, nvalid, zonly, nonly, lenbad, knc, memcmp, membad, excl592, exclsxd;
@@ -27,29 +27,6 @@ static uint64_t rng(void)
     rng_state ^= rng_state >> 7;
     rng_state ^= rng_state << 17;
     return rng_state;
-}
-
-static void zinit(ZydisDecoder *d, mmioemu_mode mode)
-{
-    static const ZydisMachineMode zm[3] = {
-        ZYDIS_MACHINE_MODE_LEGACY_16, ZYDIS_MACHINE_MODE_LEGACY_32, ZYDIS_MACHINE_MODE_LONG_64};
-    static const ZydisStackWidth sw[3] = {ZYDIS_STACK_WIDTH_16, ZYDIS_STACK_WIDTH_32,
-                                          ZYDIS_STACK_WIDTH_64};
-    ZydisDecoderInit(d, zm[mode], sw[mode]);
-}
-
-/* known-backend-bugs.md ZYDIS-KNC: Knights Corner instructions decoded outside KNC mode. */
-static bool zydis_knc(const ZydisDecodedInstruction *z)
-{
-    switch (z->meta.isa_set) {
-    case ZYDIS_ISA_SET_KNCE:
-    case ZYDIS_ISA_SET_KNCJKBR:
-    case ZYDIS_ISA_SET_KNCSTREAM:
-    case ZYDIS_ISA_SET_KNCV:
-    case ZYDIS_ISA_SET_KNC_MISC:
-    case ZYDIS_ISA_SET_KNC_PF_HINT: return true;
-    default: return false;
-    }
 }
 
 static uint8_t zreg(ZydisRegister r)
@@ -139,7 +116,7 @@ static size_t compare_one(zstats *s, const ZydisDecoder *d, mmioemu_mode mode, c
     mmioemu_status st = mmioemu_decode(MMIOEMU_BACKEND_NATIVE, mode, b, n, &in);
     bool zok = ZYAN_SUCCESS(zs), nok = st == MMIOEMU_OK || st == MMIOEMU_ERR_NO_MEMORY_OPERAND;
     s->n++;
-    if (zok && zydis_knc(&z)) {
+    if (zok && x86dec_zydis_knc(&z)) {
         s->knc++;
         return z.length;
     }
@@ -201,7 +178,7 @@ static void expect_agreement(const char *what, zstats *s, long nonly_max)
 static void random_run(mmioemu_mode mode, uint64_t seed)
 {
     ZydisDecoder d;
-    zinit(&d, mode);
+    x86dec_zydis_init(&d, mode);
     zstats *s = calloc(1, sizeof *s);
     cr_assert_not_null(s);
     rng_state = seed;
@@ -240,7 +217,7 @@ static void biased_run(mmioemu_mode mode, uint64_t seed)
                                      {0xc5, 0}, {0x62, 0},    {0x8f, 0},    {0x0f, 0x0f}};
     static const uint8_t pfx[] = {0x66, 0xf2, 0xf3, 0x67, 0xf0, 0x2e, 0x3e, 0x64, 0x48, 0x41};
     ZydisDecoder d;
-    zinit(&d, mode);
+    x86dec_zydis_init(&d, mode);
     zstats *s = calloc(1, sizeof *s);
     cr_assert_not_null(s);
     rng_state = seed;
@@ -277,7 +254,7 @@ static void text_run(const char *path)
     if (!text)
         cr_skip_test("%s has no readable .text here", path);
     ZydisDecoder d;
-    zinit(&d, MMIOEMU_X86_64);
+    x86dec_zydis_init(&d, MMIOEMU_X86_64);
     zstats *s = calloc(1, sizeof *s);
     cr_assert_not_null(s);
     /* Linear sweep, advancing by the oracle's length (data in .text decodes as junk
