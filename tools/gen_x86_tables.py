@@ -155,6 +155,7 @@ def parse_line(line, ln):
     for o in ops:
         r = Row()
         r.map, r.op, r.m, r.pf, r.w, r.ln = mp, o, m, pf, w, ln
+        r.anypfx = pfx == "-"  # written "-": yields to rows that name their prefixes
         r.size, r.imm, r.kind, r.aop, r.reg, r.ext = size, imm, kind, aop, reg, ext
         r.dst, r.flags, r.mnem, r.ref = dst, fl, mnem, ref.strip()
         r.norip = norip
@@ -266,7 +267,7 @@ def pick(rs, use_mode, mo, use_w, w, use_p, p, use_mod, isreg, use_reg, reg, for
         cands.append(r)
     if not cands:
         return 0
-    exact = [r for r in cands if len(r.pf) < 4]
+    exact = [r for r in cands if not r.anypfx]
     if exact:
         cands = exact
     if len(cands) > 1 and all(r.m.mod == "reg" for r in cands):
