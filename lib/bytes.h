@@ -7,8 +7,52 @@
 #include <stdint.h>
 #include <stddef.h>
 
+/* Fixed-width little-endian loads: byte compositions a compiler turns into
+ * one load (plus a byte swap on a big-endian host), with no type punning. */
+static inline uint64_t mm_le16(const uint8_t *p)
+{
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8;
+}
+
+static inline uint64_t mm_le32(const uint8_t *p)
+{
+    return mm_le16(p) | mm_le16(p + 2) << 16;
+}
+
+static inline uint64_t mm_le64(const uint8_t *p)
+{
+    return mm_le32(p) | mm_le32(p + 4) << 32;
+}
+
+static inline void mm_put_le16(uint8_t *p, uint64_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+
+static inline void mm_put_le32(uint8_t *p, uint64_t v)
+{
+    mm_put_le16(p, v);
+    mm_put_le16(p + 2, v >> 16);
+}
+
+static inline void mm_put_le64(uint8_t *p, uint64_t v)
+{
+    mm_put_le32(p, v);
+    mm_put_le32(p + 4, v >> 32);
+}
+
+/* Operand sizes are almost always 1, 2, 4 or 8: those take one load or
+ * store each; a byte loop (a branch per byte) only for the rest. */
 static inline uint64_t mm_load_le(const uint8_t *p, unsigned n)
 {
+    switch (n) {
+    case 1: return p[0];
+    case 2: return mm_le16(p);
+    case 4: return mm_le32(p);
+    case 8: return mm_le64(p);
+    default: break;
+    }
     uint64_t v = 0;
     for (unsigned i = n; i-- > 0;)
         v = (v << 8) | p[i];
@@ -25,6 +69,13 @@ static inline uint64_t mm_load_be(const uint8_t *p, unsigned n)
 
 static inline void mm_store_le(uint8_t *p, uint64_t v, unsigned n)
 {
+    switch (n) {
+    case 1: p[0] = (uint8_t)v; return;
+    case 2: mm_put_le16(p, v); return;
+    case 4: mm_put_le32(p, v); return;
+    case 8: mm_put_le64(p, v); return;
+    default: break;
+    }
     for (unsigned i = 0; i < n; i++, v >>= 8)
         p[i] = (uint8_t)v;
 }
