@@ -6,6 +6,7 @@
 #include "arch.h"
 #include "x86_emul.h"
 
+#include "../decoders/x86/x86_decode.h"
 #include "../lib/bytes.h"
 
 #define X86_MAX_INSN 15u /* SDM Vol. 2A 2.3.11: instructions are at most 15 bytes */
@@ -164,8 +165,7 @@ fetch_x86(const mmioemu_ops *ops, void *ctx, const mmioemu_cpu *cpu, mmioemu_ins
         have = want;
         if (ops->fetch(ctx, ip + from, buf + from, have - from))
             return MMIOEMU_ERR_CALLBACK;
-        mmioemu_status s =
-            mmioemu_decode(MMIOEMU_BACKEND_NATIVE, (mmioemu_mode)cpu->mode, buf, have, insn);
+        mmioemu_status s = x86_decode((mmioemu_mode)cpu->mode, buf, have, insn);
         if (s != MMIOEMU_ERR_TRUNCATED || have >= X86_MAX_INSN)
             return s;
         want = insn->length;
@@ -211,9 +211,11 @@ fetch_decode(const mmioemu_ops *ops, void *ctx, const mmioemu_cpu *cpu, const mm
     mmioemu_mode mode = (mmioemu_mode)cpu->mode;
     if (fault && fault->insn) {
         uint32_t n = fault->insn_len;
-        if (mode != MMIOEMU_ARM64 && n > X86_MAX_INSN)
-            n = X86_MAX_INSN;
-        return mmioemu_decode(MMIOEMU_BACKEND_NATIVE, mode, fault->insn, n, insn);
+        if (mode == MMIOEMU_ARM64)
+            return mmioemu_decode(MMIOEMU_BACKEND_NATIVE, mode, fault->insn, n, insn);
+        /* The x86 decoder itself: mode and bytes are already checked here,
+         * and mmioemu_decode's tests and call level would be paid per trap. */
+        return x86_decode(mode, fault->insn, n > X86_MAX_INSN ? X86_MAX_INSN : n, insn);
     }
     if (mode != MMIOEMU_ARM64)
         return fetch_x86(ops, ctx, cpu, insn);
