@@ -83,6 +83,28 @@ static inline uint32_t x86_le32(const uint8_t *code, size_t p)
            (uint32_t)code[p + 3] << 24;
 }
 
+/* mmioemu_insn bytes 24..31 (flags, size, id) and 32..39 (mode .. ext) from
+ * one value each (x86_lane): byte k is bits 8k+7:8k, so the compiler merges
+ * each group into one store on either endianness. */
+static inline void x86_put_lo(mmioemu_insn *out, uint64_t v)
+{
+    out->flags = (uint32_t)v;
+    out->size = (uint16_t)(v >> 32);
+    out->id = (uint16_t)(v >> 48);
+}
+
+static inline void x86_put_hi(mmioemu_insn *out, uint64_t v)
+{
+    out->mode = (uint8_t)v;
+    out->length = (uint8_t)(v >> 8);
+    out->kind = (uint8_t)(v >> 16);
+    out->op = (uint8_t)(v >> 24);
+    out->reg = (uint8_t)(v >> 32);
+    out->reg2 = (uint8_t)(v >> 40);
+    out->dst_size = (uint8_t)(v >> 48);
+    out->ext = (uint8_t)(v >> 56);
+}
+
 /* Data register by [X86_R_* rule, or 5 for a byte register without REX][ModRM.reg
  * with REX.R]: without REX, byte registers 4..7 are AH..BH (SDM Vol. 1 3.7.2.1). */
 #define R8(b) b, b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7
@@ -240,20 +262,24 @@ x86_fast_body(const int vex, mmioemu_mode mode, const uint8_t *code, size_t len,
     out->mode = (uint8_t)mode;
     out->length = (uint8_t)total;
     out->id = (uint16_t)fid;
-    const unsigned kind = f->kind;
-    if (!kind || !mem) {
+    if (!f->kind || !mem) {
         out->kind = MMIOEMU_KIND_NONE;
         out->flags = 0;
         return MMIOEMU_ERR_NO_MEMORY_OPERAND;
     }
 
-    /* Sizes and extension: one table index, chosen by the form's selector. */
+    /* The descriptor from the form's lanes for its size index (x86_lane):
+     * flags, size, kind, op, dst_size and ext are the table's; the data
+     * register and a group-1 op come from ModRM.reg (x86_reg_op). */
     const unsigned sc = x86_osz_of[ctx->osz_row + ((fast >> X86_FAST_OSZ_SHIFT) & 7)];
     const unsigned si = ((ctx->sels | (sc & 3)) >> (2 * f->szsel)) & 3;
-    const unsigned dst = f->dsz[si];
-    out->size = f->sz[si];
-    out->dst_size = (uint8_t)dst;
-    out->ext = (uint8_t)((f->ext3 >> (2 * si)) & 3);
+    const x86_lane *ln = &x86_lanes[x86_form_lane[fid] + si];
+    const uint64_t hi = ln->hi;
+    const unsigned rix = ((modrm >> 3) & 7) | ((st & S_R) >> 2) | ((st & S_REX) >> 4);
+    x86_put_hi(out,
+               (hi ^ x86_reg_op[(hi >> 32) & 0xff][rix]) | (uint64_t)mode | (uint64_t)total << 8);
+    x86_put_lo(out, ln->lo | (uint64_t)fid << 48 | (lock ? MMIOEMU_F_LOCK : 0) |
+                        ((st & S_SEG) ? MMIOEMU_F_SEG_OVR : 0));
 
     out->mem.addr_size = ctx->asz;
     out->mem.index_ext = MMIOEMU_IDX_LSL;
@@ -264,8 +290,6 @@ x86_fast_body(const int vex, mmioemu_mode mode, const uint8_t *code, size_t len,
     out->mem.shift = (uint8_t)shift;
     const unsigned seg = (st >> S_SEGSHIFT) & 7;
     out->mem.seg = (uint8_t)((st & S_SEG) ? seg : dseg);
-    out->flags = (ff & X86_FF_COPY) | (lock ? MMIOEMU_F_LOCK : 0) |
-                 ((st & S_SEG) ? MMIOEMU_F_SEG_OVR : 0) | (vex ? MMIOEMU_F_VEX : 0);
 
     /* Immediate value (F_IMM forms: imm8/16/32), extended as the CPU does. */
     if (ff & X86_FF_IMM) {
@@ -274,11 +298,6 @@ x86_fast_body(const int vex, mmioemu_mode mode, const uint8_t *code, size_t len,
                        ? (int64_t)v
                        : (int64_t)(int32_t)((v ^ x86_sbit4[ilen]) - x86_sbit4[ilen]);
     }
-
-    out->reg = (uint8_t)x86_data_reg(f->reg, st, modrm, dst);
-    out->kind = (uint8_t)kind;
-    out->op = (uint8_t)(f->op == 0xfe ? (modrm >> 3) & 7 : f->op);
-    out->reg2 = MMIOEMU_REG_NONE;
     return MMIOEMU_OK;
 }
 

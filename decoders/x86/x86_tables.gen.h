@@ -205,6 +205,18 @@ extern const uint16_t x86_maps[X86_MAP_COUNT][256];
 extern const x86_group x86_groups[765];
 extern const uint16_t x86_group_forms[4917];
 extern const x86_form x86_forms[X86_FORM_COUNT];
+/* The fast path's descriptor lanes of a form by its size selector index
+ * (x86_fast.c): lo = mmioemu_insn bytes 24..31 (flags, size, id 0), hi =
+ * bytes 32..39 (mode 0, length 0, kind, op, x86_reg_op row, reg2, dst_size,
+ * ext); byte k of a lane is bits 8k+7:8k. x86_lanes[x86_form_lane[form] +
+ * index]. x86_reg_op[row][ModRM.reg | REX.R << 3 | REX << 4], XOR'ed into hi,
+ * replaces the row with the data register and sets op for group 1. */
+typedef struct x86_lane {
+    uint64_t lo, hi;
+} x86_lane;
+extern const uint16_t x86_form_lane[X86_FORM_COUNT];
+extern const x86_lane x86_lanes[558];
+extern const uint64_t x86_reg_op[12][32];
 extern const char x86_mnem_text[];
 extern const uint16_t x86_mnem_offs[780];
 
