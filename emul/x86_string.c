@@ -34,15 +34,16 @@ static bool uses_dst(unsigned kind)
     return kind != MMIOEMU_KIND_LODS;
 }
 
-/* The operands of the next element (rSI source, rDI destination) with the
- * CPU's own checks; *n = 0 when a REP count of 0 means no access. Out of
- * line so its temporaries are gone while the pieces are planned. */
-static __attribute__((noinline)) mmioemu_status string_operands(const mmioemu_insn *insn,
-                                                                const mmioemu_cpu *cpu,
-                                                                plan_operand *op, unsigned *n,
-                                                                mmioemu_result *res)
+/* The operands of the next element (rSI source first, rDI destination)
+ * with the CPU's own checks. Returns their count (1 or 2), or minus the
+ * status of a failed check: an out-parameter would be one more
+ * address-taken local in the loop's frame (docs/stack.md). Out of line so
+ * its temporaries are gone while the pieces are planned. */
+static __attribute__((noinline)) int string_operands(const mmioemu_insn *insn,
+                                                     const mmioemu_cpu *cpu, plan_operand *op,
+                                                     mmioemu_result *res)
 {
-    unsigned k = insn->kind;
+    unsigned k = insn->kind, n = 0;
     mmioemu_status s;
     if (uses_src(k)) {
         s = x86_linear(cpu, insn->mem.seg, areg(cpu, insn, MMIOEMU_REG_RSI), insn->size, false,
@@ -50,26 +51,25 @@ static __attribute__((noinline)) mmioemu_status string_operands(const mmioemu_in
         if (s == MMIOEMU_OK)
             s = x86_check_ac(cpu, op[0].la, insn->size, res);
         if (s != MMIOEMU_OK)
-            return s;
-        op[0].size = insn->size, op[0].acc_flags = 0, op[0].rmw = false, *n = 1;
+            return -(int)s;
+        op[0].size = insn->size, op[0].acc_flags = 0, op[0].rmw = false, n = 1;
         op[0].wrap32 = cpu->mode != MMIOEMU_X86_64;
     }
     if (uses_dst(k)) {
         /* SDM: the destination is always ES:rDI; no override applies. */
         bool w = k == MMIOEMU_KIND_MOVS || k == MMIOEMU_KIND_STOS;
-        unsigned i = *n;
         s = x86_linear(cpu, MMIOEMU_SEG_ES, areg(cpu, insn, MMIOEMU_REG_RDI), insn->size, w,
-                       &op[i].la, res);
+                       &op[n].la, res);
         if (s == MMIOEMU_OK)
-            s = x86_check_ac(cpu, op[i].la, insn->size, res);
+            s = x86_check_ac(cpu, op[n].la, insn->size, res);
         if (s != MMIOEMU_OK)
-            return s;
-        op[i].size = insn->size, op[i].rmw = false;
-        op[i].wrap32 = cpu->mode != MMIOEMU_X86_64;
-        op[i].acc_flags = (uint16_t)((w ? MMIOEMU_ACC_WRITE : 0) | (i ? MMIOEMU_ACC_SECOND : 0));
-        *n = i + 1;
+            return -(int)s;
+        op[n].size = insn->size, op[n].rmw = false;
+        op[n].wrap32 = cpu->mode != MMIOEMU_X86_64;
+        op[n].acc_flags = (uint16_t)((w ? MMIOEMU_ACC_WRITE : 0) | (n ? MMIOEMU_ACC_SECOND : 0));
+        n++;
     }
-    return MMIOEMU_OK;
+    return (int)n;
 }
 
 /* REP with rCX = 0: nothing is accessed, so this cannot be the faulting
@@ -88,15 +88,19 @@ static inline __attribute__((always_inline)) mmioemu_status
 string_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu, plan_list *out,
             mmioemu_result *res, plan_operand op[2], uint64_t *op_la)
 {
-    unsigned n = 0;
     out->count = 0;
     if (is_rep(insn) && areg(cpu, insn, MMIOEMU_REG_RCX) == 0)
         return zero_count_check(pc);
-    mmioemu_status s = string_operands(insn, cpu, op, &n, res);
+    int n = string_operands(insn, cpu, op, res);
+    if (n < 0)
+        return (mmioemu_status)-n;
+    mmioemu_status s = plan_check_fault(pc, op, (unsigned)n);
+    /* Unrolled (n is 1 or 2): a loop kept its cursor and end in two more
+     * saved registers (aarch64: 16 bytes of frame). */
     if (s == MMIOEMU_OK)
-        s = plan_check_fault(pc, op, n);
-    for (unsigned i = 0; s == MMIOEMU_OK && i < n; i++)
-        s = plan_add_la(pc, &op[i], out, op_la);
+        s = plan_add_la(pc, &op[0], out, op_la);
+    if (s == MMIOEMU_OK && n == 2)
+        s = plan_add_la(pc, &op[1], out, op_la);
     return s;
 }
 
