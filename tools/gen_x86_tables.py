@@ -443,6 +443,56 @@ def emit_lanes(forms, lane_of, lanes):
     return "".join(c)
 
 
+def form_ic(r):
+    """Immediate rule | operand-size class << 4 (X86_OPW_IC); the class only where
+    the immediate's length depends on the operand size."""
+    return IMMS.index(r.imm) | ((form_fast(r) >> 2) & 7 if r.imm in ("iz", "iv", "ap", "jz", "mo")
+                                else 0) << 4
+
+
+def mem_word(mode, m, sib):
+    """x86_mrm_mem / x86_sib_mem entry (32/64-bit addressing, SDM Vol. 2A Tables
+    2-2, 2-3): base | index << 8 | shift << 16 | default segment << 24 without
+    REX, and what REX.B (bits 32-39, 56-63) and REX.X (40-47) XOR into it; bit
+    50: a disp32 follows (SIB base 101b with mod 00)."""
+    NONE, RIP, DS, SS = 0xff, 32, 3, 2
+    if sib is None:  # ModRM without SIB
+        mod, rm = m >> 6, m & 7
+        if mod == 0 and rm == 5:
+            return (RIP if mode == 2 else NONE) | NONE << 8 | DS << 24
+        base, index, shift, bx, xx, d32 = rm, NONE, 0, 8, 0, 0
+    else:
+        mod, base, index, shift = m, sib & 7, (sib >> 3) & 7, sib >> 6
+        xx = 0xff ^ 12 if index == 4 else 8  # REX.X: index 100b is r12, else none
+        index = NONE if index == 4 else index
+        d32 = 1 if (base == 5 and mod == 0) else 0
+        base, bx = (NONE, 0) if d32 else (base, 8)
+    seg = SS if base in (4, 5) else DS  # rSP/rBP base: SS (SDM Vol. 1 3.7.4)
+    segx = 1 if base in (4, 5) else 0  # REX.B makes it r12/r13: DS (= SS ^ 1)
+    return base | index << 8 | shift << 16 | seg << 24 | bx << 32 | xx << 40 | segx << 56 | \
+        d32 << 50
+
+
+def emit_mem():
+    c = ["const uint64_t x86_mrm_mem[2][256] = {\n"]
+    for mode in (0, 2):
+        c.append("    { /* %s */\n" % ("64-bit mode" if mode == 2 else "16/32-bit modes"))
+        ws = [mem_word(mode, m, None) for m in range(256)]
+        for i in range(0, 256, 4):
+            c.append("        " + ", ".join("0x%016xu" % v for v in ws[i:i + 4]) + ",\n")
+        c.append("    },\n")
+    c.append("};\n\n")
+    c.append("const uint64_t x86_sib_mem[2][256] = {\n")
+    for mod0 in (1, 0):
+        c.append("    { /* mod %s */\n" % ("00" if mod0 else "01/10"))
+        ws = [mem_word(2, 0 if mod0 else 1, sib) for sib in range(256)]
+        for i in range(0, 256, 4):
+            c.append("        " + ", ".join("0x%016xu" % v for v in ws[i:i + 4]) + ",\n")
+        c.append("    },\n")
+    c.append("};\n\n")
+    return "".join(c)
+
+
 def c_ident(s):
     return "".join(ch if ch.isalnum() else "_" for ch in s).upper()
 
@@ -489,6 +539,7 @@ def emit(forms, mnems, maps, groups, gforms, by_op):
              "    uint8_t reg;     /* X86_R_* */\n"
              "    uint8_t rmmask;  /* allowed ModRM.rm values when mod == 3 */\n"
              "    uint8_t fast;    /* X86_FAST_*: what the decoder's common path needs */\n"
+             "    uint8_t ic;      /* X86_OPW_IC: x86_ilen_of column of the immediate */\n"
              "} x86_form;\n\n")
     h.append("/* x86_form.fast: the common legacy path's view of a form, one byte.\n"
              " * BAD64/BAD32: it cannot finish the form in that mode (invalid there,\n"
@@ -526,7 +577,8 @@ def emit(forms, mnems, maps, groups, gforms, by_op):
              "#define X86_OPW_HASM (1u << 19) /* its forms have a ModRM byte */\n"
              "#define X86_OPW_IMM(w) (((w) >> 20) & 15u) /* X86_IMM_* of all its forms */\n"
              "#define X86_OPW_CLS(w) (((w) >> 24) & 7u) /* their X86_FAST_OSZ_SHIFT bits */\n"
-             "#define X86_OPW_VAR (1u << 27) /* forms differ in IMM/CLS: ask the form */\n"
+             "#define X86_OPW_VAR (1u << 27) /* forms differ in IMM/CLS: ask the form */\n"             "/* IMM | CLS << 4: x86_ilen_of[0][osz_row * 16 + ic] is the immediate's length */\n"
+             "#define X86_OPW_IC(w) (((w) >> 20) & 0x7fu)\n"
              "extern const uint32_t x86_opw[7][256];\n")
     h.append("/* ModRM byte with 32/64-bit addressing (SDM Vol. 2A Tables 2-2, 2-3): the\n"
              " * X86_KEY() bits (mod==3, reg), displacement bytes, SIB follows, disp32\n"
@@ -541,9 +593,9 @@ def emit(forms, mnems, maps, groups, gforms, by_op):
              " * X86_OSZ_64 in 64-bit mode (the immediate rules differ there). */\n"
              "#define X86_OSZ_64 4u\n"
              "extern const uint8_t x86_osz_of[96];\n"
-             "/* Immediate bytes by the same index and X86_IMM_* (moffs: 0, never used). */\n"
-             "extern const uint8_t x86_ilen_of[96][16];\n")
-    h.append("/* What the legacy prefixes decide before the opcode, by mode and\n"
+             "/* Immediate bytes by the same index * 16 + X86_IMM_* (moffs: 0, never used). */\n"
+             "extern const uint8_t x86_ilen_of[96 * 16];\n")
+    h.append("/* What the legacy prefixes decide before the opcode, by mode * 32 +\n"
              " * X86_CTX_INDEX(REX.W, 66, 67, rep) (rep: 0, 2 = F3, 3 = F2, the last wins):\n"
              " * the X86_KEY() bits they give, the x86_osz_of row, the address size, and\n"
              " * the x86_form.sz[] selector bits for address size, W and mode. */\n"
@@ -556,7 +608,7 @@ def emit(forms, mnems, maps, groups, gforms, by_op):
              "    uint16_t sels;   /* X86_SEL_* 2-bit fields except OSZ and VL (0 here) */\n"
              "    uint8_t bad;     /* x86_form.fast bits that send a form to the general path */\n"
              "} x86_ctx;\n"
-             "extern const x86_ctx x86_ctx_of[3][32];\n")
+             "extern const x86_ctx x86_ctx_of[3 * 32];\n")
     h.append("extern const uint8_t x86_key_slot[%d][256];\n" % len(patterns))
     h.append("#define X86_FORM_COUNT %d\n" % len(forms))
     f3dn = [i for i, r in enumerate(forms) if r is not None and r.mnem == "3dnow"]
@@ -565,6 +617,12 @@ def emit(forms, mnems, maps, groups, gforms, by_op):
     h.append("extern const x86_group x86_groups[%d];\n" % len(groups))
     h.append("extern const uint16_t x86_group_forms[%d];\n" % len(gforms))
     h.append("extern const x86_form x86_forms[X86_FORM_COUNT];\n")
+    h.append("/* Memory operand of a ModRM byte without SIB by 64-bit mode, of a SIB byte by\n"
+             " * mod == 00 (row 0) or not: mmioemu_mem bytes 8..11 without REX, and what\n"
+             " * REX.B and REX.X change (gen_x86_tables.py mem_word). */\n"
+             "#define X86_MEM_DISP32 (1ull << 50)\n"
+             "extern const uint64_t x86_mrm_mem[2][256];\n"
+             "extern const uint64_t x86_sib_mem[2][256];\n")
     h.append(LANES_H)
     h.append("extern const uint16_t x86_form_lane[X86_FORM_COUNT];\n")
     h.append("extern const x86_lane x86_lanes[%d];\n" % len(lanes))
@@ -598,11 +656,9 @@ def emit(forms, mnems, maps, groups, gforms, by_op):
             rs = by_op.get((mp, op), [])
             if rs:
                 w |= (1 if rs[0].m.modrm else 0) << 19
-                lk = {(IMMS.index(r.imm), (form_fast(r) >> 2) & 7
-                       if r.imm in ("iz", "iv", "ap", "jz", "mo") else 0) for r in rs}
+                lk = {form_ic(r) for r in rs}
                 if len(lk) == 1:
-                    imm, cls = lk.pop()
-                    w |= imm << 20 | cls << 24
+                    w |= lk.pop() << 20
                 else:
                     w |= 1 << 27
             if (mp, op) in (("1b", 0x0f), ("1b", 0xc4), ("1b", 0xc5), ("1b", 0x62),
@@ -647,7 +703,7 @@ def emit(forms, mnems, maps, groups, gforms, by_op):
     imm_len = {"ib": (1, 1, 1), "iw": (2, 2, 2), "iz": (2, 4, 4), "iv": (2, 4, 8),
                "iwb": (3, 3, 3), "ap": (4, 6, 6), "jb": (1, 1, 1), "jz": (2, 4, 4),
                "ibz": (1, 1, 1), "ibb": (2, 2, 2), "id": (4, 4, 4)}
-    c.append("const uint8_t x86_ilen_of[96][16] = {\n")
+    c.append("const uint8_t x86_ilen_of[96 * 16] = {\n")
     for mode in range(3):
         for w in range(2):
             for p66 in range(2):
@@ -665,11 +721,11 @@ def emit(forms, mnems, maps, groups, gforms, by_op):
                             n = 4  # near branches ignore 66 in 64-bit mode (Intel)
                         row.append(n)
                     row += [0] * (16 - len(row))
-                    c.append("    {" + ", ".join("%d" % v for v in row) + "},\n")
+                    c.append("    " + ", ".join("%d" % v for v in row) + ",\n")
     c.append("};\n\n")
-    c.append("const x86_ctx x86_ctx_of[3][32] = {\n")
+    c.append("const x86_ctx x86_ctx_of[3 * 32] = {\n")
     for mode in range(3):
-        c.append("    {\n")
+        c.append("    /* mode %d */\n" % mode)
         for idx in range(32):
             w, p66, p67, rep = idx & 1, (idx >> 1) & 1, (idx >> 2) & 1, idx >> 3
             if mode != 2:
@@ -680,10 +736,9 @@ def emit(forms, mnems, maps, groups, gforms, by_op):
             asz = (4 if p67 else 8) if mode == 2 else (2 if ((mode == 0) != bool(p67)) else 4)
             sels = (asz >> 2) << (2 * SELS.index("asz")) | w << (2 * SELS.index("w")) | \
                 mode << (2 * SELS.index("mode"))
-            c.append("        {0x%02x, %d, %d, %d, 0x%03x, X86_FAST_IMPL | X86_FAST_BAD%s},\n" %
+            c.append("    {0x%02x, %d, %d, %d, 0x%03x, X86_FAST_IMPL | X86_FAST_BAD%s},\n" %
                      (key, ((mode * 2 + w) * 2 + p66) * 8, asz, is64, sels,
                       "64" if is64 else "32"))
-        c.append("    },\n")
     c.append("};\n\n")
     c.append("const x86_group x86_groups[%d] = {\n" % len(groups))
     for base, st in groups:
@@ -706,7 +761,7 @@ def emit(forms, mnems, maps, groups, gforms, by_op):
         c.append("    " + ", ".join("%d" % v for v in gforms[i:i + 12]) + ",\n")
     c.append("};\n\n")
     c.append("const x86_form x86_forms[X86_FORM_COUNT] = {\n")
-    c.append("    {0, 0, {0, 0, 0}, {0, 0, 0}, 0, 0, 0, 0xff, 0, 0, 0, 0x03},\n")
+    c.append("    {0, 0, {0, 0, 0}, {0, 0, 0}, 0, 0, 0, 0xff, 0, 0, 0, 0x03, 0},\n")
     for r in forms[1:]:
         fl = " | ".join("X86_FF_%s" % c_ident(x) for x in FLAGS if x in r.flags) or "0"
         op = 0xff if r.aop == "-" else 0xfe if r.aop == "grp" else OPS.index(r.aop)
@@ -715,13 +770,15 @@ def emit(forms, mnems, maps, groups, gforms, by_op):
         rm = sum(1 << x for x in r.m.rms) if r.m.mod == "reg" else (0xdf if r.norip else 0xff)
         sel, sz, dsz = form_sizes(r)
         c.append("    {%s, %d, {%d, %d, %d}, {%d, %d, %d}, %d, 0x%02x, X86_K_%s, 0x%02x, "
-                 "X86_IMM_%s, X86_R_%s, 0x%02x, 0x%02x}, /* %s, spec line %d */\n" %
+                 "X86_IMM_%s, X86_R_%s, 0x%02x, 0x%02x, 0x%02x}, /* %s, spec line %d */\n" %
                  (fl, mnems.index(r.mnem), sz[0], sz[1], sz[2], dsz[0], dsz[1], dsz[2], sel,
                   form_ext(r, sz, dsz), "NONE" if r.kind == "-" else c_ident(r.kind), op,
                   "NONE" if r.imm == "-" else c_ident(r.imm),
-                  "NONE" if r.reg == "-" else c_ident(r.reg), rm, form_fast(r), r.mnem, r.ln))
+                  "NONE" if r.reg == "-" else c_ident(r.reg), rm, form_fast(r), form_ic(r),
+                  r.mnem, r.ln))
     c.append("};\n\n")
     c.append(emit_lanes(forms, lane_of, lanes))
+    c.append(emit_mem())
     offs = []
     text = []
     pos = 0

@@ -275,6 +275,7 @@ x86_body(const int vexpath, mmioemu_mode mode, const uint8_t *code, size_t len, 
     /* Address expression. */
     out->mem.addr_size = (uint8_t)asz;
     out->mem.index_ext = MMIOEMU_IDX_LSL;
+    out->mem.reserved[0] = out->mem.reserved[1] = 0; /* as arm64; the fast path stores 8 bytes */
     if ((ff & X86_FF_MODRM) && !implicit) {
         int64_t disp =
             (int64_t)((x86_le4(code, dpos, dlen, last) ^ x86_sbit[dlen]) - x86_sbit[dlen]);

@@ -9,13 +9,15 @@
 
 #include "x86_tables.gen.h"
 
-/* Prefix state (SDM Vol. 2A 2.1.1, 2.2.1), one word: bits 0-4 index
- * x86_ctx_of (X86_CTX_INDEX: REX.W, 66, 67, rep), then REX.R/X/B, "REX
- * present", LOCK and the segment override. Each prefix byte's entry clears
- * (high half) and sets (low half) bits: a REX is dropped by any later prefix,
- * the last segment override and the last of F2/F3 win. One row per mode:
- * REX exists only in 64-bit mode, where ES/CS/SS/DS overrides are ignored
- * (SDM Vol. 1 3.3.7.1) but still end a REX. */
+/* Prefix state (SDM Vol. 2A 2.1.1, 2.2.1), one 16-bit word: bits 0-6 index
+ * x86_ctx_of as one array (X86_CTX_INDEX: REX.W, 66, 67, rep; then the
+ * mode, set on entry), then REX.R, "REX present" (adjacent: the x86_reg_op
+ * column), REX.X, REX.B (adjacent: x86_rex_xor), LOCK, the segment override
+ * and "override present" at bit 15 = MMIOEMU_F_SEG_OVR. Each prefix byte's
+ * entry clears (high half) and sets (low half) bits: a REX is dropped by any
+ * later prefix, the last segment override and the last of F2/F3 win. One
+ * row per mode: REX exists only in 64-bit mode, where ES/CS/SS/DS overrides
+ * are ignored (SDM Vol. 1 3.3.7.1) but still end a REX. */
 enum {
     S_W = 0x01,
     S_66 = 0x02,
@@ -23,15 +25,19 @@ enum {
     S_REP = 0x18,
     S_F3 = 0x10,
     S_F2 = 0x18,
-    S_R = 0x20,
-    S_X = 0x40,
-    S_B = 0x80,
+    S_MODESHIFT = 5,
+    S_64 = 0x40, /* mode bit 1: MMIOEMU_X86_64 */
+    S_R = 0x80,
     S_REX = 0x100,
-    S_LOCK = 0x200,
-    S_SEGSHIFT = 10,
-    S_SEG = 0x2000,
+    S_X = 0x200,
+    S_B = 0x400,
+    S_LOCK = 0x800,
+    S_SEGSHIFT = 12,
+    S_SEG = 0x8000,
     S_REXBITS = S_W | S_R | S_X | S_B | S_REX
 };
+_Static_assert((unsigned)S_SEG == (unsigned)MMIOEMU_F_SEG_OVR && (unsigned)MMIOEMU_X86_64 == 2,
+               "prefix state bits");
 #define E(clr, set) ((uint32_t)(clr) << 16 | (set))
 #define E_SEG(s) E(S_REXBITS | S_SEG | 7u << S_SEGSHIFT, S_SEG | (s) << S_SEGSHIFT)
 #define E_REX(n)                                                                                   \
@@ -105,69 +111,71 @@ static inline void x86_put_hi(mmioemu_insn *out, uint64_t v)
     out->ext = (uint8_t)(v >> 56);
 }
 
-/* Data register by [X86_R_* rule, or 5 for a byte register without REX][ModRM.reg
- * with REX.R]: without REX, byte registers 4..7 are AH..BH (SDM Vol. 1 3.7.2.1). */
-#define R8(b) b, b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7
-static const uint8_t x86_reg_of[6][16] = {
-    [X86_R_NONE] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                    0xff, 0xff, 0xff},
-    [X86_R_R] = {R8(0), R8(8)},
-    [X86_R_V] = {R8(MMIOEMU_REG_V0), R8(MMIOEMU_REG_V0 + 8)},
-    [X86_R_A] = {0},
-    [X86_R_DI] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                  0xff, 0xff, 0xff},
-    [X86_R_R + 4] = {0, 1, 2, 3, MMIOEMU_REG_AH, MMIOEMU_REG_CH, MMIOEMU_REG_DH, MMIOEMU_REG_BH,
-                     R8(8)},
-};
-_Static_assert(X86_R_R + 4 == 5 && X86_R_DI == 4 && MMIOEMU_REG_RAX == 0 &&
-                   MMIOEMU_REG_NONE == 0xff && MMIOEMU_REG_BH == MMIOEMU_REG_AH + 3,
-               "x86_reg_of rows");
-
-static inline unsigned x86_data_reg(unsigned rule, unsigned st, unsigned modrm, unsigned dst)
+/* mmioemu_insn bytes 8..15 (mem.base .. mem.reserved) from one value. */
+static inline void x86_put_mem(mmioemu_insn *out, uint64_t v)
 {
-    const unsigned r3 = ((modrm >> 3) & 7) | ((st & S_R) >> 2);
-    const unsigned hb = (rule == X86_R_R) & (dst == 1) & !(st & S_REX);
-    return x86_reg_of[rule + 4 * hb][r3];
+    out->mem.base = (uint8_t)v;
+    out->mem.index = (uint8_t)(v >> 8);
+    out->mem.shift = (uint8_t)(v >> 16);
+    out->mem.seg = (uint8_t)(v >> 24);
+    out->mem.addr_size = (uint8_t)(v >> 32);
+    out->mem.index_ext = (uint8_t)(v >> 40);
+    out->mem.reserved[0] = (uint8_t)(v >> 48);
+    out->mem.reserved[1] = (uint8_t)(v >> 56);
+}
+_Static_assert(MMIOEMU_IDX_LSL == 0, "x86_put_mem: index_ext 0");
+
+/* What REX.X / REX.B ((st >> 9) & 3) let x86_mrm_mem / x86_sib_mem XOR into
+ * bytes 8..11: the index byte, the base and segment bytes. */
+static const uint32_t x86_rex_xor[4] = {0, 0xff00u, 0xff0000ffu, 0xff00ffffu};
+
+/* The descriptor's lanes (x86_lane) for form fid at size index si, with the
+ * data register (and a group-1 op) from ModRM.reg and the prefixes. */
+static inline void x86_put_lanes(mmioemu_insn *out, unsigned fid, unsigned si, unsigned st,
+                                 unsigned modrm, size_t length, uint64_t flags)
+{
+    const x86_lane *ln = &x86_lanes[x86_form_lane[fid] + si];
+    const uint64_t hi = ln->hi;
+    const unsigned rix = ((modrm >> 3) & 7) | ((st >> 4) & 0x18); /* REX.R, REX */
+    x86_put_hi(out, (hi ^ x86_reg_op[(hi >> 32) & 0xff][rix]) |
+                        (uint64_t)((st >> S_MODESHIFT) & 3) | (uint64_t)length << 8);
+    x86_put_lo(out, ln->lo | (uint64_t)fid << 48 | flags);
+}
+_Static_assert(S_R >> 4 == 8 && S_REX >> 4 == 16, "x86_reg_op column");
+
+/* The x86_lanes index of a form: its size selector's field of the prefix
+ * context (ctx->sels) and the operand size class (x86_osz_of). */
+static inline unsigned x86_size_index(const x86_ctx *ctx, const x86_form *f, unsigned fast)
+{
+    const unsigned sc = x86_osz_of[ctx->osz_row + ((fast >> X86_FAST_OSZ_SHIFT) & 7)];
+    return ((ctx->sels | (sc & 3)) >> (2 * f->szsel)) & 3;
 }
 
 /* String forms (SDM Vol. 1 7.3.9): [seg:rSI] source, ES:[rDI] destination
  * (no override); no ModRM or immediate, so the opcode ends the instruction. */
-static __attribute__((noinline)) mmioemu_status
-x86_fast_string(mmioemu_mode mode, mmioemu_insn *out, const x86_ctx *ctx, const x86_form *f,
-                unsigned fid, unsigned sc, unsigned st, size_t length, unsigned modrm)
+static __attribute__((noinline)) mmioemu_status x86_fast_string(mmioemu_insn *out,
+                                                                const x86_ctx *ctx, unsigned fid,
+                                                                unsigned st, size_t length,
+                                                                unsigned modrm)
 {
-    const unsigned kind = f->kind, ff = f->flags, rep = (st & S_REP) >> 3;
+    const x86_form *f = &x86_forms[fid];
+    const unsigned kind = f->kind, rep = (st & S_REP) >> 3;
     const unsigned dsti = kind == MMIOEMU_KIND_STOS || kind == MMIOEMU_KIND_SCAS;
-    const unsigned si = ((ctx->sels | (sc & 3)) >> (2 * f->szsel)) & 3, dst = f->dsz[si];
-    uint32_t flags = ff & X86_FF_COPY;
-    out->mode = (uint8_t)mode;
-    out->length = (uint8_t)length;
-    out->id = (uint16_t)fid;
-    out->size = f->sz[si];
-    out->dst_size = (uint8_t)dst;
-    out->ext = (uint8_t)((f->ext3 >> (2 * si)) & 3);
-    out->mem.addr_size = ctx->asz;
-    out->mem.index_ext = MMIOEMU_IDX_LSL;
-    out->mem.disp = 0;
-    out->mem.base = dsti ? MMIOEMU_REG_RDI : MMIOEMU_REG_RSI;
-    out->mem.index = MMIOEMU_REG_NONE;
-    out->mem.shift = 0;
-    if (dsti) {
-        out->mem.seg = MMIOEMU_SEG_ES;
-    } else {
-        out->mem.seg = (uint8_t)((st & S_SEG) ? (st >> S_SEGSHIFT) & 7 : MMIOEMU_SEG_DS);
-        flags |= (st & S_SEG) ? MMIOEMU_F_SEG_OVR : 0;
+    uint32_t flags = 0;
+    unsigned seg = MMIOEMU_SEG_ES;
+    if (!dsti) {
+        seg = (st & S_SEG) ? (st >> S_SEGSHIFT) & 7 : MMIOEMU_SEG_DS;
+        flags |= st & S_SEG;
     }
     /* F2 repeats MOVS/STOS/LODS like F3; it means REPNE only for CMPS/SCAS. */
-    if ((ff & X86_FF_REP) && rep)
+    if ((f->flags & X86_FF_REP) && rep)
         flags |= (rep == 3 && (kind == MMIOEMU_KIND_CMPS || kind == MMIOEMU_KIND_SCAS))
                      ? MMIOEMU_F_REPNE
                      : MMIOEMU_F_REP;
-    out->flags = flags;
-    out->reg = (uint8_t)x86_data_reg(f->reg, st, modrm, dst);
-    out->kind = (uint8_t)kind;
-    out->op = (uint8_t)(f->op == 0xfe ? (modrm >> 3) & 7 : f->op);
-    out->reg2 = MMIOEMU_REG_NONE;
+    out->mem.disp = 0;
+    x86_put_mem(out, (dsti ? MMIOEMU_REG_RDI : MMIOEMU_REG_RSI) | MMIOEMU_REG_NONE << 8 |
+                         seg << 24 | (uint64_t)ctx->asz << 32);
+    x86_put_lanes(out, fid, x86_size_index(ctx, f, f->fast), st, modrm, length, flags);
     return MMIOEMU_OK;
 }
 
@@ -182,28 +190,27 @@ enum { X86_VX_ON = 1, X86_VX_L = 2, X86_VX_V = 4 };
 /* Everything after the opcode: form, ModRM/SIB/displacement, immediate,
  * validity, descriptor. Instantiated twice with a constant `vex`: the legacy
  * instance inside x86_fast() carries no VEX code. i is the index after the
- * opcode; ctx gives the prefix-derived key bits and sizes. code has
- * X86_FAST_PAD readable bytes, len is how many of them are the caller's: the
- * shape of the memory operand is computed without branches (a varied stream
- * would mispredict them), and one test at the end sends everything
- * truncated, too long or invalid to the general path. */
+ * opcode; ctx gives the prefix-derived key bits and sizes, st the prefix
+ * state with the mode. code has X86_FAST_PAD readable bytes, len is how many
+ * of them are the caller's: one test sends everything truncated, too long
+ * or invalid to the general path. */
 static inline __attribute__((always_inline)) mmioemu_status
-x86_fast_body(const int vex, mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out,
-              size_t i, uint32_t ow, unsigned st, const x86_ctx *ctx, unsigned vx)
+x86_fast_body(const int vex, const uint8_t *code, size_t len, mmioemu_insn *out, size_t i,
+              uint32_t ow, unsigned st, const x86_ctx *ctx, unsigned vx)
 {
     /* Group -> form by (64-bit mode, W, mandatory prefix, mod==3, reg). */
     const unsigned modrm = code[i], mi = x86_modrm32[modrm];
-    unsigned fid = x86_group_forms[X86_OPW_BASE(ow) +
-                                   x86_key_slot[X86_OPW_PATTERN(ow)][ctx->key | X86_MRM_KEY(mi)]];
+    const unsigned fid =
+        x86_group_forms[X86_OPW_BASE(ow) +
+                        x86_key_slot[X86_OPW_PATTERN(ow)][ctx->key | X86_MRM_KEY(mi)]];
     const x86_form *f = &x86_forms[fid];
     const unsigned fast = f->fast;
     const uint32_t ff = f->flags;
     if (fast & ctx->bad) {
-        const unsigned sc = x86_osz_of[ctx->osz_row + ((fast >> X86_FAST_OSZ_SHIFT) & 7)];
         if (vex || (fast & (ctx->bad | X86_FAST_STR)) != (X86_FAST_IMPL | X86_FAST_STR) ||
-            (st & S_LOCK) || i > len)
+            (st & S_LOCK) || i > len || ctx->asz == 2)
             X86_GENERAL(); /* LOCK on a string form is #UD (SDM Vol. 2A LOCK) */
-        return x86_fast_string(mode, out, ctx, f, fid, sc, st, i, modrm);
+        return x86_fast_string(out, ctx, fid, st, i, modrm);
     }
     /* VEX field rules of the form (SDM Vol. 2A 2.3.6): unused vvvv must be
      * 1111b, L fixed where the form says so. */
@@ -211,85 +218,57 @@ x86_fast_body(const int vex, mmioemu_mode mode, const uint8_t *code, size_t len,
                 ((ff & X86_FF_L1) && !(vx & X86_VX_L))))
         X86_GENERAL();
 
-    /* ModRM, SIB, displacement (SDM Vol. 2A Tables 2-2, 2-3, 2.2.1.6). The
-     * length comes from the opcode word and these bytes alone, not from the
-     * form lookup above, so the next instruction's decode need not wait for it. */
-    unsigned mem = 0, dlen = 0, base = MMIOEMU_REG_NONE, index = MMIOEMU_REG_NONE, shift = 0;
-    unsigned dseg = MMIOEMU_SEG_DS;
+    /* The immediate's length: from the opcode word where all its forms agree
+     * (not waiting for the form lookup), else from the form. */
+    const unsigned ilen =
+        x86_ilen_of[ctx->osz_row * 16u + ((ow & X86_OPW_VAR) ? f->ic : X86_OPW_IC(ow))];
+    /* ModRM, SIB, displacement (SDM Vol. 2A Tables 2-2, 2-3, 2.2.1.6). */
+    uint64_t m = 0; /* x86_mrm_mem / x86_sib_mem word; 0: no memory operand */
+    unsigned dlen = 0;
     if (ow & X86_OPW_HASM) {
         i++;
         if (modrm >= 0xc0) {
             if ((ff & X86_FF_MEMONLY) || !((f->rmmask >> (modrm & 7)) & 1))
                 X86_GENERAL();
         } else {
-            if (ff & X86_FF_REGONLY)
-                X86_GENERAL();
-            mem = 1;
+            if ((ff & X86_FF_REGONLY) || ctx->asz == 2)
+                X86_GENERAL(); /* 16-bit addressing: the general path */
             dlen = X86_MRM_DLEN(mi);
-            unsigned bb = modrm & 7;
             if (mi & X86_MRM_SIB) {
-                unsigned sib = code[i++], ix = ((sib >> 3) & 7) | ((st & S_X) >> 3);
-                index = ix == 4 ? MMIOEMU_REG_NONE : ix;
-                shift = sib >> 6;
-                bb = sib & 7;
-                if (bb == 5 && modrm < 0x40) {
-                    dlen = 4;
-                    bb = MMIOEMU_REG_NONE;
-                }
-            } else if (mi & X86_MRM_NOBASE) {
-                if (ctx->is64 && !(f->rmmask & 0x20))
+                m = x86_sib_mem[modrm >= 0x40][code[i++]];
+                dlen |= (unsigned)(m >> 48) & 4; /* X86_MEM_DISP32 */
+            } else {
+                m = x86_mrm_mem[(st & S_64) != 0][modrm];
+                if ((mi & X86_MRM_NOBASE) && (st & S_64) && !(f->rmmask & 0x20))
                     X86_GENERAL(); /* "norip" forms (MPX mib): #UD */
-                bb = ctx->is64 ? MMIOEMU_REG_RIP : MMIOEMU_REG_NONE;
             }
-            if (bb < 8) {
-                bb |= (st & S_B) >> 4;
-                if (bb == 4 || bb == 5)
-                    dseg = MMIOEMU_SEG_SS; /* rSP/rBP base: SS (SDM Vol. 1 3.7.4) */
-            }
-            base = bb;
         }
     }
-    const size_t dpos = i;
-    const unsigned ilen =
-        x86_ilen_of[ctx->osz_row +
-                    ((ow & X86_OPW_VAR) ? (fast >> X86_FAST_OSZ_SHIFT) & 7 : X86_OPW_CLS(ow))]
-                   [(ow & X86_OPW_VAR) ? f->imm : X86_OPW_IMM(ow)];
-    const size_t total = dpos + dlen + ilen;
+    const size_t dpos = i, total = dpos + dlen + ilen;
     const unsigned lock = st & S_LOCK;
-    if (total > 15 || total > len || (lock && (!(ff & X86_FF_LOCK) || !mem)))
+    if (total > 15 || total > len || (lock && (!(ff & X86_FF_LOCK) || !m)))
         X86_GENERAL(); /* too long, truncated, or LOCK #UD (SDM Vol. 2A LOCK) */
 
-    out->mode = (uint8_t)mode;
+    out->mode = (uint8_t)((st >> S_MODESHIFT) & 3);
     out->length = (uint8_t)total;
     out->id = (uint16_t)fid;
-    if (!f->kind || !mem) {
+    if (!f->kind || !m) {
         out->kind = MMIOEMU_KIND_NONE;
         out->flags = 0;
         return MMIOEMU_ERR_NO_MEMORY_OPERAND;
     }
 
-    /* The descriptor from the form's lanes for its size index (x86_lane):
-     * flags, size, kind, op, dst_size and ext are the table's; the data
-     * register and a group-1 op come from ModRM.reg (x86_reg_op). */
-    const unsigned sc = x86_osz_of[ctx->osz_row + ((fast >> X86_FAST_OSZ_SHIFT) & 7)];
-    const unsigned si = ((ctx->sels | (sc & 3)) >> (2 * f->szsel)) & 3;
-    const x86_lane *ln = &x86_lanes[x86_form_lane[fid] + si];
-    const uint64_t hi = ln->hi;
-    const unsigned rix = ((modrm >> 3) & 7) | ((st & S_R) >> 2) | ((st & S_REX) >> 4);
-    x86_put_hi(out,
-               (hi ^ x86_reg_op[(hi >> 32) & 0xff][rix]) | (uint64_t)mode | (uint64_t)total << 8);
-    x86_put_lo(out, ln->lo | (uint64_t)fid << 48 | (lock ? MMIOEMU_F_LOCK : 0) |
-                        ((st & S_SEG) ? MMIOEMU_F_SEG_OVR : 0));
-
-    out->mem.addr_size = ctx->asz;
-    out->mem.index_ext = MMIOEMU_IDX_LSL;
+    /* The memory operand: the table's bytes with REX.B/REX.X applied, the
+     * segment override, the address size. */
+    uint32_t mb = (uint32_t)m ^ ((uint32_t)(m >> 32) & x86_rex_xor[(st >> 9) & 3]);
+    if (st & S_SEG)
+        mb = (mb & 0x00ffffffu) | ((st >> S_SEGSHIFT) & 7) << 24;
+    x86_put_mem(out, mb | (uint64_t)ctx->asz << 32);
     const uint32_t d = x86_le32(code, dpos) & x86_mask4[dlen];
     out->mem.disp = (int64_t)(int32_t)((d ^ x86_sbit4[dlen]) - x86_sbit4[dlen]);
-    out->mem.base = (uint8_t)base;
-    out->mem.index = (uint8_t)index;
-    out->mem.shift = (uint8_t)shift;
-    const unsigned seg = (st >> S_SEGSHIFT) & 7;
-    out->mem.seg = (uint8_t)((st & S_SEG) ? seg : dseg);
+
+    x86_put_lanes(out, fid, x86_size_index(ctx, f, fast), st, modrm, total,
+                  (lock ? MMIOEMU_F_LOCK : 0) | (st & S_SEG));
 
     /* Immediate value (F_IMM forms: imm8/16/32), extended as the CPU does. */
     if (ff & X86_FF_IMM) {
@@ -300,6 +279,7 @@ x86_fast_body(const int vex, mmioemu_mode mode, const uint8_t *code, size_t len,
     }
     return MMIOEMU_OK;
 }
+_Static_assert(S_X >> 9 == 1 && S_B >> 9 == 2 && S_64 == 2u << S_MODESHIFT, "x86_rex_xor index");
 
 /* VEX (SDM 2.3.5), at code[i] the byte after C4/C5: C5 = R vvvv L pp;
  * C4 = R X B mmmmm, W vvvv L pp. R/X/B/W act as a REX (outside 64-bit mode
@@ -309,11 +289,9 @@ static __attribute__((noinline, noclone)) mmioemu_status x86_fast_vex(x86_next *
 {
     const mmioemu_mode mode = next->mode;
     const uint8_t *code = next->code;
-    const size_t len = next->len;
-    mmioemu_insn *out = next->out;
     size_t i = next->i;
     unsigned st = next->packed;
-    const x86_ctx *cx = &x86_ctx_of[mode][st & 31];
+    const x86_ctx *cx = &x86_ctx_of[st & 127];
     x86_ctx c = {cx->key, cx->osz_row, cx->asz, cx->is64, cx->sels, cx->bad};
     const unsigned esc = code[i - 2], p0 = code[i - 1];
     unsigned p1 = p0, mm = 1;
@@ -326,13 +304,13 @@ static __attribute__((noinline, noclone)) mmioemu_status x86_fast_vex(x86_next *
     const uint32_t ow = x86_opw[3 + mm][code[i++]];
     const unsigned w = esc == 0xc4 ? p1 >> 7 : 0;
     const unsigned rxb = c.is64 ? ~p0 & (esc == 0xc4 ? 0xe0u : 0x80u) : 0;
-    st = (st & (S_67 | S_SEG | 7u << S_SEGSHIFT)) | S_REX | w * S_W | ((rxb >> 7) & 1) * S_R |
-         ((rxb >> 6) & 1) * S_X | ((rxb >> 5) & 1) * S_B;
+    st = (st & (S_67 | 3u << S_MODESHIFT | S_SEG | 7u << S_SEGSHIFT)) | S_REX | w * S_W |
+         ((rxb >> 7) & 1) * S_R | ((rxb >> 6) & 1) * S_X | ((rxb >> 5) & 1) * S_B;
     c.key = (uint8_t)(c.key | w << 6 | (p1 & 3) << 4);
     c.osz_row = (uint8_t)(((unsigned)mode * 2u + (c.is64 ? w : 0u)) * 16u); /* no 66 */
     c.sels = (uint16_t)(c.sels | w << (2 * X86_SEL_W) | ((p1 >> 2) & 1) << (2 * X86_SEL_VL));
     const unsigned vx = X86_VX_ON | ((p1 & 4) ? X86_VX_L : 0) | ((~p1 & 0x78) ? X86_VX_V : 0);
-    return x86_fast_body(1, mode, code, len, out, i, ow, st, &c, vx);
+    return x86_fast_body(1, code, next->len, next->out, i, ow, st, &c, vx);
 }
 
 /* Prefixes and opcode, then the body for legacy forms; C4/C5 (VEX) and
@@ -348,7 +326,7 @@ x86_fast(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out, 
     next->out = out;
     const uint32_t *edit = x86_pfx_edit[mode];
     size_t i = 0;
-    unsigned b = code[0], st = 0;
+    unsigned b = code[0], st = (unsigned)mode << S_MODESHIFT;
     uint32_t e = edit[b];
     while (e) {
         st = (st & ~(e >> 16)) | (e & 0xffff);
@@ -357,9 +335,7 @@ x86_fast(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out, 
         b = code[i];
         e = edit[b];
     }
-    const x86_ctx *ctx = &x86_ctx_of[mode][st & 31];
-    if (ctx->asz == 2)
-        X86_GENERAL(); /* 16-bit addressing */
+    const x86_ctx *ctx = &x86_ctx_of[st & 127];
 
     /* Opcode. 0F (two-byte map) is taken without a branch: on a varied
      * stream it would mispredict. 0F 38 / 0F 3A and C4/C5/62/8F (maybe
@@ -388,7 +364,7 @@ x86_fast(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out, 
         }
         ow = x86_opw[nx == 0x38 ? 2 : 3][code[i++]];
     }
-    return x86_fast_body(0, mode, code, len, out, i, ow, st, ctx, 0);
+    return x86_fast_body(0, code, len, out, i, ow, st, ctx, 0);
 }
 
 /* Copies a short input into pad, zero-filled to X86_FAST_PAD bytes, so the

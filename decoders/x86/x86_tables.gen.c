@@ -839,208 +839,205 @@ const uint8_t x86_osz_of[96] = {
     6, 6, 6, 6, 6, 6, 6, 6, /* mode 2, W 1, 66 1 */
 };
 
-const uint8_t x86_ilen_of[96][16] = {
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 2, 2, 3, 4, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
-    {0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0},
+const uint8_t x86_ilen_of[96 * 16] = {
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 2, 2, 3, 4, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 4, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
+    0, 1, 2, 4, 8, 3, 6, 0, 1, 4, 1, 2, 4, 0, 0, 0,
 };
 
-const x86_ctx x86_ctx_of[3][32] = {
-    {
-        {0x00, 0, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x00, 0, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x10, 8, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x10, 8, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x00, 0, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x00, 0, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x10, 8, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x10, 8, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x10, 0, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x10, 0, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x10, 8, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x10, 8, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x10, 0, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x10, 0, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x10, 8, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x10, 8, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x20, 0, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x20, 0, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x20, 8, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x20, 8, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x20, 0, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x20, 0, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x20, 8, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x20, 8, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x30, 0, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x30, 0, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x30, 8, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x30, 8, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x30, 0, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x30, 0, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x30, 8, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x30, 8, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
-    },
-    {
-        {0x00, 32, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x00, 32, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x10, 40, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x10, 40, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x00, 32, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x00, 32, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x10, 40, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x10, 40, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x10, 32, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x10, 32, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x10, 40, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x10, 40, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x10, 32, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x10, 32, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x10, 40, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x10, 40, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x20, 32, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x20, 32, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x20, 40, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x20, 40, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x20, 32, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x20, 32, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x20, 40, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x20, 40, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x30, 32, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x30, 32, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x30, 40, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x30, 40, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x30, 32, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x30, 32, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x30, 40, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
-        {0x30, 40, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
-    },
-    {
-        {0x80, 64, 8, 1, 0x220, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0xc0, 80, 8, 1, 0x260, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0x90, 72, 8, 1, 0x220, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0xd0, 88, 8, 1, 0x260, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0x80, 64, 4, 1, 0x210, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0xc0, 80, 4, 1, 0x250, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0x90, 72, 4, 1, 0x210, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0xd0, 88, 4, 1, 0x250, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0x90, 64, 8, 1, 0x220, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0xd0, 80, 8, 1, 0x260, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0x90, 72, 8, 1, 0x220, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0xd0, 88, 8, 1, 0x260, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0x90, 64, 4, 1, 0x210, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0xd0, 80, 4, 1, 0x250, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0x90, 72, 4, 1, 0x210, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0xd0, 88, 4, 1, 0x250, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0xa0, 64, 8, 1, 0x220, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0xe0, 80, 8, 1, 0x260, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0xa0, 72, 8, 1, 0x220, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0xe0, 88, 8, 1, 0x260, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0xa0, 64, 4, 1, 0x210, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0xe0, 80, 4, 1, 0x250, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0xa0, 72, 4, 1, 0x210, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0xe0, 88, 4, 1, 0x250, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0xb0, 64, 8, 1, 0x220, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0xf0, 80, 8, 1, 0x260, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0xb0, 72, 8, 1, 0x220, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0xf0, 88, 8, 1, 0x260, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0xb0, 64, 4, 1, 0x210, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0xf0, 80, 4, 1, 0x250, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0xb0, 72, 4, 1, 0x210, X86_FAST_IMPL | X86_FAST_BAD64},
-        {0xf0, 88, 4, 1, 0x250, X86_FAST_IMPL | X86_FAST_BAD64},
-    },
+const x86_ctx x86_ctx_of[3 * 32] = {
+    /* mode 0 */
+    {0x00, 0, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x00, 0, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x10, 8, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x10, 8, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x00, 0, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x00, 0, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x10, 8, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x10, 8, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x10, 0, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x10, 0, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x10, 8, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x10, 8, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x10, 0, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x10, 0, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x10, 8, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x10, 8, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x20, 0, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x20, 0, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x20, 8, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x20, 8, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x20, 0, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x20, 0, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x20, 8, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x20, 8, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x30, 0, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x30, 0, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x30, 8, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x30, 8, 2, 0, 0x000, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x30, 0, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x30, 0, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x30, 8, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x30, 8, 4, 0, 0x010, X86_FAST_IMPL | X86_FAST_BAD32},
+    /* mode 1 */
+    {0x00, 32, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x00, 32, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x10, 40, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x10, 40, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x00, 32, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x00, 32, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x10, 40, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x10, 40, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x10, 32, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x10, 32, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x10, 40, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x10, 40, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x10, 32, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x10, 32, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x10, 40, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x10, 40, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x20, 32, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x20, 32, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x20, 40, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x20, 40, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x20, 32, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x20, 32, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x20, 40, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x20, 40, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x30, 32, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x30, 32, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x30, 40, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x30, 40, 4, 0, 0x110, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x30, 32, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x30, 32, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x30, 40, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
+    {0x30, 40, 2, 0, 0x100, X86_FAST_IMPL | X86_FAST_BAD32},
+    /* mode 2 */
+    {0x80, 64, 8, 1, 0x220, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0xc0, 80, 8, 1, 0x260, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0x90, 72, 8, 1, 0x220, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0xd0, 88, 8, 1, 0x260, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0x80, 64, 4, 1, 0x210, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0xc0, 80, 4, 1, 0x250, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0x90, 72, 4, 1, 0x210, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0xd0, 88, 4, 1, 0x250, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0x90, 64, 8, 1, 0x220, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0xd0, 80, 8, 1, 0x260, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0x90, 72, 8, 1, 0x220, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0xd0, 88, 8, 1, 0x260, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0x90, 64, 4, 1, 0x210, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0xd0, 80, 4, 1, 0x250, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0x90, 72, 4, 1, 0x210, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0xd0, 88, 4, 1, 0x250, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0xa0, 64, 8, 1, 0x220, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0xe0, 80, 8, 1, 0x260, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0xa0, 72, 8, 1, 0x220, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0xe0, 88, 8, 1, 0x260, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0xa0, 64, 4, 1, 0x210, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0xe0, 80, 4, 1, 0x250, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0xa0, 72, 4, 1, 0x210, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0xe0, 88, 4, 1, 0x250, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0xb0, 64, 8, 1, 0x220, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0xf0, 80, 8, 1, 0x260, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0xb0, 72, 8, 1, 0x220, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0xf0, 88, 8, 1, 0x260, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0xb0, 64, 4, 1, 0x210, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0xf0, 80, 4, 1, 0x250, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0xb0, 72, 4, 1, 0x210, X86_FAST_IMPL | X86_FAST_BAD64},
+    {0xf0, 88, 4, 1, 0x250, X86_FAST_IMPL | X86_FAST_BAD64},
 };
 
 const x86_group x86_groups[765] = {
@@ -2516,1088 +2513,1088 @@ const uint16_t x86_group_forms[4917] = {
 };
 
 const x86_form x86_forms[X86_FORM_COUNT] = {
-    {0, 0, {0, 0, 0}, {0, 0, 0}, 0, 0, 0, 0xff, 0, 0, 0, 0x03},
-    {X86_FF_MODRM | X86_FF_LOCK, 1, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x00, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* add, spec line 9 */
-    {X86_FF_MODRM | X86_FF_LOCK, 1, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x00, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* add, spec line 10 */
-    {X86_FF_MODRM, 1, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_AREAD, 0x00, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* add, spec line 11 */
-    {X86_FF_MODRM, 1, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_AREAD, 0x00, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* add, spec line 12 */
-    {0, 1, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* add, spec line 13 */
-    {0, 1, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* add, spec line 14 */
-    {X86_FF_I64, 2, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01}, /* push, spec line 15 */
-    {X86_FF_I64, 3, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01}, /* pop, spec line 16 */
-    {X86_FF_MODRM | X86_FF_LOCK, 4, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x01, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* or, spec line 17 */
-    {X86_FF_MODRM | X86_FF_LOCK, 4, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x01, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* or, spec line 18 */
-    {X86_FF_MODRM, 4, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_AREAD, 0x01, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* or, spec line 19 */
-    {X86_FF_MODRM, 4, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_AREAD, 0x01, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* or, spec line 20 */
-    {0, 4, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* or, spec line 21 */
-    {0, 4, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* or, spec line 22 */
-    {X86_FF_MODRM | X86_FF_LOCK, 5, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x02, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* adc, spec line 24 */
-    {X86_FF_MODRM | X86_FF_LOCK, 5, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x02, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* adc, spec line 25 */
-    {X86_FF_MODRM, 5, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_AREAD, 0x02, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* adc, spec line 26 */
-    {X86_FF_MODRM, 5, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_AREAD, 0x02, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* adc, spec line 27 */
-    {0, 5, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* adc, spec line 28 */
-    {0, 5, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* adc, spec line 29 */
-    {X86_FF_MODRM | X86_FF_LOCK, 6, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x03, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* sbb, spec line 32 */
-    {X86_FF_MODRM | X86_FF_LOCK, 6, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x03, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* sbb, spec line 33 */
-    {X86_FF_MODRM, 6, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_AREAD, 0x03, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* sbb, spec line 34 */
-    {X86_FF_MODRM, 6, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_AREAD, 0x03, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* sbb, spec line 35 */
-    {0, 6, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* sbb, spec line 36 */
-    {0, 6, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* sbb, spec line 37 */
-    {X86_FF_MODRM | X86_FF_LOCK, 7, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x04, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* and, spec line 40 */
-    {X86_FF_MODRM | X86_FF_LOCK, 7, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x04, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* and, spec line 41 */
-    {X86_FF_MODRM, 7, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_AREAD, 0x04, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* and, spec line 42 */
-    {X86_FF_MODRM, 7, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_AREAD, 0x04, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* and, spec line 43 */
-    {0, 7, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* and, spec line 44 */
-    {0, 7, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* and, spec line 45 */
-    {X86_FF_I64, 8, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01}, /* daa, spec line 46 */
-    {X86_FF_MODRM | X86_FF_LOCK, 9, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x05, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* sub, spec line 47 */
-    {X86_FF_MODRM | X86_FF_LOCK, 9, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x05, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* sub, spec line 48 */
-    {X86_FF_MODRM, 9, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_AREAD, 0x05, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* sub, spec line 49 */
-    {X86_FF_MODRM, 9, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_AREAD, 0x05, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* sub, spec line 50 */
-    {0, 9, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* sub, spec line 51 */
-    {0, 9, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* sub, spec line 52 */
-    {X86_FF_I64, 10, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01}, /* das, spec line 53 */
-    {X86_FF_MODRM | X86_FF_LOCK, 11, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x06, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* xor, spec line 54 */
-    {X86_FF_MODRM | X86_FF_LOCK, 11, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x06, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* xor, spec line 55 */
-    {X86_FF_MODRM, 11, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_AREAD, 0x06, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* xor, spec line 56 */
-    {X86_FF_MODRM, 11, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_AREAD, 0x06, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* xor, spec line 57 */
-    {0, 11, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* xor, spec line 58 */
-    {0, 11, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* xor, spec line 59 */
-    {X86_FF_I64, 12, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01}, /* aaa, spec line 60 */
-    {X86_FF_MODRM, 13, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* cmp, spec line 61 */
-    {X86_FF_MODRM, 13, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* cmp, spec line 62 */
-    {X86_FF_MODRM | X86_FF_MEMSRC, 13, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* cmp, spec line 63 */
-    {X86_FF_MODRM | X86_FF_MEMSRC, 13, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* cmp, spec line 64 */
-    {0, 13, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* cmp, spec line 65 */
-    {0, 13, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* cmp, spec line 66 */
-    {X86_FF_I64, 14, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01}, /* aas, spec line 67 */
-    {X86_FF_I64, 15, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01}, /* inc, spec line 68 */
-    {X86_FF_I64, 16, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01}, /* dec, spec line 69 */
-    {X86_FF_D64, 2, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x08}, /* push, spec line 70 */
-    {X86_FF_D64, 3, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x08}, /* pop, spec line 71 */
-    {X86_FF_I64, 17, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01}, /* pusha, spec line 72 */
-    {X86_FF_I64, 18, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01}, /* popa, spec line 73 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_I64, 19, {4, 8, 16}, {4, 8, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01}, /* bound, spec line 74 */
-    {X86_FF_MODRM | X86_FF_I64, 20, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x01}, /* arpl, spec line 75 */
-    {X86_FF_MODRM | X86_FF_O64, 21, {2, 4, 4}, {2, 4, 8}, 0, 0x27, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x02}, /* movsxd, spec line 76 */
-    {X86_FF_D64, 2, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x08}, /* push, spec line 77 */
-    {X86_FF_MODRM, 22, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IZ, X86_R_R, 0xff, 0x00}, /* imul, spec line 78 */
-    {X86_FF_D64, 2, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x08}, /* push, spec line 79 */
-    {X86_FF_MODRM, 22, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_R, 0xff, 0x00}, /* imul, spec line 80 */
-    {X86_FF_REP, 23, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x20}, /* insb, spec line 81 */
-    {X86_FF_REP, 24, {2, 4, 4}, {2, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x20}, /* ins, spec line 82 */
-    {X86_FF_REP, 25, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x20}, /* outsb, spec line 83 */
-    {X86_FF_REP, 26, {2, 4, 4}, {2, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x20}, /* outs, spec line 84 */
-    {X86_FF_F64, 27, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_JB, X86_R_NONE, 0xff, 0x04}, /* jcc, spec line 85 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 1, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x00, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* add, spec line 86 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 4, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x01, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* or, spec line 87 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 5, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x02, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* adc, spec line 88 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 6, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x03, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* sbb, spec line 89 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 7, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x04, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* and, spec line 90 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 9, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x05, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* sub, spec line 91 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 11, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x06, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* xor, spec line 92 */
-    {X86_FF_MODRM | X86_FF_IMM, 13, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* cmp, spec line 93 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 1, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x00, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* add, spec line 94 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 4, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x01, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* or, spec line 95 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 5, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x02, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* adc, spec line 96 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 6, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x03, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* sbb, spec line 97 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 7, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x04, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* and, spec line 98 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 9, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x05, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* sub, spec line 99 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 11, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x06, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* xor, spec line 100 */
-    {X86_FF_MODRM | X86_FF_IMM, 13, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* cmp, spec line 101 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK | X86_FF_I64, 1, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x00, X86_IMM_IB, X86_R_NONE, 0xff, 0x01}, /* add, spec line 102 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK | X86_FF_I64, 4, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x01, X86_IMM_IB, X86_R_NONE, 0xff, 0x01}, /* or, spec line 103 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK | X86_FF_I64, 5, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x02, X86_IMM_IB, X86_R_NONE, 0xff, 0x01}, /* adc, spec line 104 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK | X86_FF_I64, 6, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x03, X86_IMM_IB, X86_R_NONE, 0xff, 0x01}, /* sbb, spec line 105 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK | X86_FF_I64, 7, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x04, X86_IMM_IB, X86_R_NONE, 0xff, 0x01}, /* and, spec line 106 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK | X86_FF_I64, 9, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x05, X86_IMM_IB, X86_R_NONE, 0xff, 0x01}, /* sub, spec line 107 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK | X86_FF_I64, 11, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x06, X86_IMM_IB, X86_R_NONE, 0xff, 0x01}, /* xor, spec line 108 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_I64, 13, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_IB, X86_R_NONE, 0xff, 0x01}, /* cmp, spec line 109 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 1, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x00, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* add, spec line 110 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 4, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x01, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* or, spec line 111 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 5, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x02, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* adc, spec line 112 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 6, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x03, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* sbb, spec line 113 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 7, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x04, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* and, spec line 114 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 9, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x05, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* sub, spec line 115 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 11, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x06, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* xor, spec line 116 */
-    {X86_FF_MODRM | X86_FF_IMM, 13, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* cmp, spec line 117 */
-    {X86_FF_MODRM, 28, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMP, 0x08, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* test, spec line 118 */
-    {X86_FF_MODRM, 28, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMP, 0x08, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* test, spec line 119 */
-    {X86_FF_MODRM | X86_FF_LOCK, 29, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_XCHG, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* xchg, spec line 120 */
-    {X86_FF_MODRM | X86_FF_LOCK, 29, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_XCHG, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* xchg, spec line 121 */
-    {X86_FF_MODRM, 30, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* mov, spec line 122 */
-    {X86_FF_MODRM, 30, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* mov, spec line 123 */
-    {X86_FF_MODRM, 30, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* mov, spec line 124 */
-    {X86_FF_MODRM, 30, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* mov, spec line 125 */
-    {X86_FF_MODRM, 30, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* mov, spec line 126 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 31, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* lea, spec line 127 */
-    {X86_FF_MODRM | X86_FF_D64, 3, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x08}, /* pop, spec line 130 */
-    {0, 29, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* xchg, spec line 131 */
-    {0, 32, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* cbw, spec line 132 */
-    {0, 33, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* cwd, spec line 133 */
-    {X86_FF_I64, 34, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_AP, X86_R_NONE, 0xff, 0x01}, /* callf, spec line 134 */
-    {0, 35, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fwait, spec line 135 */
-    {X86_FF_D64, 36, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x08}, /* pushf, spec line 136 */
-    {X86_FF_D64, 37, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x08}, /* popf, spec line 137 */
-    {0, 38, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* sahf, spec line 138 */
-    {0, 39, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* lahf, spec line 139 */
-    {0, 30, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_MO, X86_R_A, 0xff, 0x20}, /* mov, spec line 140 */
-    {0, 30, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_READ, 0xff, X86_IMM_MO, X86_R_A, 0xff, 0x20}, /* mov, spec line 141 */
-    {0, 30, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_MO, X86_R_A, 0xff, 0x20}, /* mov, spec line 142 */
-    {0, 30, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_MO, X86_R_A, 0xff, 0x20}, /* mov, spec line 143 */
-    {X86_FF_REP, 40, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_MOVS, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x60}, /* movsb, spec line 144 */
-    {X86_FF_REP, 41, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_MOVS, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x60}, /* movs, spec line 145 */
-    {X86_FF_REP, 42, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMPS, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x60}, /* cmpsb, spec line 146 */
-    {X86_FF_REP, 43, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMPS, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x60}, /* cmps, spec line 147 */
-    {0, 28, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* test, spec line 148 */
-    {0, 28, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* test, spec line 149 */
-    {X86_FF_REP, 44, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_STOS, 0xff, X86_IMM_NONE, X86_R_A, 0xff, 0x60}, /* stosb, spec line 150 */
-    {X86_FF_REP, 45, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_STOS, 0xff, X86_IMM_NONE, X86_R_A, 0xff, 0x60}, /* stos, spec line 151 */
-    {X86_FF_REP, 46, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_LODS, 0xff, X86_IMM_NONE, X86_R_A, 0xff, 0x60}, /* lodsb, spec line 152 */
-    {X86_FF_REP, 47, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_LODS, 0xff, X86_IMM_NONE, X86_R_A, 0xff, 0x60}, /* lods, spec line 153 */
-    {X86_FF_REP, 48, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_SCAS, 0xff, X86_IMM_NONE, X86_R_A, 0xff, 0x60}, /* scasb, spec line 154 */
-    {X86_FF_REP, 49, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_SCAS, 0xff, X86_IMM_NONE, X86_R_A, 0xff, 0x60}, /* scas, spec line 155 */
-    {0, 30, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* mov, spec line 156 */
-    {0, 30, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IV, X86_R_NONE, 0xff, 0x00}, /* mov, spec line 157 */
-    {X86_FF_MODRM | X86_FF_IMM, 50, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* shift, spec line 158 */
-    {X86_FF_MODRM | X86_FF_IMM, 50, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* shift, spec line 159 */
-    {X86_FF_F64, 51, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IW, X86_R_NONE, 0xff, 0x04}, /* ret, spec line 160 */
-    {X86_FF_F64, 51, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x04}, /* ret, spec line 161 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_I64, 52, {4, 6, 10}, {4, 6, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x01}, /* les, spec line 162 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_I64, 53, {4, 6, 10}, {4, 6, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x01}, /* lds, spec line 163 */
-    {X86_FF_MODRM | X86_FF_IMM, 30, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_WIMM, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* mov, spec line 164 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 54, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0x01, 0x00}, /* xabort, spec line 165 */
-    {X86_FF_MODRM | X86_FF_IMM, 30, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_WIMM, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* mov, spec line 166 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 55, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0x01, 0x00}, /* xbegin, spec line 167 */
-    {X86_FF_D64, 56, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IWB, X86_R_NONE, 0xff, 0x08}, /* enter, spec line 168 */
-    {X86_FF_D64, 57, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x08}, /* leave, spec line 169 */
-    {0, 58, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IW, X86_R_NONE, 0xff, 0x00}, /* retf, spec line 170 */
-    {0, 58, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* retf, spec line 171 */
-    {0, 59, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* int3, spec line 172 */
-    {0, 60, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* int, spec line 173 */
-    {X86_FF_I64, 61, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01}, /* into, spec line 174 */
-    {0, 62, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* iret, spec line 175 */
-    {X86_FF_MODRM, 50, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* shift, spec line 176 */
-    {X86_FF_MODRM, 50, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* shift, spec line 177 */
-    {X86_FF_I64, 63, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x01}, /* aam, spec line 180 */
-    {X86_FF_I64, 64, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x01}, /* aad, spec line 181 */
-    {X86_FF_I64, 65, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01}, /* salc, spec line 182 */
-    {0, 66, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x20}, /* xlat, spec line 183 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 67, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* x87, spec line 216 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 67, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* x87, spec line 217 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 68, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fld, spec line 218 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 69, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fst, spec line 219 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 70, {14, 28, 28}, {14, 28, 28}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fldenv, spec line 220 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 71, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fldcw, spec line 221 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 72, {14, 28, 28}, {14, 28, 28}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fnstenv, spec line 222 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 73, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fnstcw, spec line 223 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 74, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x01, 0x00}, /* fnop, spec line 225 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 75, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fstp1, spec line 226 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 67, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x33, 0x00}, /* x87, spec line 227 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 76, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x7f, 0x00}, /* fldc, spec line 228 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 77, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fcmov, spec line 231 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 78, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x02, 0x00}, /* fucompp, spec line 232 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 68, {10, 10, 10}, {10, 10, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fld, spec line 234 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 79, {10, 10, 10}, {10, 10, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fstp, spec line 235 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 67, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x1f, 0x00}, /* x87, spec line 237 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 80, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fcomi, spec line 238 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 67, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* x87, spec line 239 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 81, {94, 108, 108}, {94, 108, 108}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* frstor, spec line 242 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 82, {94, 108, 108}, {94, 108, 108}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fnsave, spec line 243 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 83, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fnstsw, spec line 244 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 67, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* x87, spec line 246 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 84, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x02, 0x00}, /* fcompp, spec line 248 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 85, {10, 10, 10}, {10, 10, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fbld, spec line 251 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 86, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fild, spec line 252 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 87, {10, 10, 10}, {10, 10, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fbstp, spec line 253 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 88, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fistp, spec line 254 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 83, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x01, 0x00}, /* fnstsw, spec line 256 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 89, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fcomip, spec line 257 */
-    {X86_FF_F64, 90, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_JB, X86_R_NONE, 0xff, 0x04}, /* loop, spec line 184 */
-    {X86_FF_F64, 91, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_JB, X86_R_NONE, 0xff, 0x04}, /* jrcxz, spec line 185 */
-    {0, 92, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* inout, spec line 186 */
-    {X86_FF_F64, 93, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_JZ, X86_R_NONE, 0xff, 0x04}, /* call, spec line 187 */
-    {X86_FF_F64, 94, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_JZ, X86_R_NONE, 0xff, 0x04}, /* jmp, spec line 188 */
-    {X86_FF_I64, 95, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_AP, X86_R_NONE, 0xff, 0x01}, /* jmpf, spec line 189 */
-    {X86_FF_F64, 94, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_JB, X86_R_NONE, 0xff, 0x04}, /* jmp, spec line 190 */
-    {0, 92, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* inout, spec line 191 */
-    {0, 96, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* int1, spec line 192 */
-    {0, 97, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* hlt, spec line 193 */
-    {0, 98, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* cmc, spec line 194 */
-    {X86_FF_MODRM | X86_FF_IMM, 28, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMP, 0x08, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* test, spec line 195 */
-    {X86_FF_MODRM | X86_FF_LOCK, 99, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x0b, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* not, spec line 197 */
-    {X86_FF_MODRM | X86_FF_LOCK, 100, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x0c, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* neg, spec line 198 */
-    {X86_FF_MODRM, 101, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* muldiv, spec line 199 */
-    {X86_FF_MODRM | X86_FF_IMM, 28, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMP, 0x08, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00}, /* test, spec line 200 */
-    {X86_FF_MODRM | X86_FF_LOCK, 99, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x0b, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* not, spec line 202 */
-    {X86_FF_MODRM | X86_FF_LOCK, 100, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x0c, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* neg, spec line 203 */
-    {X86_FF_MODRM, 101, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* muldiv, spec line 204 */
-    {0, 102, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* flagop, spec line 205 */
-    {X86_FF_MODRM | X86_FF_LOCK, 15, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x09, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* inc, spec line 206 */
-    {X86_FF_MODRM | X86_FF_LOCK, 16, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x0a, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* dec, spec line 207 */
-    {X86_FF_MODRM | X86_FF_LOCK, 15, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x09, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* inc, spec line 208 */
-    {X86_FF_MODRM | X86_FF_LOCK, 16, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x0a, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* dec, spec line 209 */
-    {X86_FF_MODRM | X86_FF_F64 | X86_FF_RARE | X86_FF_NOTRACK, 93, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x07}, /* call, spec line 210 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 34, {4, 6, 10}, {4, 6, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* callf, spec line 211 */
-    {X86_FF_MODRM | X86_FF_F64 | X86_FF_RARE | X86_FF_NOTRACK, 94, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x07}, /* jmp, spec line 212 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 95, {4, 6, 10}, {4, 6, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* jmpf, spec line 213 */
-    {X86_FF_MODRM | X86_FF_D64, 2, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x08}, /* push, spec line 214 */
-    {X86_FF_MODRM, 103, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* sldt, spec line 260 */
-    {X86_FF_MODRM, 104, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* lldt, spec line 261 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 105, {6, 6, 10}, {6, 6, 10}, 4, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* sgdt, spec line 262 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 106, {6, 6, 10}, {6, 6, 10}, 4, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* lgdt, spec line 263 */
-    {X86_FF_MODRM, 107, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* smsw, spec line 264 */
-    {X86_FF_MODRM, 108, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* lmsw, spec line 265 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 109, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* invlpg, spec line 267 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 110, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x3f, 0x00}, /* vmx, spec line 268 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 111, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x8f, 0x00}, /* monitor/encls, spec line 269 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 112, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xf3, 0x00}, /* xgetbv/xtest, spec line 273 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 113, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* svm, spec line 275 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 114, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xc1, 0x00}, /* pkru, spec line 276 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 115, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xfe, 0x00}, /* rdtscp/monitorx, spec line 286 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 116, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x10, 0x10}, /* tdcall, spec line 271 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 117, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x32, 0x00}, /* rdtscp/clzero, spec line 286 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 118, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* rstorssp, spec line 266 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 119, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x05, 0x00}, /* setssbsy, spec line 277 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 120, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x36, 0x00}, /* rdtscp/clzero/mcommit, spec line 286 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 121, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x03, 0x00}, /* xsusldtrk, spec line 279 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 122, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xb2, 0x00}, /* rdtscp/clzero/pvalidate, spec line 286 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_O64, 123, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x02}, /* swapgs/rdtscp/monitorx, spec line 285 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 124, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xf0, 0x10}, /* tdcall/seamret, spec line 271 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_O64, 125, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x33, 0x02}, /* swapgs/rdtscp/clzero, spec line 285 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 126, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xf5, 0x00}, /* setssbsy/uiret, spec line 277 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_O64, 127, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xf7, 0x02}, /* swapgs/rdtscp/clzero/mcommit/rmpadjust/p, spec line 285 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_O64, 128, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xf3, 0x02}, /* swapgs/rdtscp/clzero/rmpupdate/pvalidate, spec line 285 */
-    {X86_FF_MODRM, 129, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* lar, spec line 294 */
-    {X86_FF_MODRM, 130, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* lsl, spec line 295 */
-    {0, 131, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* syscall, spec line 296 */
-    {0, 132, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* clts, spec line 297 */
-    {0, 133, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* sysret, spec line 298 */
-    {0, 134, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* invd, spec line 299 */
-    {0, 135, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* wbinvd, spec line 300 */
-    {0, 136, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* ud2, spec line 301 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 137, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* prefetchw, spec line 302 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 138, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* nop, spec line 303 */
-    {0, 139, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* femms, spec line 304 */
-    {X86_FF_MODRM, 140, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* 3dnow, spec line 305 */
-    {X86_FF_MODRM, 141, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* movups, spec line 306 */
-    {X86_FF_MODRM | X86_FF_M66, 142, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* movupd, spec line 307 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 143, {4, 4, 4}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* movss, spec line 308 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 143, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* movss, spec line 309 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 144, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* movsd, spec line 310 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 144, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* movsd, spec line 311 */
-    {X86_FF_MODRM, 141, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* movups, spec line 312 */
-    {X86_FF_MODRM | X86_FF_M66, 142, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* movupd, spec line 313 */
-    {X86_FF_MODRM, 143, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* movss, spec line 314 */
-    {X86_FF_MODRM, 144, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* movsd, spec line 315 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 145, {8, 8, 8}, {8, 8, 8}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* movlps, spec line 316 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 146, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* movhlps, spec line 317 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 147, {8, 8, 8}, {8, 8, 8}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* movlpd, spec line 318 */
-    {X86_FF_MODRM, 148, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* movsldup, spec line 319 */
-    {X86_FF_MODRM, 149, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* movddup, spec line 320 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 145, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* movlps, spec line 321 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 147, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* movlpd, spec line 322 */
-    {X86_FF_MODRM | X86_FF_M66, 150, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* unpck, spec line 323 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 151, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* movhps, spec line 324 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 152, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* movlhps, spec line 325 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 153, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* movhpd, spec line 326 */
-    {X86_FF_MODRM, 154, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* movshdup, spec line 327 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 155, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* prefetch, spec line 330 */
-    {X86_FF_MODRM, 138, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* nop, spec line 331 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_MPX, 156, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xdf, 0x03}, /* bndldx, spec line 332 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_MPX, 157, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* bndmov, spec line 333 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 157, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x0f, 0x10}, /* bndmov, spec line 334 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 158, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* bndcl, spec line 335 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_MPX, 159, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xdf, 0x03}, /* bndstx, spec line 337 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_MPX, 160, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xdf, 0x03}, /* bndmk, spec line 338 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 161, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* bndcn, spec line 341 */
-    {X86_FF_MODRM | X86_FF_F64 | X86_FF_RARE | X86_FF_CR | X86_FF_MODREG, 30, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x07}, /* mov, spec line 344 */
-    {X86_FF_MODRM | X86_FF_F64 | X86_FF_RARE | X86_FF_DR | X86_FF_MODREG, 30, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x07}, /* mov, spec line 346 */
-    {X86_FF_MODRM | X86_FF_AL, 162, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* movaps, spec line 348 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66, 163, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* movapd, spec line 349 */
-    {X86_FF_MODRM | X86_FF_AL, 162, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* movaps, spec line 350 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66, 163, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* movapd, spec line 351 */
-    {X86_FF_MODRM | X86_FF_M66, 164, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* cvtpi2ps, spec line 352 */
-    {X86_FF_MODRM, 165, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* cvtsi2ss, spec line 353 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL, 166, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* movntps, spec line 354 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66, 167, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* movntpd, spec line 355 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT, 168, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* movntss, spec line 356 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT, 169, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* movntsd, spec line 357 */
-    {X86_FF_MODRM, 170, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* cvtps2pi, spec line 358 */
-    {X86_FF_MODRM | X86_FF_M66, 171, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* cvtpd2pi, spec line 359 */
-    {X86_FF_MODRM, 172, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* cvtss2si, spec line 360 */
-    {X86_FF_MODRM, 173, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* cvtsd2si, spec line 361 */
-    {X86_FF_MODRM, 174, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* comiss, spec line 362 */
-    {X86_FF_MODRM | X86_FF_M66, 175, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* comisd, spec line 363 */
-    {0, 176, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* sys, spec line 364 */
-    {0, 177, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* getsec, spec line 365 */
-    {X86_FF_MODRM, 178, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* cmov, spec line 366 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 179, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* movmskp, spec line 367 */
-    {X86_FF_MODRM | X86_FF_M66, 180, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* sqrtp, spec line 368 */
-    {X86_FF_MODRM, 181, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* sqrtss, spec line 369 */
-    {X86_FF_MODRM, 182, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* sqrtsd, spec line 370 */
-    {X86_FF_MODRM, 183, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* rsqrtps, spec line 371 */
-    {X86_FF_MODRM, 184, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* rsqrtss, spec line 372 */
-    {X86_FF_MODRM | X86_FF_M66, 185, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* logicp, spec line 373 */
-    {X86_FF_MODRM | X86_FF_M66, 186, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* arithp, spec line 374 */
-    {X86_FF_MODRM, 187, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* ariths, spec line 375 */
-    {X86_FF_MODRM, 188, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* arithsd, spec line 376 */
-    {X86_FF_MODRM, 189, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* cvtps2pd, spec line 377 */
-    {X86_FF_MODRM | X86_FF_M66, 190, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* cvtpd2ps, spec line 378 */
-    {X86_FF_MODRM, 191, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* cvtss2sd, spec line 379 */
-    {X86_FF_MODRM, 192, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* cvtsd2ss, spec line 380 */
-    {X86_FF_MODRM | X86_FF_M66, 193, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* cvtdq2ps, spec line 381 */
-    {X86_FF_MODRM, 194, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* punpckl, spec line 385 */
-    {X86_FF_MODRM | X86_FF_M66, 194, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* punpckl, spec line 386 */
-    {X86_FF_MODRM, 195, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* mmx, spec line 387 */
-    {X86_FF_MODRM | X86_FF_M66, 196, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* sse2, spec line 388 */
-    {X86_FF_MODRM | X86_FF_M66, 197, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* punpckqdq, spec line 389 */
-    {X86_FF_MODRM, 198, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* movd, spec line 390 */
-    {X86_FF_MODRM | X86_FF_M66, 198, {4, 4, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* movd, spec line 391 */
-    {X86_FF_MODRM, 199, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* movq, spec line 392 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66, 200, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* movdqa, spec line 393 */
-    {X86_FF_MODRM, 201, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* movdqu, spec line 394 */
-    {X86_FF_MODRM, 202, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* pshufw, spec line 395 */
-    {X86_FF_MODRM | X86_FF_M66, 203, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* pshufd, spec line 396 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 204, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* psrl, spec line 397 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 205, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* psra, spec line 398 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 206, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* psll, spec line 399 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 207, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* psrldq, spec line 400 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 208, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* pslldq, spec line 401 */
-    {X86_FF_MODRM, 209, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* pcmpeq, spec line 402 */
-    {X86_FF_MODRM | X86_FF_M66, 209, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pcmpeq, spec line 403 */
-    {0, 210, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* emms, spec line 404 */
-    {X86_FF_MODRM | X86_FF_F64, 211, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x04}, /* vmread, spec line 405 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 212, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IBB, X86_R_NONE, 0xff, 0x10}, /* extrq, spec line 407 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 213, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IBB, X86_R_NONE, 0xff, 0x00}, /* insertq, spec line 408 */
-    {X86_FF_MODRM | X86_FF_F64, 214, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x04}, /* vmwrite, spec line 406 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 212, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* extrq, spec line 409 */
-    {X86_FF_MODRM | X86_FF_M66, 215, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* hadd, spec line 410 */
-    {X86_FF_MODRM | X86_FF_M66, 198, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* movd, spec line 412 */
-    {X86_FF_MODRM, 199, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* movq, spec line 413 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66, 200, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* movdqa, spec line 415 */
-    {X86_FF_MODRM, 201, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* movdqu, spec line 416 */
-    {X86_FF_F64, 27, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_JZ, X86_R_NONE, 0xff, 0x04}, /* jcc, spec line 417 */
-    {X86_FF_MODRM, 216, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* setcc, spec line 418 */
-    {X86_FF_D64, 217, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x08}, /* pushpop, spec line 419 */
-    {0, 218, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* cpuid, spec line 423 */
-    {X86_FF_MODRM, 219, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x0d, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* bt, spec line 424 */
-    {X86_FF_MODRM, 220, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_R, 0xff, 0x00}, /* shld, spec line 425 */
-    {X86_FF_MODRM, 220, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* shld, spec line 426 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 221, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x01, 0x00}, /* xsha, spec line 420 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 222, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x01, 0x00}, /* xstore, spec line 421 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 223, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x01, 0x00}, /* xcrypt, spec line 422 */
-    {0, 224, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* rsm, spec line 428 */
-    {X86_FF_MODRM | X86_FF_LOCK, 225, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x0e, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* bts, spec line 429 */
-    {X86_FF_MODRM, 226, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_R, 0xff, 0x00}, /* shrd, spec line 430 */
-    {X86_FF_MODRM, 226, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* shrd, spec line 431 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 227, {512, 512, 512}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fxsave, spec line 432 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 228, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* ldmxcsr, spec line 433 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 229, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* stmxcsr, spec line 434 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 230, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* xsave, spec line 435 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 231, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* xsaveopt, spec line 436 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 232, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_FLUSH, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* clflush, spec line 437 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 233, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* fence, spec line 442 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 234, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_FLUSH, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* clwb, spec line 438 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 235, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_FLUSH, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* clflushopt, spec line 439 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 236, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* umwait, spec line 445 */
-    {X86_FF_MODRM, 237, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* ptwrite, spec line 440 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 238, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* clrssbsy, spec line 441 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 239, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* incssp, spec line 444 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_O64, 240, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x02}, /* rdfsbase, spec line 443 */
-    {X86_FF_MODRM, 22, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* imul, spec line 446 */
-    {X86_FF_MODRM | X86_FF_LOCK, 241, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMPXCHG, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* cmpxchg, spec line 447 */
-    {X86_FF_MODRM | X86_FF_LOCK, 241, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMPXCHG, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* cmpxchg, spec line 448 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 242, {4, 6, 10}, {4, 6, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* lss, spec line 449 */
-    {X86_FF_MODRM | X86_FF_LOCK, 243, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x0f, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* btr, spec line 450 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 244, {4, 6, 10}, {4, 6, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* lfs, spec line 451 */
-    {X86_FF_MODRM, 245, {1, 1, 1}, {2, 4, 8}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* movzx, spec line 452 */
-    {X86_FF_MODRM, 245, {2, 2, 2}, {2, 4, 8}, 0, 0x17, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* movzx, spec line 453 */
-    {X86_FF_MODRM, 246, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* popcnt, spec line 454 */
-    {X86_FF_MODRM, 247, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* ud1, spec line 455 */
-    {X86_FF_MODRM | X86_FF_IMM, 219, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x0d, X86_IMM_IBZ, X86_R_NONE, 0xff, 0x00}, /* bt, spec line 456 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 225, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x0e, X86_IMM_IBZ, X86_R_NONE, 0xff, 0x00}, /* bts, spec line 457 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 243, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x0f, X86_IMM_IBZ, X86_R_NONE, 0xff, 0x00}, /* btr, spec line 458 */
-    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 248, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x10, X86_IMM_IBZ, X86_R_NONE, 0xff, 0x00}, /* btc, spec line 459 */
-    {X86_FF_MODRM | X86_FF_LOCK, 248, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x10, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* btc, spec line 460 */
-    {X86_FF_MODRM, 249, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* bsf, spec line 461 */
-    {X86_FF_MODRM, 250, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* tzcnt, spec line 462 */
-    {X86_FF_MODRM, 251, {1, 1, 1}, {2, 4, 8}, 0, 0x2a, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* movsx, spec line 463 */
-    {X86_FF_MODRM, 251, {2, 2, 2}, {2, 4, 8}, 0, 0x2b, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* movsx, spec line 464 */
-    {X86_FF_MODRM | X86_FF_LOCK, 252, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_XADD, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* xadd, spec line 465 */
-    {X86_FF_MODRM | X86_FF_LOCK, 252, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_XADD, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* xadd, spec line 466 */
-    {X86_FF_MODRM | X86_FF_M66, 253, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* cmpp, spec line 467 */
-    {X86_FF_MODRM, 254, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* cmpss, spec line 468 */
-    {X86_FF_MODRM, 255, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* cmpsd, spec line 469 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT, 256, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* movnti, spec line 470 */
-    {X86_FF_MODRM | X86_FF_M66, 257, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* pinsrw, spec line 471 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 258, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* pextrw, spec line 472 */
-    {X86_FF_MODRM | X86_FF_M66, 259, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* shufp, spec line 473 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_LOCK, 260, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_CX8, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* cmpxchg8b, spec line 474 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 261, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* xsaves, spec line 476 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 262, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vmptrld, spec line 477 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 263, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vmptrst, spec line 478 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 264, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* rdrand, spec line 479 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 265, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* rdpid, spec line 480 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_AL | X86_FF_LOCK, 266, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_CX8, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* cmpxchg16b, spec line 475 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_O64, 267, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x02}, /* senduipi, spec line 481 */
-    {0, 268, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* bswap, spec line 482 */
-    {X86_FF_MODRM | X86_FF_M66, 269, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* addsubp, spec line 483 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 199, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* movq, spec line 486 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 199, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* movq, spec line 487 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 270, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* pmovmskb, spec line 488 */
-    {X86_FF_MODRM | X86_FF_M66, 271, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* cvtpd2dq, spec line 493 */
-    {X86_FF_MODRM, 272, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* cvtdq2pd, spec line 494 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT, 273, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* movntq, spec line 495 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66, 274, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* movntdq, spec line 496 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 275, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* lddqu, spec line 499 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 276, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_DI, 0xff, 0x20}, /* maskmovq, spec line 502 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 277, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_DI, 0xff, 0x30}, /* maskmovdqu, spec line 503 */
-    {X86_FF_MODRM, 278, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* ud0, spec line 506 */
-    {X86_FF_MODRM, 279, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* ssse3, spec line 509 */
-    {X86_FF_MODRM | X86_FF_M66, 279, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* ssse3, spec line 510 */
-    {X86_FF_MODRM | X86_FF_M66, 280, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pblendvb, spec line 511 */
-    {X86_FF_MODRM | X86_FF_M66, 281, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* blendvp, spec line 512 */
-    {X86_FF_MODRM | X86_FF_M66, 282, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* ptest, spec line 513 */
-    {X86_FF_MODRM, 283, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* pabs, spec line 514 */
-    {X86_FF_MODRM | X86_FF_M66, 283, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pabs, spec line 515 */
-    {X86_FF_MODRM | X86_FF_M66, 284, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pmovsxbw, spec line 516 */
-    {X86_FF_MODRM | X86_FF_M66, 285, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pmovsxbd, spec line 517 */
-    {X86_FF_MODRM | X86_FF_M66, 286, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pmovsxbq, spec line 518 */
-    {X86_FF_MODRM | X86_FF_M66, 287, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pmovsxwd, spec line 519 */
-    {X86_FF_MODRM | X86_FF_M66, 288, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pmovsxwq, spec line 520 */
-    {X86_FF_MODRM | X86_FF_M66, 289, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pmovsxdq, spec line 521 */
-    {X86_FF_MODRM | X86_FF_M66, 290, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* sse41, spec line 522 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66, 291, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* movntdqa, spec line 523 */
-    {X86_FF_MODRM | X86_FF_M66, 292, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* packusdw, spec line 524 */
-    {X86_FF_MODRM | X86_FF_M66, 293, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pmovzxbw, spec line 525 */
-    {X86_FF_MODRM | X86_FF_M66, 294, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pmovzxbd, spec line 526 */
-    {X86_FF_MODRM | X86_FF_M66, 295, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pmovzxbq, spec line 527 */
-    {X86_FF_MODRM | X86_FF_M66, 296, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pmovzxwd, spec line 528 */
-    {X86_FF_MODRM | X86_FF_M66, 297, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pmovzxwq, spec line 529 */
-    {X86_FF_MODRM | X86_FF_M66, 298, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* pmovzxdq, spec line 530 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_F64 | X86_FF_M66, 299, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x14}, /* invept, spec line 532 */
-    {X86_FF_MODRM, 300, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* sha, spec line 533 */
-    {X86_FF_MODRM | X86_FF_M66, 301, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* gf2p8mulb, spec line 534 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 302, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* aesencwide128kl, spec line 537 */
-    {X86_FF_MODRM | X86_FF_M66, 303, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* aes, spec line 535 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 304, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* aesenc128kl, spec line 536 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 305, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* loadiwkey, spec line 539 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_BSWAP, 306, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* movbe, spec line 540 */
-    {X86_FF_MODRM, 307, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* crc32, spec line 542 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_BSWAP, 306, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* movbe, spec line 541 */
-    {X86_FF_MODRM, 307, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* crc32, spec line 543 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 308, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* wruss, spec line 544 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 309, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* wrss, spec line 545 */
-    {X86_FF_MODRM | X86_FF_M66, 310, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* adcx, spec line 546 */
-    {X86_FF_MODRM, 311, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* adox, spec line 547 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_DIR | X86_FF_M66, 312, {64, 64, 64}, {64, 64, 64}, 0, 0x00, X86_K_M64B, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x10}, /* movdir64b, spec line 548 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 313, {64, 64, 64}, {64, 64, 64}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* enqcmd, spec line 549 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_DIR, 314, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00}, /* movdiri, spec line 550 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 315, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* encodekey128, spec line 538 */
-    {X86_FF_MODRM | X86_FF_M66, 316, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* roundp, spec line 551 */
-    {X86_FF_MODRM | X86_FF_M66, 317, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* roundss, spec line 552 */
-    {X86_FF_MODRM | X86_FF_M66, 318, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* roundsd, spec line 553 */
-    {X86_FF_MODRM | X86_FF_M66, 319, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* blend, spec line 554 */
-    {X86_FF_MODRM, 320, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* palignr, spec line 555 */
-    {X86_FF_MODRM | X86_FF_M66, 320, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* palignr, spec line 556 */
-    {X86_FF_MODRM | X86_FF_M66, 321, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* pextrb, spec line 557 */
-    {X86_FF_MODRM | X86_FF_M66, 258, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* pextrw, spec line 558 */
-    {X86_FF_MODRM | X86_FF_M66, 322, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* pextrd, spec line 559 */
-    {X86_FF_MODRM | X86_FF_M66, 323, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* extractps, spec line 560 */
-    {X86_FF_MODRM | X86_FF_M66, 324, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* pinsrb, spec line 561 */
-    {X86_FF_MODRM | X86_FF_M66, 325, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* insertps, spec line 562 */
-    {X86_FF_MODRM | X86_FF_M66, 326, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* pinsrd, spec line 563 */
-    {X86_FF_MODRM | X86_FF_M66, 290, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* sse41, spec line 564 */
-    {X86_FF_MODRM | X86_FF_M66, 327, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* pclmulqdq, spec line 565 */
-    {X86_FF_MODRM | X86_FF_M66, 328, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* pcmpstr, spec line 566 */
-    {X86_FF_MODRM, 329, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* sha1rnds4, spec line 567 */
-    {X86_FF_MODRM | X86_FF_M66, 330, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* gf2p8affineqb, spec line 568 */
-    {X86_FF_MODRM | X86_FF_M66, 331, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* aeskeygenassist, spec line 569 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 332, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0x01, 0x00}, /* hreset, spec line 570 */
-    {X86_FF_MODRM, 333, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pi2f, spec line 573 */
-    {X86_FF_MODRM, 334, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pf2i, spec line 574 */
-    {X86_FF_MODRM, 335, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfnacc, spec line 575 */
-    {X86_FF_MODRM, 336, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfpnacc, spec line 576 */
-    {X86_FF_MODRM, 337, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfcmpge, spec line 577 */
-    {X86_FF_MODRM, 338, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfmin, spec line 578 */
-    {X86_FF_MODRM, 339, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfrcp, spec line 579 */
-    {X86_FF_MODRM, 340, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfsub, spec line 580 */
-    {X86_FF_MODRM, 341, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfadd, spec line 581 */
-    {X86_FF_MODRM, 342, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfcmpgt, spec line 582 */
-    {X86_FF_MODRM, 343, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfmax, spec line 583 */
-    {X86_FF_MODRM, 344, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfrcpit1, spec line 584 */
-    {X86_FF_MODRM, 345, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfsubr, spec line 585 */
-    {X86_FF_MODRM, 346, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfacc, spec line 586 */
-    {X86_FF_MODRM, 347, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfcmpeq, spec line 587 */
-    {X86_FF_MODRM, 348, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfmul, spec line 588 */
-    {X86_FF_MODRM, 349, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pfrcpit2, spec line 589 */
-    {X86_FF_MODRM, 350, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pswapd, spec line 590 */
-    {X86_FF_MODRM, 351, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* pavgusb, spec line 591 */
-    {X86_FF_MODRM | X86_FF_NV, 352, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* vmovups, spec line 595 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 353, {4, 4, 4}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* vmovss, spec line 597 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 353, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vmovss, spec line 598 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 354, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* vmovsd, spec line 599 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 354, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vmovsd, spec line 600 */
-    {X86_FF_MODRM | X86_FF_NV, 352, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* vmovups, spec line 596 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 353, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* vmovss, spec line 601 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 354, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* vmovsd, spec line 603 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0, 355, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vmovlps, spec line 605 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0, 356, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vmovhlps, spec line 606 */
-    {X86_FF_MODRM | X86_FF_NV, 357, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vmovsldup, spec line 607 */
-    {X86_FF_MODRM | X86_FF_NV, 358, {8, 32, 64}, {8, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vmovddup, spec line 608 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV, 355, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* vmovlps, spec line 609 */
-    {X86_FF_MODRM, 359, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vunpck, spec line 610 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0, 360, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vmovhps, spec line 611 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0, 361, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vmovlhps, spec line 612 */
-    {X86_FF_MODRM | X86_FF_NV, 362, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vmovshdup, spec line 613 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV, 360, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vmovhps, spec line 614 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_NV, 363, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* vmovaps, spec line 615 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_NV, 363, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* vmovaps, spec line 616 */
-    {X86_FF_MODRM, 364, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vcvtsi2ss, spec line 617 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_NV, 365, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* vmovntps, spec line 618 */
-    {X86_FF_MODRM | X86_FF_NV, 366, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vcvtss2si, spec line 619 */
-    {X86_FF_MODRM | X86_FF_NV, 367, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vcvtsd2si, spec line 620 */
-    {X86_FF_MODRM | X86_FF_NV, 368, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vcomiss, spec line 621 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 369, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vcomisd, spec line 622 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L1 | X86_FF_KR, 370, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kand, spec line 623 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 371, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* knot, spec line 624 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L1 | X86_FF_KR, 372, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kor, spec line 625 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L1 | X86_FF_KR, 373, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kadd, spec line 626 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L1 | X86_FF_KR, 374, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kunpck, spec line 627 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_L1 | X86_FF_KR, 375, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* kunpckbw, spec line 628 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV, 376, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vmovmskp, spec line 629 */
-    {X86_FF_MODRM | X86_FF_NV, 377, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vsqrtp, spec line 630 */
-    {X86_FF_MODRM, 378, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vsqrtss, spec line 631 */
-    {X86_FF_MODRM, 379, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vsqrtsd, spec line 632 */
-    {X86_FF_MODRM | X86_FF_NV, 380, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vrsqrtps, spec line 633 */
-    {X86_FF_MODRM, 381, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vrsqrtss, spec line 634 */
-    {X86_FF_MODRM, 382, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vlogicp, spec line 635 */
-    {X86_FF_MODRM, 383, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* varithp, spec line 636 */
-    {X86_FF_MODRM, 384, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* variths, spec line 637 */
-    {X86_FF_MODRM, 385, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* varithsd, spec line 638 */
-    {X86_FF_MODRM | X86_FF_NV, 386, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vcvtps2pd, spec line 639 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 387, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vcvtpd2ps, spec line 640 */
-    {X86_FF_MODRM, 388, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vcvtss2sd, spec line 641 */
-    {X86_FF_MODRM, 389, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vcvtsd2ss, spec line 642 */
-    {X86_FF_MODRM | X86_FF_NV, 390, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vcvtdq2ps, spec line 643 */
-    {X86_FF_MODRM | X86_FF_M66, 391, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpunpck, spec line 647 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 392, {4, 4, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* vmovd, spec line 648 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 393, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* vmovdqa, spec line 649 */
-    {X86_FF_MODRM | X86_FF_NV, 394, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* vmovdqu, spec line 650 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 395, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpshufd, spec line 651 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 396, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpsrl, spec line 652 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 397, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpsra, spec line 653 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 398, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpsll, spec line 654 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 399, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpsrlq, spec line 655 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 400, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpsllq, spec line 656 */
-    {X86_FF_MODRM | X86_FF_M66, 401, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpcmpeq, spec line 657 */
-    {X86_FF_NV, 402, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vzeroupper, spec line 658 */
-    {X86_FF_MODRM | X86_FF_M66, 403, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vhadd, spec line 659 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 392, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* vmovd, spec line 660 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 404, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* vmovq, spec line 661 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 393, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* vmovdqa, spec line 662 */
-    {X86_FF_MODRM | X86_FF_NV, 394, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* vmovdqu, spec line 663 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 405, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kmov, spec line 664 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 405, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kmov, spec line 665 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 406, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kmovw, spec line 666 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 407, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* kmovb, spec line 668 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 408, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kmovd, spec line 670 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0 | X86_FF_NV, 406, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* kmovw, spec line 667 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 407, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* kmovb, spec line 669 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0 | X86_FF_NV, 408, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* kmovd, spec line 671 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 409, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* kortest, spec line 672 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV, 410, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vldmxcsr, spec line 673 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV, 411, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vstmxcsr, spec line 674 */
-    {X86_FF_MODRM, 412, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* vcmpp, spec line 675 */
-    {X86_FF_MODRM, 413, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* vcmpss, spec line 676 */
-    {X86_FF_MODRM, 414, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* vcmpsd, spec line 677 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 415, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpinsrw, spec line 678 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 416, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpextrw, spec line 679 */
-    {X86_FF_MODRM, 417, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* vshufp, spec line 680 */
-    {X86_FF_MODRM | X86_FF_M66, 418, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vaddsubp, spec line 681 */
-    {X86_FF_MODRM | X86_FF_M66, 396, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpsrl, spec line 682 */
-    {X86_FF_MODRM | X86_FF_M66, 419, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vavx2, spec line 683 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 404, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* vmovq, spec line 684 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 404, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vmovq, spec line 685 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_NV, 420, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpmovmskb, spec line 686 */
-    {X86_FF_MODRM | X86_FF_M66, 397, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpsra, spec line 688 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 421, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vcvtpd2dq, spec line 690 */
-    {X86_FF_MODRM | X86_FF_NV, 422, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* vcvtdq2pd, spec line 691 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 423, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* vmovntdq, spec line 692 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 424, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00}, /* vlddqu, spec line 694 */
-    {X86_FF_MODRM | X86_FF_M66, 398, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpsll, spec line 695 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 425, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_DI, 0xff, 0x30}, /* vmaskmovdqu, spec line 697 */
-    {X86_FF_MODRM | X86_FF_M66, 426, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vssse3, spec line 701 */
-    {X86_FF_MODRM | X86_FF_M66, 427, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpermilp, spec line 702 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 428, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vtestp, spec line 703 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 429, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vcvtph2ps, spec line 704 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 430, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpermps, spec line 705 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 431, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vptest, spec line 706 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 432, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vbroadcastss, spec line 707 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 433, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vbroadcastsd, spec line 708 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 434, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vbroadcastf128, spec line 709 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 435, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpabs, spec line 710 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 436, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpmovsxbw, spec line 711 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 437, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpmovsxbd, spec line 712 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 438, {2, 4, 8}, {2, 4, 8}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpmovsxbq, spec line 713 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 439, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpmovsxwd, spec line 714 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 440, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpmovsxwq, spec line 715 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 441, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpmovsxdq, spec line 716 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 442, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10}, /* vmovntdqa, spec line 718 */
-    {X86_FF_MODRM | X86_FF_M66, 443, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpackusdw, spec line 719 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 444, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vmaskmovp, spec line 720 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 445, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpmovzxbw, spec line 722 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 446, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpmovzxbd, spec line 723 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 447, {2, 4, 8}, {2, 4, 8}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpmovzxbq, spec line 724 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 448, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpmovzxwd, spec line 725 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 449, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpmovzxwq, spec line 726 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 450, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpmovzxdq, spec line 727 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 451, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpermd, spec line 728 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 452, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vphminposuw, spec line 730 */
-    {X86_FF_MODRM | X86_FF_M66, 453, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpsrlv, spec line 731 */
-    {X86_FF_MODRM | X86_FF_M66, 454, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpsravd, spec line 732 */
-    {X86_FF_MODRM | X86_FF_M66, 455, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpsllv, spec line 733 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_O64 | X86_FF_L0 | X86_FF_NV, 456, {64, 64, 64}, {64, 64, 64}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x02}, /* ldtilecfg, spec line 739 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_O64 | X86_FF_L0 | X86_FF_NV, 457, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x01, 0x02}, /* tilerelease, spec line 741 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_O64 | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 458, {64, 64, 64}, {64, 64, 64}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x12}, /* sttilecfg, spec line 740 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_O64 | X86_FF_L0 | X86_FF_NV, 459, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x01, 0x02}, /* tilezero, spec line 742 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_O64 | X86_FF_RARE | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_CR | X86_FF_DR, 460, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* tileloadd, spec line 743 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_O64 | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_CR | X86_FF_DR, 461, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* tilestored, spec line 744 */
-    {X86_FF_MODRM | X86_FF_M66, 462, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpdpbusd, spec line 734 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 463, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpbroadcastd, spec line 747 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 464, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpbroadcastq, spec line 748 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 465, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vbroadcasti128, spec line 749 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_O64 | X86_FF_L0, 466, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x02}, /* tdpbf16ps, spec line 745 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_O64 | X86_FF_L0, 467, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x02}, /* tdpbssd, spec line 746 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 468, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpbroadcastb, spec line 750 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 469, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpbroadcastw, spec line 751 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 470, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vpmaskmov, spec line 752 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_VSIB, 471, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpgather, spec line 754 */
-    {X86_FF_MODRM | X86_FF_M66, 472, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vfma, spec line 755 */
-    {X86_FF_MODRM | X86_FF_M66, 473, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vfmas, spec line 756 */
-    {X86_FF_MODRM | X86_FF_M66, 474, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vgf2p8mulb, spec line 779 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 475, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vaesimc, spec line 780 */
-    {X86_FF_MODRM | X86_FF_M66, 476, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10}, /* vaes, spec line 781 */
-    {X86_FF_MODRM | X86_FF_L0, 477, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* andn, spec line 782 */
-    {X86_FF_MODRM | X86_FF_L0, 478, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* blsr, spec line 783 */
-    {X86_FF_MODRM | X86_FF_L0, 479, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* bzhi, spec line 784 */
-    {X86_FF_MODRM | X86_FF_L0, 480, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* mulx, spec line 785 */
-    {X86_FF_MODRM | X86_FF_L0, 481, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00}, /* bextr, spec line 786 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 482, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpermq, spec line 789 */
-    {X86_FF_MODRM | X86_FF_M66, 483, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpblendd, spec line 790 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 427, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpermilp, spec line 791 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 484, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vperm2f128, spec line 792 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 485, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vroundp, spec line 793 */
-    {X86_FF_MODRM | X86_FF_M66, 486, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vroundss, spec line 794 */
-    {X86_FF_MODRM | X86_FF_M66, 487, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vroundsd, spec line 795 */
-    {X86_FF_MODRM | X86_FF_M66, 488, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vblend, spec line 796 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 489, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpextrb, spec line 797 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 416, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpextrw, spec line 798 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 490, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpextrd, spec line 799 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 491, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vextractps, spec line 800 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 492, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vinsertf128, spec line 801 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 493, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vextractf128, spec line 802 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 494, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vcvtps2ph, spec line 803 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 495, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpinsrb, spec line 804 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 496, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vinsertps, spec line 805 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 497, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpinsrd, spec line 806 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 498, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* kshift, spec line 807 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 499, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vinserti128, spec line 808 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 500, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vextracti128, spec line 809 */
-    {X86_FF_MODRM | X86_FF_M66, 501, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vdpps, spec line 810 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 502, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vdppd, spec line 811 */
-    {X86_FF_MODRM | X86_FF_M66, 503, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vmpsadbw, spec line 812 */
-    {X86_FF_MODRM | X86_FF_M66, 504, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpclmulqdq, spec line 813 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 505, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vperm2i128, spec line 814 */
-    {X86_FF_MODRM | X86_FF_M66, 506, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpermil2p, spec line 815 */
-    {X86_FF_MODRM | X86_FF_M66, 507, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vblendv, spec line 816 */
-    {X86_FF_MODRM | X86_FF_M66, 508, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vfma4, spec line 817 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 509, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vpcmpstr, spec line 818 */
-    {X86_FF_MODRM | X86_FF_M66, 510, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vfma4s, spec line 820 */
-    {X86_FF_MODRM | X86_FF_M66, 510, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vfma4s, spec line 821 */
-    {X86_FF_MODRM | X86_FF_M66, 511, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vgf2p8affineqb, spec line 831 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 512, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10}, /* vaeskeygenassist, spec line 832 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 513, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00}, /* rorx, spec line 833 */
-    {X86_FF_MODRM | X86_FF_NV, 352, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovups, spec line 838 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 353, {4, 4, 4}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovss, spec line 842 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 353, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovss, spec line 843 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 514, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovupd, spec line 839 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 354, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovsd, spec line 844 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 354, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovsd, spec line 845 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 352, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovups, spec line 840 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV | X86_FF_NZ, 353, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovss, spec line 846 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 514, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovupd, spec line 841 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV | X86_FF_NZ, 354, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovsd, spec line 848 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NOMASK, 355, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovlps, spec line 850 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0 | X86_FF_NOMASK, 356, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovhlps, spec line 851 */
-    {X86_FF_MODRM | X86_FF_NV, 357, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovsldup, spec line 853 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 515, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vmovlpd, spec line 852 */
-    {X86_FF_MODRM | X86_FF_NV, 358, {8, 32, 64}, {8, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovddup, spec line 854 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 355, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovlps, spec line 855 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 515, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovlpd, spec line 856 */
-    {X86_FF_MODRM | X86_FF_BC, 516, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vunpckps, spec line 857 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 517, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vunpckpd, spec line 858 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NOMASK, 360, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovhps, spec line 859 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0 | X86_FF_NOMASK, 361, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovlhps, spec line 860 */
-    {X86_FF_MODRM | X86_FF_NV, 362, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovshdup, spec line 862 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 518, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vmovhpd, spec line 861 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 360, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovhps, spec line 863 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 518, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vmovhpd, spec line 864 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_NV, 363, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovaps, spec line 865 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 519, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovapd, spec line 866 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_NV | X86_FF_NZ, 363, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovaps, spec line 867 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 519, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovapd, spec line 868 */
-    {X86_FF_MODRM | X86_FF_ER | X86_FF_NOMASK, 364, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtsi2ss, spec line 869 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_NV | X86_FF_NOMASK, 365, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovntps, spec line 870 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NOMASK, 520, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovntpd, spec line 871 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 366, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtss2si, spec line 872 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 367, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtsd2si, spec line 873 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 368, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcomiss, spec line 874 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 369, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcomisd, spec line 875 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 521, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vsqrtps, spec line 876 */
-    {X86_FF_MODRM | X86_FF_ER, 378, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vsqrtss, spec line 878 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 522, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vsqrtpd, spec line 877 */
-    {X86_FF_MODRM | X86_FF_ER, 379, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vsqrtsd, spec line 879 */
-    {X86_FF_MODRM | X86_FF_BC, 523, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vlogicps, spec line 880 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 524, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vlogicpd, spec line 881 */
-    {X86_FF_MODRM | X86_FF_BC | X86_FF_ER, 525, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* varithps, spec line 882 */
-    {X86_FF_MODRM | X86_FF_ER, 384, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* variths, spec line 884 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 526, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* varithpd, spec line 883 */
-    {X86_FF_MODRM | X86_FF_ER, 385, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* varithsd, spec line 885 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 386, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtps2pd, spec line 886 */
-    {X86_FF_MODRM | X86_FF_ER, 388, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtss2sd, spec line 888 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 387, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcvtpd2ps, spec line 887 */
-    {X86_FF_MODRM | X86_FF_ER, 389, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtsd2ss, spec line 889 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 390, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtdq2ps, spec line 890 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 527, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcvtps2dq, spec line 891 */
-    {X86_FF_MODRM | X86_FF_M66, 528, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpunpcklbw, spec line 896 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 529, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpunpckldq, spec line 897 */
-    {X86_FF_MODRM | X86_FF_M66, 530, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpacksswb, spec line 898 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_KR, 531, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpcmpgtb, spec line 899 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_KR, 532, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpcmpgtd, spec line 900 */
-    {X86_FF_MODRM | X86_FF_M66, 533, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpackuswb, spec line 901 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 534, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpunpckhdq, spec line 902 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 535, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpackssdw, spec line 903 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 536, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpunpcklqdq, spec line 904 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 392, {4, 4, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovd, spec line 905 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 537, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovdqa32, spec line 906 */
-    {X86_FF_MODRM | X86_FF_NV, 538, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovdqu32, spec line 908 */
-    {X86_FF_MODRM | X86_FF_NV, 539, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovdqu8, spec line 910 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 540, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovdqa64, spec line 907 */
-    {X86_FF_MODRM | X86_FF_NV, 541, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovdqu64, spec line 909 */
-    {X86_FF_MODRM | X86_FF_NV, 542, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovdqu16, spec line 911 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 395, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpshufd, spec line 912 */
-    {X86_FF_MODRM | X86_FF_NV, 543, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vpshufhw, spec line 913 */
-    {X86_FF_MODRM | X86_FF_M66, 544, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpsrlw, spec line 914 */
-    {X86_FF_MODRM | X86_FF_M66, 545, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpsraw, spec line 915 */
-    {X86_FF_MODRM | X86_FF_M66, 546, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpsllw, spec line 916 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 547, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vprord, spec line 917 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 548, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpsrld, spec line 918 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 549, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpsrad, spec line 919 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 550, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpslld, spec line 920 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NOMASK, 551, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpsrldq, spec line 922 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NOMASK, 552, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpslldq, spec line 924 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 399, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpsrlq, spec line 921 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 400, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpsllq, spec line 923 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NZ | X86_FF_KR, 553, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpcmpeqb, spec line 925 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 554, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpcmpeqd, spec line 926 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 555, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtt2u, spec line 927 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 556, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtss2usi, spec line 928 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 557, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtsd2usi, spec line 929 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 558, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcvtu2, spec line 930 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 559, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcvtps2qq, spec line 931 */
-    {X86_FF_MODRM | X86_FF_ER | X86_FF_NOMASK, 560, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtusi2ss, spec line 932 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 392, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovd, spec line 933 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 404, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovq, spec line 934 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 537, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovdqa32, spec line 935 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 538, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovdqu32, spec line 937 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 539, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovdqu8, spec line 939 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 540, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovdqa64, spec line 936 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 541, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovdqu64, spec line 938 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 542, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03}, /* vmovdqu16, spec line 940 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_BC | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 561, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vcmpps, spec line 941 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 413, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vcmpss, spec line 943 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 562, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vcmppd, spec line 942 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 414, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vcmpsd, spec line 944 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 415, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpinsrw, spec line 945 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 416, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpextrw, spec line 946 */
-    {X86_FF_MODRM | X86_FF_BC, 563, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vshufps, spec line 947 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 564, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vshufpd, spec line 948 */
-    {X86_FF_MODRM | X86_FF_M66, 544, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsrlw, spec line 949 */
-    {X86_FF_MODRM | X86_FF_M66, 548, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsrld, spec line 950 */
-    {X86_FF_MODRM | X86_FF_M66, 399, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsrlq, spec line 951 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 565, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpaddq, spec line 952 */
-    {X86_FF_MODRM | X86_FF_M66, 566, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmullw, spec line 953 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 404, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovq, spec line 954 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 404, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vmovq, spec line 955 */
-    {X86_FF_MODRM | X86_FF_M66, 567, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsubusb, spec line 956 */
-    {X86_FF_MODRM | X86_FF_M66, 568, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpminub, spec line 957 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 569, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpandd, spec line 958 */
-    {X86_FF_MODRM | X86_FF_M66, 570, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpaddusb, spec line 959 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 571, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpandnd, spec line 960 */
-    {X86_FF_MODRM | X86_FF_M66, 572, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpavgb, spec line 961 */
-    {X86_FF_MODRM | X86_FF_M66, 545, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsraw, spec line 962 */
-    {X86_FF_MODRM | X86_FF_M66, 549, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsrad, spec line 963 */
-    {X86_FF_MODRM | X86_FF_M66, 573, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpavgw, spec line 964 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 422, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtdq2pd, spec line 966 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 574, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcvttpd2dq, spec line 965 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 421, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtpd2dq, spec line 967 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NOMASK, 423, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovntdq, spec line 968 */
-    {X86_FF_MODRM | X86_FF_M66, 575, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsubsb, spec line 969 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 576, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpord, spec line 970 */
-    {X86_FF_MODRM | X86_FF_M66, 577, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpaddsb, spec line 971 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 578, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpxord, spec line 972 */
-    {X86_FF_MODRM | X86_FF_M66, 546, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsllw, spec line 973 */
-    {X86_FF_MODRM | X86_FF_M66, 550, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpslld, spec line 974 */
-    {X86_FF_MODRM | X86_FF_M66, 400, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsllq, spec line 975 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 579, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmuludq, spec line 976 */
-    {X86_FF_MODRM | X86_FF_M66, 580, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmaddwd, spec line 977 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NOMASK, 581, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsadbw, spec line 978 */
-    {X86_FF_MODRM | X86_FF_M66, 582, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsubb, spec line 979 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 583, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsubd, spec line 980 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 584, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsubq, spec line 981 */
-    {X86_FF_MODRM | X86_FF_M66, 585, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpaddb, spec line 982 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 586, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpaddd, spec line 983 */
-    {X86_FF_MODRM | X86_FF_M66, 587, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpshufb, spec line 986 */
-    {X86_FF_MODRM | X86_FF_M66, 588, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmaddubsw, spec line 987 */
-    {X86_FF_MODRM | X86_FF_M66, 589, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmulhrsw, spec line 988 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 590, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpermilps, spec line 989 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 591, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpermilpd, spec line 990 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 592, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vpmovus, spec line 992 */
-    {X86_FF_MODRM | X86_FF_M66, 593, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsrlvw, spec line 991 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_ER, 429, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcvtph2ps, spec line 993 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 594, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vprorv, spec line 994 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_BC, 430, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpermps, spec line 995 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 432, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vbroadcastss, spec line 996 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 433, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vbroadcastsd, spec line 997 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 595, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vbroadcastf32x4, spec line 998 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_L1 | X86_FF_NV, 596, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vbroadcastf64x4, spec line 999 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 597, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpabsb, spec line 1000 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 598, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpabsd, spec line 1001 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 599, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpabsq, spec line 1002 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 436, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovsxbw, spec line 1003 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 600, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vpmovs, spec line 1009 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 437, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovsxbd, spec line 1004 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 438, {2, 4, 8}, {2, 4, 8}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovsxbq, spec line 1005 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 439, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovsxwd, spec line 1006 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 440, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovsxwq, spec line 1007 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 441, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovsxdq, spec line 1008 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NZ | X86_FF_KR, 601, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vptestmb, spec line 1010 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 602, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vptestmd, spec line 1011 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV | X86_FF_NOMASK, 603, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vpmovm2b, spec line 1013 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 604, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmuldq, spec line 1012 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 605, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpcmpeqq, spec line 1014 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NOMASK, 442, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13}, /* vmovntdqa, spec line 1015 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV | X86_FF_NOMASK, 606, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vpbroadcastmb2q, spec line 1016 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 443, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpackusdw, spec line 1017 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 607, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vscalefps, spec line 1018 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 608, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vscalefss, spec line 1019 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 445, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovzxbw, spec line 1020 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 609, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vpmov, spec line 1026 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 446, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovzxbd, spec line 1021 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 447, {2, 4, 8}, {2, 4, 8}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovzxbq, spec line 1022 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 448, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovzxwd, spec line 1023 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 449, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovzxwq, spec line 1024 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 450, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmovzxdq, spec line 1025 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_BC, 451, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpermd, spec line 1027 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 610, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpcmpgtq, spec line 1028 */
-    {X86_FF_MODRM | X86_FF_M66, 611, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpminsb, spec line 1029 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV | X86_FF_NOMASK, 612, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vpmovm2d, spec line 1030 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 613, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpminsd, spec line 1031 */
-    {X86_FF_MODRM | X86_FF_M66, 614, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpminuw, spec line 1032 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV | X86_FF_NOMASK, 615, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vpbroadcastmw2d, spec line 1033 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 616, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpminud, spec line 1034 */
-    {X86_FF_MODRM | X86_FF_M66, 617, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmaxsb, spec line 1035 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 618, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmaxsd, spec line 1036 */
-    {X86_FF_MODRM | X86_FF_M66, 619, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmaxuw, spec line 1037 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 620, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmaxud, spec line 1038 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 621, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmulld, spec line 1039 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 622, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vgetexpps, spec line 1040 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 623, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vgetexpss, spec line 1041 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 624, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vplzcntd, spec line 1042 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 625, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpsrlvd, spec line 1043 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 626, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vrcp14ps, spec line 1044 */
-    {X86_FF_MODRM | X86_FF_M66, 627, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vrcp14ss, spec line 1045 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 628, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vrsqrt14ps, spec line 1046 */
-    {X86_FF_MODRM | X86_FF_M66, 629, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vrsqrt14ss, spec line 1047 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 462, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpdpbusd, spec line 1048 */
-    {X86_FF_MODRM | X86_FF_BC, 630, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vdpbf16ps, spec line 1104 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_L1, 631, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vp4dpwssd, spec line 1111 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 632, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpopcntb, spec line 1049 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 633, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpopcntd, spec line 1050 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 463, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpbroadcastd, spec line 1051 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 464, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpbroadcastq, spec line 1052 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 634, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vbroadcasti32x4, spec line 1053 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_L1 | X86_FF_NV, 635, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vbroadcasti64x4, spec line 1054 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 636, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpexpandb, spec line 1055 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 637, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpcompressb, spec line 1056 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 638, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpblendmd, spec line 1057 */
-    {X86_FF_MODRM | X86_FF_M66, 639, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpblendmb, spec line 1058 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_BC | X86_FF_NOMASK | X86_FF_KR, 640, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vp2intersectd, spec line 1112 */
-    {X86_FF_MODRM | X86_FF_M66, 641, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpshldvw, spec line 1059 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 642, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpshldvd, spec line 1060 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC, 643, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtneps2bf16, spec line 1106 */
-    {X86_FF_MODRM | X86_FF_BC, 644, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtne2ps2bf16, spec line 1105 */
-    {X86_FF_MODRM | X86_FF_M66, 645, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpshrdvw, spec line 1061 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 646, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpshrdvd, spec line 1062 */
-    {X86_FF_MODRM | X86_FF_M66, 647, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpermi2b, spec line 1063 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 648, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpermi2d, spec line 1064 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 468, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpbroadcastb, spec line 1065 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 469, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpbroadcastw, spec line 1066 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_NV, 468, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpbroadcastb, spec line 1067 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_NV, 463, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpbroadcastd, spec line 1068 */
-    {X86_FF_MODRM | X86_FF_M66, 649, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpermt2b, spec line 1069 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 650, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpermt2d, spec line 1070 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 651, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmultishiftqb, spec line 1071 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 652, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vexpandps, spec line 1072 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 653, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcompressps, spec line 1073 */
-    {X86_FF_MODRM | X86_FF_M66, 654, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpermb, spec line 1074 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NZ | X86_FF_KR, 655, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpshufbitqmb, spec line 1075 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_NV | X86_FF_VSIB | X86_FF_MASK, 656, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpgatherdd, spec line 1076 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 472, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vfma, spec line 1077 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 473, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vfmas, spec line 1078 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_L1, 657, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* v4fmaddps, spec line 1107 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 658, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* v4fmaddss, spec line 1108 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_NV | X86_FF_VSIB | X86_FF_NZ | X86_FF_MASK, 659, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpscatterdd, spec line 1085 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_L1, 660, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* v4fnmaddps, spec line 1109 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 661, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* v4fnmaddss, spec line 1110 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 662, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpmadd52luq, spec line 1094 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 663, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vpconflictd, spec line 1103 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_L1 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 664, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vexp2ps, spec line 1113 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_L1 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 665, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vrcp28ps, spec line 1114 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 666, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vrcp28ss, spec line 1115 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_L1 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 667, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vrsqrt28ps, spec line 1116 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 668, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vrsqrt28ss, spec line 1117 */
-    {X86_FF_MODRM | X86_FF_M66, 474, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vgf2p8mulb, spec line 1118 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NOMASK, 669, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vaesenc, spec line 1119 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV | X86_FF_BC, 482, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpermq, spec line 1122 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 670, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* valignd, spec line 1123 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 590, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpermilps, spec line 1124 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 591, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpermilpd, spec line 1125 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 671, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vrndscaleph, spec line 1270 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 672, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vrndscaleps, spec line 1126 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 673, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vrndscalepd, spec line 1127 */
-    {X86_FF_MODRM | X86_FF_ER, 674, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vrndscalesh, spec line 1271 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 675, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vrndscales, spec line 1128 */
-    {X86_FF_MODRM | X86_FF_M66, 676, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpalignr, spec line 1130 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 489, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpextrb, spec line 1131 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 416, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpextrw, spec line 1132 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 490, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpextrd, spec line 1133 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 491, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vextractps, spec line 1134 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 677, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vinsertf32x4, spec line 1135 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV | X86_FF_NZ, 678, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vextractf32x4, spec line 1136 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_L1, 679, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vinsertf64x4, spec line 1137 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_L1 | X86_FF_NV | X86_FF_NZ, 680, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vextractf64x4, spec line 1138 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_ER | X86_FF_NZ, 494, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vcvtps2ph, spec line 1139 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 681, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpcmpud, spec line 1140 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 495, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpinsrb, spec line 1141 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 496, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vinsertps, spec line 1142 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 497, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpinsrd, spec line 1143 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_BC, 682, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vshuff32x4, spec line 1144 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 683, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpternlogd, spec line 1145 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 684, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vgetmantph, spec line 1272 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 685, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vgetmantps, spec line 1146 */
-    {X86_FF_MODRM | X86_FF_ER, 686, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vgetmantsh, spec line 1273 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 687, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vgetmantss, spec line 1147 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 688, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vinserti32x4, spec line 1148 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV | X86_FF_NZ, 689, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vextracti32x4, spec line 1149 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_L1, 690, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vinserti64x4, spec line 1150 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_L1 | X86_FF_NV | X86_FF_NZ, 691, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vextracti64x4, spec line 1151 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NZ | X86_FF_KR, 692, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpcmpub, spec line 1152 */
-    {X86_FF_MODRM | X86_FF_M66, 693, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vdbpsadbw, spec line 1153 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_BC, 694, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vshufi32x4, spec line 1154 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NOMASK, 504, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpclmulqdq, spec line 1155 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 695, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vrangeps, spec line 1156 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 696, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vrangess, spec line 1157 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 697, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vfixupimmps, spec line 1158 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 698, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vfixupimmss, spec line 1159 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 699, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vreduceph, spec line 1274 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 700, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vreduceps, spec line 1160 */
-    {X86_FF_MODRM | X86_FF_ER, 701, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vreducesh, spec line 1275 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 702, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vreducess, spec line 1161 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_NV | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 703, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vfpclassph, spec line 1276 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 704, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vfpclassps, spec line 1162 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_NV | X86_FF_NZ | X86_FF_KR, 705, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vfpclasssh, spec line 1277 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NV | X86_FF_NZ | X86_FF_KR, 706, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vfpclassss, spec line 1163 */
-    {X86_FF_MODRM | X86_FF_M66, 707, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpshldw, spec line 1164 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 708, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpshldd, spec line 1165 */
-    {X86_FF_MODRM | X86_FF_M66, 709, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpshrdw, spec line 1166 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 710, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vpshrdd, spec line 1167 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_BC | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 711, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vcmpph, spec line 1278 */
-    {X86_FF_MODRM | X86_FF_RARE | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 712, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vcmpsh, spec line 1279 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 511, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13}, /* vgf2p8affineqb, spec line 1168 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 713, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovsh, spec line 1201 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 713, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovsh, spec line 1202 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV | X86_FF_NZ, 713, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vmovsh, spec line 1203 */
-    {X86_FF_MODRM | X86_FF_ER, 714, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtss2sh, spec line 1206 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 715, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcvtps2phx, spec line 1205 */
-    {X86_FF_MODRM | X86_FF_ER | X86_FF_NOMASK, 716, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtsi2sh, spec line 1207 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 717, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtsh2si, spec line 1208 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 718, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcomish, spec line 1209 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 719, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vsqrtph, spec line 1210 */
-    {X86_FF_MODRM | X86_FF_ER, 720, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vsqrtsh, spec line 1211 */
-    {X86_FF_MODRM | X86_FF_BC | X86_FF_ER, 721, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* varithph, spec line 1212 */
-    {X86_FF_MODRM | X86_FF_ER, 722, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* varithsh, spec line 1213 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 723, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtph2pd, spec line 1214 */
-    {X86_FF_MODRM | X86_FF_ER, 724, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtsh2sd, spec line 1216 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 725, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcvtpd2ph, spec line 1215 */
-    {X86_FF_MODRM | X86_FF_ER, 726, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtsd2sh, spec line 1217 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 727, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtdq2ph, spec line 1218 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 728, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcvtph2dq, spec line 1219 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 729, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vmovw, spec line 1222 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 730, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtph2udq, spec line 1224 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 731, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtsh2usi, spec line 1225 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 732, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcvttph2qq, spec line 1226 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 733, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtudq2ph, spec line 1227 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 734, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcvtph2qq, spec line 1228 */
-    {X86_FF_MODRM | X86_FF_ER | X86_FF_NOMASK, 735, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtusi2sh, spec line 1229 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 736, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvttph2uw, spec line 1230 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 737, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtph2uw, spec line 1231 */
-    {X86_FF_MODRM | X86_FF_ER, 738, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vcvtsh2ss, spec line 1233 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 739, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vcvtph2psx, spec line 1232 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 740, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vscalefph, spec line 1234 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 741, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vscalefsh, spec line 1235 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 742, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vgetexpph, spec line 1236 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 743, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vgetexpsh, spec line 1237 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 744, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vrcpph, spec line 1238 */
-    {X86_FF_MODRM | X86_FF_M66, 745, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vrcpsh, spec line 1239 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 746, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vrsqrtph, spec line 1240 */
-    {X86_FF_MODRM | X86_FF_M66, 747, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vrsqrtsh, spec line 1241 */
-    {X86_FF_MODRM | X86_FF_BC | X86_FF_ER, 748, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vfmaddcph, spec line 1242 */
-    {X86_FF_MODRM | X86_FF_ER, 749, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vfmaddcsh, spec line 1243 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 750, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vfmaph, spec line 1244 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 751, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13}, /* vfmash, spec line 1245 */
-    {X86_FF_MODRM | X86_FF_BC | X86_FF_ER, 752, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vfmulcph, spec line 1268 */
-    {X86_FF_MODRM | X86_FF_ER, 753, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vfmulcsh, spec line 1269 */
-    {X86_FF_MODRM | X86_FF_L0, 754, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vpmacssww, spec line 1171 */
-    {X86_FF_MODRM | X86_FF_L0, 755, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vpmacssdd, spec line 1172 */
-    {X86_FF_MODRM | X86_FF_L0, 756, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vpmacsww, spec line 1173 */
-    {X86_FF_MODRM | X86_FF_L0, 757, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vpmacsdd, spec line 1174 */
-    {X86_FF_MODRM, 758, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vpcmov, spec line 1175 */
-    {X86_FF_MODRM | X86_FF_L0, 758, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vpcmov, spec line 1176 */
-    {X86_FF_MODRM | X86_FF_L0, 759, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vpmadcsswd, spec line 1177 */
-    {X86_FF_MODRM | X86_FF_L0, 760, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vpmadcswd, spec line 1178 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 761, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vprot, spec line 1179 */
-    {X86_FF_MODRM | X86_FF_L0, 762, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vpcom, spec line 1180 */
-    {X86_FF_MODRM | X86_FF_L0, 763, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03}, /* vpcomu, spec line 1181 */
-    {X86_FF_MODRM | X86_FF_L0, 764, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* tbm, spec line 1182 */
-    {X86_FF_MODRM | X86_FF_L0, 765, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* blcmsk, spec line 1183 */
-    {X86_FF_MODRM | X86_FF_L0, 766, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* blci, spec line 1184 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0 | X86_FF_NV, 767, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* lwpcb, spec line 1185 */
-    {X86_FF_MODRM | X86_FF_NV, 768, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vfrczp, spec line 1186 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 769, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vfrczss, spec line 1187 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 770, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vfrczsd, spec line 1188 */
-    {X86_FF_MODRM | X86_FF_L0, 771, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vpsh, spec line 1189 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 772, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vphaddb, spec line 1190 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 773, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vphaddw, spec line 1191 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 774, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vphadddq, spec line 1192 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 775, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vphaddub, spec line 1193 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 776, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vphadduw, spec line 1194 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 777, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vphaddudq, spec line 1195 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 778, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03}, /* vphsub, spec line 1196 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 481, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_ID, X86_R_NONE, 0xff, 0x03}, /* bextr, spec line 1197 */
-    {X86_FF_MODRM | X86_FF_L0, 779, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_ID, X86_R_NONE, 0xff, 0x03}, /* lwpins, spec line 1198 */
+    {0, 0, {0, 0, 0}, {0, 0, 0}, 0, 0, 0, 0xff, 0, 0, 0, 0x03, 0},
+    {X86_FF_MODRM | X86_FF_LOCK, 1, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x00, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* add, spec line 9 */
+    {X86_FF_MODRM | X86_FF_LOCK, 1, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x00, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* add, spec line 10 */
+    {X86_FF_MODRM, 1, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_AREAD, 0x00, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* add, spec line 11 */
+    {X86_FF_MODRM, 1, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_AREAD, 0x00, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* add, spec line 12 */
+    {0, 1, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* add, spec line 13 */
+    {0, 1, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00, 0x03}, /* add, spec line 14 */
+    {X86_FF_I64, 2, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01, 0x00}, /* push, spec line 15 */
+    {X86_FF_I64, 3, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01, 0x00}, /* pop, spec line 16 */
+    {X86_FF_MODRM | X86_FF_LOCK, 4, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x01, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* or, spec line 17 */
+    {X86_FF_MODRM | X86_FF_LOCK, 4, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x01, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* or, spec line 18 */
+    {X86_FF_MODRM, 4, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_AREAD, 0x01, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* or, spec line 19 */
+    {X86_FF_MODRM, 4, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_AREAD, 0x01, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* or, spec line 20 */
+    {0, 4, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* or, spec line 21 */
+    {0, 4, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00, 0x03}, /* or, spec line 22 */
+    {X86_FF_MODRM | X86_FF_LOCK, 5, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x02, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* adc, spec line 24 */
+    {X86_FF_MODRM | X86_FF_LOCK, 5, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x02, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* adc, spec line 25 */
+    {X86_FF_MODRM, 5, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_AREAD, 0x02, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* adc, spec line 26 */
+    {X86_FF_MODRM, 5, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_AREAD, 0x02, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* adc, spec line 27 */
+    {0, 5, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* adc, spec line 28 */
+    {0, 5, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00, 0x03}, /* adc, spec line 29 */
+    {X86_FF_MODRM | X86_FF_LOCK, 6, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x03, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* sbb, spec line 32 */
+    {X86_FF_MODRM | X86_FF_LOCK, 6, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x03, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* sbb, spec line 33 */
+    {X86_FF_MODRM, 6, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_AREAD, 0x03, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* sbb, spec line 34 */
+    {X86_FF_MODRM, 6, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_AREAD, 0x03, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* sbb, spec line 35 */
+    {0, 6, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* sbb, spec line 36 */
+    {0, 6, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00, 0x03}, /* sbb, spec line 37 */
+    {X86_FF_MODRM | X86_FF_LOCK, 7, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x04, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* and, spec line 40 */
+    {X86_FF_MODRM | X86_FF_LOCK, 7, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x04, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* and, spec line 41 */
+    {X86_FF_MODRM, 7, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_AREAD, 0x04, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* and, spec line 42 */
+    {X86_FF_MODRM, 7, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_AREAD, 0x04, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* and, spec line 43 */
+    {0, 7, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* and, spec line 44 */
+    {0, 7, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00, 0x03}, /* and, spec line 45 */
+    {X86_FF_I64, 8, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01, 0x00}, /* daa, spec line 46 */
+    {X86_FF_MODRM | X86_FF_LOCK, 9, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x05, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* sub, spec line 47 */
+    {X86_FF_MODRM | X86_FF_LOCK, 9, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x05, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* sub, spec line 48 */
+    {X86_FF_MODRM, 9, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_AREAD, 0x05, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* sub, spec line 49 */
+    {X86_FF_MODRM, 9, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_AREAD, 0x05, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* sub, spec line 50 */
+    {0, 9, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* sub, spec line 51 */
+    {0, 9, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00, 0x03}, /* sub, spec line 52 */
+    {X86_FF_I64, 10, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01, 0x00}, /* das, spec line 53 */
+    {X86_FF_MODRM | X86_FF_LOCK, 11, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x06, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* xor, spec line 54 */
+    {X86_FF_MODRM | X86_FF_LOCK, 11, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x06, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* xor, spec line 55 */
+    {X86_FF_MODRM, 11, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_AREAD, 0x06, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* xor, spec line 56 */
+    {X86_FF_MODRM, 11, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_AREAD, 0x06, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* xor, spec line 57 */
+    {0, 11, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* xor, spec line 58 */
+    {0, 11, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00, 0x03}, /* xor, spec line 59 */
+    {X86_FF_I64, 12, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01, 0x00}, /* aaa, spec line 60 */
+    {X86_FF_MODRM, 13, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* cmp, spec line 61 */
+    {X86_FF_MODRM, 13, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* cmp, spec line 62 */
+    {X86_FF_MODRM | X86_FF_MEMSRC, 13, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* cmp, spec line 63 */
+    {X86_FF_MODRM | X86_FF_MEMSRC, 13, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* cmp, spec line 64 */
+    {0, 13, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* cmp, spec line 65 */
+    {0, 13, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00, 0x03}, /* cmp, spec line 66 */
+    {X86_FF_I64, 14, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01, 0x00}, /* aas, spec line 67 */
+    {X86_FF_I64, 15, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01, 0x00}, /* inc, spec line 68 */
+    {X86_FF_I64, 16, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01, 0x00}, /* dec, spec line 69 */
+    {X86_FF_D64, 2, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x08, 0x00}, /* push, spec line 70 */
+    {X86_FF_D64, 3, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x08, 0x00}, /* pop, spec line 71 */
+    {X86_FF_I64, 17, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01, 0x00}, /* pusha, spec line 72 */
+    {X86_FF_I64, 18, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01, 0x00}, /* popa, spec line 73 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_I64, 19, {4, 8, 16}, {4, 8, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01, 0x00}, /* bound, spec line 74 */
+    {X86_FF_MODRM | X86_FF_I64, 20, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x01, 0x00}, /* arpl, spec line 75 */
+    {X86_FF_MODRM | X86_FF_O64, 21, {2, 4, 4}, {2, 4, 8}, 0, 0x27, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x02, 0x00}, /* movsxd, spec line 76 */
+    {X86_FF_D64, 2, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x08, 0x23}, /* push, spec line 77 */
+    {X86_FF_MODRM, 22, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IZ, X86_R_R, 0xff, 0x00, 0x03}, /* imul, spec line 78 */
+    {X86_FF_D64, 2, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x08, 0x01}, /* push, spec line 79 */
+    {X86_FF_MODRM, 22, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_R, 0xff, 0x00, 0x01}, /* imul, spec line 80 */
+    {X86_FF_REP, 23, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x20, 0x00}, /* insb, spec line 81 */
+    {X86_FF_REP, 24, {2, 4, 4}, {2, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x20, 0x00}, /* ins, spec line 82 */
+    {X86_FF_REP, 25, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x20, 0x00}, /* outsb, spec line 83 */
+    {X86_FF_REP, 26, {2, 4, 4}, {2, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x20, 0x00}, /* outs, spec line 84 */
+    {X86_FF_F64, 27, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_JB, X86_R_NONE, 0xff, 0x04, 0x08}, /* jcc, spec line 85 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 1, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x00, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* add, spec line 86 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 4, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x01, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* or, spec line 87 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 5, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x02, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* adc, spec line 88 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 6, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x03, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* sbb, spec line 89 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 7, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x04, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* and, spec line 90 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 9, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x05, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* sub, spec line 91 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 11, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x06, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* xor, spec line 92 */
+    {X86_FF_MODRM | X86_FF_IMM, 13, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* cmp, spec line 93 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 1, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x00, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00, 0x03}, /* add, spec line 94 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 4, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x01, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00, 0x03}, /* or, spec line 95 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 5, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x02, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00, 0x03}, /* adc, spec line 96 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 6, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x03, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00, 0x03}, /* sbb, spec line 97 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 7, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x04, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00, 0x03}, /* and, spec line 98 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 9, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x05, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00, 0x03}, /* sub, spec line 99 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 11, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x06, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00, 0x03}, /* xor, spec line 100 */
+    {X86_FF_MODRM | X86_FF_IMM, 13, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00, 0x03}, /* cmp, spec line 101 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK | X86_FF_I64, 1, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x00, X86_IMM_IB, X86_R_NONE, 0xff, 0x01, 0x01}, /* add, spec line 102 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK | X86_FF_I64, 4, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x01, X86_IMM_IB, X86_R_NONE, 0xff, 0x01, 0x01}, /* or, spec line 103 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK | X86_FF_I64, 5, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x02, X86_IMM_IB, X86_R_NONE, 0xff, 0x01, 0x01}, /* adc, spec line 104 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK | X86_FF_I64, 6, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x03, X86_IMM_IB, X86_R_NONE, 0xff, 0x01, 0x01}, /* sbb, spec line 105 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK | X86_FF_I64, 7, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x04, X86_IMM_IB, X86_R_NONE, 0xff, 0x01, 0x01}, /* and, spec line 106 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK | X86_FF_I64, 9, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x05, X86_IMM_IB, X86_R_NONE, 0xff, 0x01, 0x01}, /* sub, spec line 107 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK | X86_FF_I64, 11, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x06, X86_IMM_IB, X86_R_NONE, 0xff, 0x01, 0x01}, /* xor, spec line 108 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_I64, 13, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_IB, X86_R_NONE, 0xff, 0x01, 0x01}, /* cmp, spec line 109 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 1, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x00, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* add, spec line 110 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 4, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x01, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* or, spec line 111 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 5, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x02, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* adc, spec line 112 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 6, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x03, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* sbb, spec line 113 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 7, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x04, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* and, spec line 114 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 9, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x05, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* sub, spec line 115 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 11, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x06, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* xor, spec line 116 */
+    {X86_FF_MODRM | X86_FF_IMM, 13, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMP, 0x07, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* cmp, spec line 117 */
+    {X86_FF_MODRM, 28, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMP, 0x08, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* test, spec line 118 */
+    {X86_FF_MODRM, 28, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMP, 0x08, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* test, spec line 119 */
+    {X86_FF_MODRM | X86_FF_LOCK, 29, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_XCHG, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* xchg, spec line 120 */
+    {X86_FF_MODRM | X86_FF_LOCK, 29, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_XCHG, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* xchg, spec line 121 */
+    {X86_FF_MODRM, 30, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* mov, spec line 122 */
+    {X86_FF_MODRM, 30, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* mov, spec line 123 */
+    {X86_FF_MODRM, 30, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* mov, spec line 124 */
+    {X86_FF_MODRM, 30, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* mov, spec line 125 */
+    {X86_FF_MODRM, 30, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* mov, spec line 126 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 31, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* lea, spec line 127 */
+    {X86_FF_MODRM | X86_FF_D64, 3, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x08, 0x00}, /* pop, spec line 130 */
+    {0, 29, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* xchg, spec line 131 */
+    {0, 32, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* cbw, spec line 132 */
+    {0, 33, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* cwd, spec line 133 */
+    {X86_FF_I64, 34, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_AP, X86_R_NONE, 0xff, 0x01, 0x06}, /* callf, spec line 134 */
+    {0, 35, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* fwait, spec line 135 */
+    {X86_FF_D64, 36, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x08, 0x00}, /* pushf, spec line 136 */
+    {X86_FF_D64, 37, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x08, 0x00}, /* popf, spec line 137 */
+    {0, 38, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* sahf, spec line 138 */
+    {0, 39, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* lahf, spec line 139 */
+    {0, 30, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_MO, X86_R_A, 0xff, 0x20, 0x07}, /* mov, spec line 140 */
+    {0, 30, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_READ, 0xff, X86_IMM_MO, X86_R_A, 0xff, 0x20, 0x07}, /* mov, spec line 141 */
+    {0, 30, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_MO, X86_R_A, 0xff, 0x20, 0x07}, /* mov, spec line 142 */
+    {0, 30, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_MO, X86_R_A, 0xff, 0x20, 0x07}, /* mov, spec line 143 */
+    {X86_FF_REP, 40, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_MOVS, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x60, 0x00}, /* movsb, spec line 144 */
+    {X86_FF_REP, 41, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_MOVS, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x60, 0x00}, /* movs, spec line 145 */
+    {X86_FF_REP, 42, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMPS, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x60, 0x00}, /* cmpsb, spec line 146 */
+    {X86_FF_REP, 43, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMPS, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x60, 0x00}, /* cmps, spec line 147 */
+    {0, 28, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* test, spec line 148 */
+    {0, 28, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00, 0x03}, /* test, spec line 149 */
+    {X86_FF_REP, 44, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_STOS, 0xff, X86_IMM_NONE, X86_R_A, 0xff, 0x60, 0x00}, /* stosb, spec line 150 */
+    {X86_FF_REP, 45, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_STOS, 0xff, X86_IMM_NONE, X86_R_A, 0xff, 0x60, 0x00}, /* stos, spec line 151 */
+    {X86_FF_REP, 46, {1, 1, 1}, {1, 1, 1}, 0, 0x3f, X86_K_LODS, 0xff, X86_IMM_NONE, X86_R_A, 0xff, 0x60, 0x00}, /* lodsb, spec line 152 */
+    {X86_FF_REP, 47, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_LODS, 0xff, X86_IMM_NONE, X86_R_A, 0xff, 0x60, 0x00}, /* lods, spec line 153 */
+    {X86_FF_REP, 48, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_SCAS, 0xff, X86_IMM_NONE, X86_R_A, 0xff, 0x60, 0x00}, /* scasb, spec line 154 */
+    {X86_FF_REP, 49, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_SCAS, 0xff, X86_IMM_NONE, X86_R_A, 0xff, 0x60, 0x00}, /* scas, spec line 155 */
+    {0, 30, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* mov, spec line 156 */
+    {0, 30, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IV, X86_R_NONE, 0xff, 0x00, 0x04}, /* mov, spec line 157 */
+    {X86_FF_MODRM | X86_FF_IMM, 50, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* shift, spec line 158 */
+    {X86_FF_MODRM | X86_FF_IMM, 50, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* shift, spec line 159 */
+    {X86_FF_F64, 51, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IW, X86_R_NONE, 0xff, 0x04, 0x02}, /* ret, spec line 160 */
+    {X86_FF_F64, 51, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x04, 0x00}, /* ret, spec line 161 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_I64, 52, {4, 6, 10}, {4, 6, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x01, 0x00}, /* les, spec line 162 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_I64, 53, {4, 6, 10}, {4, 6, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x01, 0x00}, /* lds, spec line 163 */
+    {X86_FF_MODRM | X86_FF_IMM, 30, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_WIMM, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* mov, spec line 164 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 54, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0x01, 0x00, 0x01}, /* xabort, spec line 165 */
+    {X86_FF_MODRM | X86_FF_IMM, 30, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_WIMM, 0xff, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00, 0x03}, /* mov, spec line 166 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 55, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IZ, X86_R_NONE, 0x01, 0x00, 0x03}, /* xbegin, spec line 167 */
+    {X86_FF_D64, 56, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IWB, X86_R_NONE, 0xff, 0x08, 0x05}, /* enter, spec line 168 */
+    {X86_FF_D64, 57, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x08, 0x00}, /* leave, spec line 169 */
+    {0, 58, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IW, X86_R_NONE, 0xff, 0x00, 0x02}, /* retf, spec line 170 */
+    {0, 58, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* retf, spec line 171 */
+    {0, 59, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* int3, spec line 172 */
+    {0, 60, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* int, spec line 173 */
+    {X86_FF_I64, 61, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01, 0x00}, /* into, spec line 174 */
+    {0, 62, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* iret, spec line 175 */
+    {X86_FF_MODRM, 50, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* shift, spec line 176 */
+    {X86_FF_MODRM, 50, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* shift, spec line 177 */
+    {X86_FF_I64, 63, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x01, 0x01}, /* aam, spec line 180 */
+    {X86_FF_I64, 64, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x01, 0x01}, /* aad, spec line 181 */
+    {X86_FF_I64, 65, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x01, 0x00}, /* salc, spec line 182 */
+    {0, 66, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x20, 0x00}, /* xlat, spec line 183 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 67, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* x87, spec line 216 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 67, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* x87, spec line 217 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 68, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* fld, spec line 218 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 69, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* fst, spec line 219 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 70, {14, 28, 28}, {14, 28, 28}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* fldenv, spec line 220 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 71, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* fldcw, spec line 221 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 72, {14, 28, 28}, {14, 28, 28}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* fnstenv, spec line 222 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 73, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* fnstcw, spec line 223 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 74, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x01, 0x00, 0x00}, /* fnop, spec line 225 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 75, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* fstp1, spec line 226 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 67, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x33, 0x00, 0x00}, /* x87, spec line 227 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 76, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x7f, 0x00, 0x00}, /* fldc, spec line 228 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 77, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* fcmov, spec line 231 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 78, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x02, 0x00, 0x00}, /* fucompp, spec line 232 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 68, {10, 10, 10}, {10, 10, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* fld, spec line 234 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 79, {10, 10, 10}, {10, 10, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* fstp, spec line 235 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 67, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x1f, 0x00, 0x00}, /* x87, spec line 237 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 80, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* fcomi, spec line 238 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 67, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* x87, spec line 239 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 81, {94, 108, 108}, {94, 108, 108}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* frstor, spec line 242 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 82, {94, 108, 108}, {94, 108, 108}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* fnsave, spec line 243 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 83, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* fnstsw, spec line 244 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 67, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* x87, spec line 246 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 84, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x02, 0x00, 0x00}, /* fcompp, spec line 248 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 85, {10, 10, 10}, {10, 10, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* fbld, spec line 251 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 86, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* fild, spec line 252 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 87, {10, 10, 10}, {10, 10, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* fbstp, spec line 253 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 88, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* fistp, spec line 254 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 83, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x01, 0x00, 0x00}, /* fnstsw, spec line 256 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 89, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* fcomip, spec line 257 */
+    {X86_FF_F64, 90, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_JB, X86_R_NONE, 0xff, 0x04, 0x08}, /* loop, spec line 184 */
+    {X86_FF_F64, 91, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_JB, X86_R_NONE, 0xff, 0x04, 0x08}, /* jrcxz, spec line 185 */
+    {0, 92, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* inout, spec line 186 */
+    {X86_FF_F64, 93, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_JZ, X86_R_NONE, 0xff, 0x04, 0x19}, /* call, spec line 187 */
+    {X86_FF_F64, 94, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_JZ, X86_R_NONE, 0xff, 0x04, 0x19}, /* jmp, spec line 188 */
+    {X86_FF_I64, 95, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_AP, X86_R_NONE, 0xff, 0x01, 0x06}, /* jmpf, spec line 189 */
+    {X86_FF_F64, 94, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_JB, X86_R_NONE, 0xff, 0x04, 0x08}, /* jmp, spec line 190 */
+    {0, 92, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* inout, spec line 191 */
+    {0, 96, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* int1, spec line 192 */
+    {0, 97, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* hlt, spec line 193 */
+    {0, 98, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* cmc, spec line 194 */
+    {X86_FF_MODRM | X86_FF_IMM, 28, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMP, 0x08, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* test, spec line 195 */
+    {X86_FF_MODRM | X86_FF_LOCK, 99, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x0b, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* not, spec line 197 */
+    {X86_FF_MODRM | X86_FF_LOCK, 100, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x0c, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* neg, spec line 198 */
+    {X86_FF_MODRM, 101, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* muldiv, spec line 199 */
+    {X86_FF_MODRM | X86_FF_IMM, 28, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMP, 0x08, X86_IMM_IZ, X86_R_NONE, 0xff, 0x00, 0x03}, /* test, spec line 200 */
+    {X86_FF_MODRM | X86_FF_LOCK, 99, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x0b, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* not, spec line 202 */
+    {X86_FF_MODRM | X86_FF_LOCK, 100, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x0c, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* neg, spec line 203 */
+    {X86_FF_MODRM, 101, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* muldiv, spec line 204 */
+    {0, 102, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* flagop, spec line 205 */
+    {X86_FF_MODRM | X86_FF_LOCK, 15, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x09, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* inc, spec line 206 */
+    {X86_FF_MODRM | X86_FF_LOCK, 16, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_RMW, 0x0a, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* dec, spec line 207 */
+    {X86_FF_MODRM | X86_FF_LOCK, 15, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x09, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* inc, spec line 208 */
+    {X86_FF_MODRM | X86_FF_LOCK, 16, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_RMW, 0x0a, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* dec, spec line 209 */
+    {X86_FF_MODRM | X86_FF_F64 | X86_FF_RARE | X86_FF_NOTRACK, 93, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x07, 0x00}, /* call, spec line 210 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 34, {4, 6, 10}, {4, 6, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* callf, spec line 211 */
+    {X86_FF_MODRM | X86_FF_F64 | X86_FF_RARE | X86_FF_NOTRACK, 94, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x07, 0x00}, /* jmp, spec line 212 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 95, {4, 6, 10}, {4, 6, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* jmpf, spec line 213 */
+    {X86_FF_MODRM | X86_FF_D64, 2, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x08, 0x00}, /* push, spec line 214 */
+    {X86_FF_MODRM, 103, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* sldt, spec line 260 */
+    {X86_FF_MODRM, 104, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* lldt, spec line 261 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 105, {6, 6, 10}, {6, 6, 10}, 4, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* sgdt, spec line 262 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 106, {6, 6, 10}, {6, 6, 10}, 4, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* lgdt, spec line 263 */
+    {X86_FF_MODRM, 107, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* smsw, spec line 264 */
+    {X86_FF_MODRM, 108, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* lmsw, spec line 265 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 109, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* invlpg, spec line 267 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 110, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x3f, 0x00, 0x00}, /* vmx, spec line 268 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 111, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x8f, 0x00, 0x00}, /* monitor/encls, spec line 269 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 112, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xf3, 0x00, 0x00}, /* xgetbv/xtest, spec line 273 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 113, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* svm, spec line 275 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 114, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xc1, 0x00, 0x00}, /* pkru, spec line 276 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 115, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xfe, 0x00, 0x00}, /* rdtscp/monitorx, spec line 286 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 116, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x10, 0x10, 0x00}, /* tdcall, spec line 271 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 117, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x32, 0x00, 0x00}, /* rdtscp/clzero, spec line 286 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 118, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* rstorssp, spec line 266 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 119, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x05, 0x00, 0x00}, /* setssbsy, spec line 277 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 120, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x36, 0x00, 0x00}, /* rdtscp/clzero/mcommit, spec line 286 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 121, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x03, 0x00, 0x00}, /* xsusldtrk, spec line 279 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 122, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xb2, 0x00, 0x00}, /* rdtscp/clzero/pvalidate, spec line 286 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_O64, 123, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x02, 0x00}, /* swapgs/rdtscp/monitorx, spec line 285 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 124, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xf0, 0x10, 0x00}, /* tdcall/seamret, spec line 271 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_O64, 125, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x33, 0x02, 0x00}, /* swapgs/rdtscp/clzero, spec line 285 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 126, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xf5, 0x00, 0x00}, /* setssbsy/uiret, spec line 277 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_O64, 127, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xf7, 0x02, 0x00}, /* swapgs/rdtscp/clzero/mcommit/rmpadjust/p, spec line 285 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_O64, 128, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xf3, 0x02, 0x00}, /* swapgs/rdtscp/clzero/rmpupdate/pvalidate, spec line 285 */
+    {X86_FF_MODRM, 129, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* lar, spec line 294 */
+    {X86_FF_MODRM, 130, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* lsl, spec line 295 */
+    {0, 131, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* syscall, spec line 296 */
+    {0, 132, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* clts, spec line 297 */
+    {0, 133, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* sysret, spec line 298 */
+    {0, 134, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* invd, spec line 299 */
+    {0, 135, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* wbinvd, spec line 300 */
+    {0, 136, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* ud2, spec line 301 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 137, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* prefetchw, spec line 302 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 138, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* nop, spec line 303 */
+    {0, 139, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* femms, spec line 304 */
+    {X86_FF_MODRM, 140, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* 3dnow, spec line 305 */
+    {X86_FF_MODRM, 141, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* movups, spec line 306 */
+    {X86_FF_MODRM | X86_FF_M66, 142, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* movupd, spec line 307 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 143, {4, 4, 4}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* movss, spec line 308 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 143, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* movss, spec line 309 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 144, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* movsd, spec line 310 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 144, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* movsd, spec line 311 */
+    {X86_FF_MODRM, 141, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* movups, spec line 312 */
+    {X86_FF_MODRM | X86_FF_M66, 142, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* movupd, spec line 313 */
+    {X86_FF_MODRM, 143, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* movss, spec line 314 */
+    {X86_FF_MODRM, 144, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* movsd, spec line 315 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 145, {8, 8, 8}, {8, 8, 8}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* movlps, spec line 316 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 146, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* movhlps, spec line 317 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 147, {8, 8, 8}, {8, 8, 8}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* movlpd, spec line 318 */
+    {X86_FF_MODRM, 148, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* movsldup, spec line 319 */
+    {X86_FF_MODRM, 149, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* movddup, spec line 320 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 145, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* movlps, spec line 321 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 147, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* movlpd, spec line 322 */
+    {X86_FF_MODRM | X86_FF_M66, 150, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* unpck, spec line 323 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 151, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* movhps, spec line 324 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 152, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* movlhps, spec line 325 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 153, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* movhpd, spec line 326 */
+    {X86_FF_MODRM, 154, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* movshdup, spec line 327 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 155, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* prefetch, spec line 330 */
+    {X86_FF_MODRM, 138, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* nop, spec line 331 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_MPX, 156, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xdf, 0x03, 0x00}, /* bndldx, spec line 332 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_MPX, 157, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* bndmov, spec line 333 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 157, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x0f, 0x10, 0x00}, /* bndmov, spec line 334 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 158, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* bndcl, spec line 335 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_MPX, 159, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xdf, 0x03, 0x00}, /* bndstx, spec line 337 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_MPX, 160, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xdf, 0x03, 0x00}, /* bndmk, spec line 338 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 161, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* bndcn, spec line 341 */
+    {X86_FF_MODRM | X86_FF_F64 | X86_FF_RARE | X86_FF_CR | X86_FF_MODREG, 30, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x07, 0x00}, /* mov, spec line 344 */
+    {X86_FF_MODRM | X86_FF_F64 | X86_FF_RARE | X86_FF_DR | X86_FF_MODREG, 30, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x07, 0x00}, /* mov, spec line 346 */
+    {X86_FF_MODRM | X86_FF_AL, 162, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* movaps, spec line 348 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66, 163, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* movapd, spec line 349 */
+    {X86_FF_MODRM | X86_FF_AL, 162, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* movaps, spec line 350 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66, 163, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* movapd, spec line 351 */
+    {X86_FF_MODRM | X86_FF_M66, 164, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* cvtpi2ps, spec line 352 */
+    {X86_FF_MODRM, 165, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* cvtsi2ss, spec line 353 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL, 166, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* movntps, spec line 354 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66, 167, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* movntpd, spec line 355 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT, 168, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* movntss, spec line 356 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT, 169, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* movntsd, spec line 357 */
+    {X86_FF_MODRM, 170, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* cvtps2pi, spec line 358 */
+    {X86_FF_MODRM | X86_FF_M66, 171, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* cvtpd2pi, spec line 359 */
+    {X86_FF_MODRM, 172, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* cvtss2si, spec line 360 */
+    {X86_FF_MODRM, 173, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* cvtsd2si, spec line 361 */
+    {X86_FF_MODRM, 174, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* comiss, spec line 362 */
+    {X86_FF_MODRM | X86_FF_M66, 175, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* comisd, spec line 363 */
+    {0, 176, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* sys, spec line 364 */
+    {0, 177, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* getsec, spec line 365 */
+    {X86_FF_MODRM, 178, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* cmov, spec line 366 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 179, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* movmskp, spec line 367 */
+    {X86_FF_MODRM | X86_FF_M66, 180, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* sqrtp, spec line 368 */
+    {X86_FF_MODRM, 181, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* sqrtss, spec line 369 */
+    {X86_FF_MODRM, 182, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* sqrtsd, spec line 370 */
+    {X86_FF_MODRM, 183, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* rsqrtps, spec line 371 */
+    {X86_FF_MODRM, 184, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* rsqrtss, spec line 372 */
+    {X86_FF_MODRM | X86_FF_M66, 185, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* logicp, spec line 373 */
+    {X86_FF_MODRM | X86_FF_M66, 186, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* arithp, spec line 374 */
+    {X86_FF_MODRM, 187, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* ariths, spec line 375 */
+    {X86_FF_MODRM, 188, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* arithsd, spec line 376 */
+    {X86_FF_MODRM, 189, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* cvtps2pd, spec line 377 */
+    {X86_FF_MODRM | X86_FF_M66, 190, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* cvtpd2ps, spec line 378 */
+    {X86_FF_MODRM, 191, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* cvtss2sd, spec line 379 */
+    {X86_FF_MODRM, 192, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* cvtsd2ss, spec line 380 */
+    {X86_FF_MODRM | X86_FF_M66, 193, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* cvtdq2ps, spec line 381 */
+    {X86_FF_MODRM, 194, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* punpckl, spec line 385 */
+    {X86_FF_MODRM | X86_FF_M66, 194, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* punpckl, spec line 386 */
+    {X86_FF_MODRM, 195, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* mmx, spec line 387 */
+    {X86_FF_MODRM | X86_FF_M66, 196, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* sse2, spec line 388 */
+    {X86_FF_MODRM | X86_FF_M66, 197, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* punpckqdq, spec line 389 */
+    {X86_FF_MODRM, 198, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* movd, spec line 390 */
+    {X86_FF_MODRM | X86_FF_M66, 198, {4, 4, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* movd, spec line 391 */
+    {X86_FF_MODRM, 199, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* movq, spec line 392 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66, 200, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* movdqa, spec line 393 */
+    {X86_FF_MODRM, 201, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* movdqu, spec line 394 */
+    {X86_FF_MODRM, 202, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* pshufw, spec line 395 */
+    {X86_FF_MODRM | X86_FF_M66, 203, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* pshufd, spec line 396 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 204, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* psrl, spec line 397 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 205, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* psra, spec line 398 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 206, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* psll, spec line 399 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 207, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* psrldq, spec line 400 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 208, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* pslldq, spec line 401 */
+    {X86_FF_MODRM, 209, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* pcmpeq, spec line 402 */
+    {X86_FF_MODRM | X86_FF_M66, 209, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* pcmpeq, spec line 403 */
+    {0, 210, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* emms, spec line 404 */
+    {X86_FF_MODRM | X86_FF_F64, 211, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x04, 0x00}, /* vmread, spec line 405 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 212, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IBB, X86_R_NONE, 0xff, 0x10, 0x0b}, /* extrq, spec line 407 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 213, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IBB, X86_R_NONE, 0xff, 0x00, 0x0b}, /* insertq, spec line 408 */
+    {X86_FF_MODRM | X86_FF_F64, 214, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x04, 0x00}, /* vmwrite, spec line 406 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 212, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* extrq, spec line 409 */
+    {X86_FF_MODRM | X86_FF_M66, 215, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* hadd, spec line 410 */
+    {X86_FF_MODRM | X86_FF_M66, 198, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* movd, spec line 412 */
+    {X86_FF_MODRM, 199, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* movq, spec line 413 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66, 200, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* movdqa, spec line 415 */
+    {X86_FF_MODRM, 201, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* movdqu, spec line 416 */
+    {X86_FF_F64, 27, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_JZ, X86_R_NONE, 0xff, 0x04, 0x19}, /* jcc, spec line 417 */
+    {X86_FF_MODRM, 216, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* setcc, spec line 418 */
+    {X86_FF_D64, 217, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x08, 0x00}, /* pushpop, spec line 419 */
+    {0, 218, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* cpuid, spec line 423 */
+    {X86_FF_MODRM, 219, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x0d, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* bt, spec line 424 */
+    {X86_FF_MODRM, 220, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_R, 0xff, 0x00, 0x01}, /* shld, spec line 425 */
+    {X86_FF_MODRM, 220, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* shld, spec line 426 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 221, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x01, 0x00, 0x00}, /* xsha, spec line 420 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 222, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x01, 0x00, 0x00}, /* xstore, spec line 421 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 223, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x01, 0x00, 0x00}, /* xcrypt, spec line 422 */
+    {0, 224, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* rsm, spec line 428 */
+    {X86_FF_MODRM | X86_FF_LOCK, 225, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x0e, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* bts, spec line 429 */
+    {X86_FF_MODRM, 226, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_R, 0xff, 0x00, 0x01}, /* shrd, spec line 430 */
+    {X86_FF_MODRM, 226, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* shrd, spec line 431 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 227, {512, 512, 512}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* fxsave, spec line 432 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 228, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* ldmxcsr, spec line 433 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 229, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* stmxcsr, spec line 434 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 230, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* xsave, spec line 435 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 231, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* xsaveopt, spec line 436 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 232, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_FLUSH, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* clflush, spec line 437 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 233, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* fence, spec line 442 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 234, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_FLUSH, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* clwb, spec line 438 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 235, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_FLUSH, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* clflushopt, spec line 439 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 236, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* umwait, spec line 445 */
+    {X86_FF_MODRM, 237, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* ptwrite, spec line 440 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 238, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* clrssbsy, spec line 441 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 239, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* incssp, spec line 444 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_O64, 240, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x02, 0x00}, /* rdfsbase, spec line 443 */
+    {X86_FF_MODRM, 22, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* imul, spec line 446 */
+    {X86_FF_MODRM | X86_FF_LOCK, 241, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_CMPXCHG, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* cmpxchg, spec line 447 */
+    {X86_FF_MODRM | X86_FF_LOCK, 241, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_CMPXCHG, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* cmpxchg, spec line 448 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 242, {4, 6, 10}, {4, 6, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* lss, spec line 449 */
+    {X86_FF_MODRM | X86_FF_LOCK, 243, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x0f, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* btr, spec line 450 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 244, {4, 6, 10}, {4, 6, 10}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* lfs, spec line 451 */
+    {X86_FF_MODRM, 245, {1, 1, 1}, {2, 4, 8}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* movzx, spec line 452 */
+    {X86_FF_MODRM, 245, {2, 2, 2}, {2, 4, 8}, 0, 0x17, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* movzx, spec line 453 */
+    {X86_FF_MODRM, 246, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* popcnt, spec line 454 */
+    {X86_FF_MODRM, 247, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* ud1, spec line 455 */
+    {X86_FF_MODRM | X86_FF_IMM, 219, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x0d, X86_IMM_IBZ, X86_R_NONE, 0xff, 0x00, 0x0a}, /* bt, spec line 456 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 225, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x0e, X86_IMM_IBZ, X86_R_NONE, 0xff, 0x00, 0x0a}, /* bts, spec line 457 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 243, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x0f, X86_IMM_IBZ, X86_R_NONE, 0xff, 0x00, 0x0a}, /* btr, spec line 458 */
+    {X86_FF_MODRM | X86_FF_IMM | X86_FF_LOCK, 248, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x10, X86_IMM_IBZ, X86_R_NONE, 0xff, 0x00, 0x0a}, /* btc, spec line 459 */
+    {X86_FF_MODRM | X86_FF_LOCK, 248, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_BT, 0x10, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* btc, spec line 460 */
+    {X86_FF_MODRM, 249, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* bsf, spec line 461 */
+    {X86_FF_MODRM, 250, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* tzcnt, spec line 462 */
+    {X86_FF_MODRM, 251, {1, 1, 1}, {2, 4, 8}, 0, 0x2a, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* movsx, spec line 463 */
+    {X86_FF_MODRM, 251, {2, 2, 2}, {2, 4, 8}, 0, 0x2b, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* movsx, spec line 464 */
+    {X86_FF_MODRM | X86_FF_LOCK, 252, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_XADD, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* xadd, spec line 465 */
+    {X86_FF_MODRM | X86_FF_LOCK, 252, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_XADD, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* xadd, spec line 466 */
+    {X86_FF_MODRM | X86_FF_M66, 253, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* cmpp, spec line 467 */
+    {X86_FF_MODRM, 254, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* cmpss, spec line 468 */
+    {X86_FF_MODRM, 255, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* cmpsd, spec line 469 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT, 256, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* movnti, spec line 470 */
+    {X86_FF_MODRM | X86_FF_M66, 257, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* pinsrw, spec line 471 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 258, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* pextrw, spec line 472 */
+    {X86_FF_MODRM | X86_FF_M66, 259, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* shufp, spec line 473 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_LOCK, 260, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_CX8, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* cmpxchg8b, spec line 474 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 261, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* xsaves, spec line 476 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 262, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vmptrld, spec line 477 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 263, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vmptrst, spec line 478 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 264, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* rdrand, spec line 479 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 265, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* rdpid, spec line 480 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_AL | X86_FF_LOCK, 266, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_CX8, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* cmpxchg16b, spec line 475 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_O64, 267, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x02, 0x00}, /* senduipi, spec line 481 */
+    {0, 268, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* bswap, spec line 482 */
+    {X86_FF_MODRM | X86_FF_M66, 269, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* addsubp, spec line 483 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 199, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* movq, spec line 486 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 199, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* movq, spec line 487 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 270, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* pmovmskb, spec line 488 */
+    {X86_FF_MODRM | X86_FF_M66, 271, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* cvtpd2dq, spec line 493 */
+    {X86_FF_MODRM, 272, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* cvtdq2pd, spec line 494 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT, 273, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* movntq, spec line 495 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66, 274, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* movntdq, spec line 496 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 275, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* lddqu, spec line 499 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 276, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_DI, 0xff, 0x20, 0x00}, /* maskmovq, spec line 502 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 277, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_DI, 0xff, 0x30, 0x00}, /* maskmovdqu, spec line 503 */
+    {X86_FF_MODRM, 278, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* ud0, spec line 506 */
+    {X86_FF_MODRM, 279, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* ssse3, spec line 509 */
+    {X86_FF_MODRM | X86_FF_M66, 279, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* ssse3, spec line 510 */
+    {X86_FF_MODRM | X86_FF_M66, 280, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* pblendvb, spec line 511 */
+    {X86_FF_MODRM | X86_FF_M66, 281, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* blendvp, spec line 512 */
+    {X86_FF_MODRM | X86_FF_M66, 282, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* ptest, spec line 513 */
+    {X86_FF_MODRM, 283, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* pabs, spec line 514 */
+    {X86_FF_MODRM | X86_FF_M66, 283, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* pabs, spec line 515 */
+    {X86_FF_MODRM | X86_FF_M66, 284, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* pmovsxbw, spec line 516 */
+    {X86_FF_MODRM | X86_FF_M66, 285, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* pmovsxbd, spec line 517 */
+    {X86_FF_MODRM | X86_FF_M66, 286, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* pmovsxbq, spec line 518 */
+    {X86_FF_MODRM | X86_FF_M66, 287, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* pmovsxwd, spec line 519 */
+    {X86_FF_MODRM | X86_FF_M66, 288, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* pmovsxwq, spec line 520 */
+    {X86_FF_MODRM | X86_FF_M66, 289, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* pmovsxdq, spec line 521 */
+    {X86_FF_MODRM | X86_FF_M66, 290, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* sse41, spec line 522 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66, 291, {16, 16, 16}, {16, 16, 16}, 0, 0x3f, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* movntdqa, spec line 523 */
+    {X86_FF_MODRM | X86_FF_M66, 292, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* packusdw, spec line 524 */
+    {X86_FF_MODRM | X86_FF_M66, 293, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* pmovzxbw, spec line 525 */
+    {X86_FF_MODRM | X86_FF_M66, 294, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* pmovzxbd, spec line 526 */
+    {X86_FF_MODRM | X86_FF_M66, 295, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* pmovzxbq, spec line 527 */
+    {X86_FF_MODRM | X86_FF_M66, 296, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* pmovzxwd, spec line 528 */
+    {X86_FF_MODRM | X86_FF_M66, 297, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* pmovzxwq, spec line 529 */
+    {X86_FF_MODRM | X86_FF_M66, 298, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* pmovzxdq, spec line 530 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_F64 | X86_FF_M66, 299, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x14, 0x00}, /* invept, spec line 532 */
+    {X86_FF_MODRM, 300, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* sha, spec line 533 */
+    {X86_FF_MODRM | X86_FF_M66, 301, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* gf2p8mulb, spec line 534 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 302, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* aesencwide128kl, spec line 537 */
+    {X86_FF_MODRM | X86_FF_M66, 303, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* aes, spec line 535 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 304, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* aesenc128kl, spec line 536 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 305, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* loadiwkey, spec line 539 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_BSWAP, 306, {2, 4, 8}, {2, 4, 8}, 0, 0x17, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* movbe, spec line 540 */
+    {X86_FF_MODRM, 307, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* crc32, spec line 542 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_BSWAP, 306, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* movbe, spec line 541 */
+    {X86_FF_MODRM, 307, {2, 4, 8}, {2, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* crc32, spec line 543 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 308, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* wruss, spec line 544 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 309, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* wrss, spec line 545 */
+    {X86_FF_MODRM | X86_FF_M66, 310, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* adcx, spec line 546 */
+    {X86_FF_MODRM, 311, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* adox, spec line 547 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_DIR | X86_FF_M66, 312, {64, 64, 64}, {64, 64, 64}, 0, 0x00, X86_K_M64B, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x10, 0x00}, /* movdir64b, spec line 548 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 313, {64, 64, 64}, {64, 64, 64}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* enqcmd, spec line 549 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_DIR, 314, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_R, 0xff, 0x00, 0x00}, /* movdiri, spec line 550 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 315, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* encodekey128, spec line 538 */
+    {X86_FF_MODRM | X86_FF_M66, 316, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* roundp, spec line 551 */
+    {X86_FF_MODRM | X86_FF_M66, 317, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* roundss, spec line 552 */
+    {X86_FF_MODRM | X86_FF_M66, 318, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* roundsd, spec line 553 */
+    {X86_FF_MODRM | X86_FF_M66, 319, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* blend, spec line 554 */
+    {X86_FF_MODRM, 320, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* palignr, spec line 555 */
+    {X86_FF_MODRM | X86_FF_M66, 320, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* palignr, spec line 556 */
+    {X86_FF_MODRM | X86_FF_M66, 321, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* pextrb, spec line 557 */
+    {X86_FF_MODRM | X86_FF_M66, 258, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* pextrw, spec line 558 */
+    {X86_FF_MODRM | X86_FF_M66, 322, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* pextrd, spec line 559 */
+    {X86_FF_MODRM | X86_FF_M66, 323, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* extractps, spec line 560 */
+    {X86_FF_MODRM | X86_FF_M66, 324, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* pinsrb, spec line 561 */
+    {X86_FF_MODRM | X86_FF_M66, 325, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* insertps, spec line 562 */
+    {X86_FF_MODRM | X86_FF_M66, 326, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* pinsrd, spec line 563 */
+    {X86_FF_MODRM | X86_FF_M66, 290, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* sse41, spec line 564 */
+    {X86_FF_MODRM | X86_FF_M66, 327, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* pclmulqdq, spec line 565 */
+    {X86_FF_MODRM | X86_FF_M66, 328, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* pcmpstr, spec line 566 */
+    {X86_FF_MODRM, 329, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* sha1rnds4, spec line 567 */
+    {X86_FF_MODRM | X86_FF_M66, 330, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* gf2p8affineqb, spec line 568 */
+    {X86_FF_MODRM | X86_FF_M66, 331, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* aeskeygenassist, spec line 569 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 332, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0x01, 0x00, 0x01}, /* hreset, spec line 570 */
+    {X86_FF_MODRM, 333, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* pi2f, spec line 573 */
+    {X86_FF_MODRM, 334, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* pf2i, spec line 574 */
+    {X86_FF_MODRM, 335, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* pfnacc, spec line 575 */
+    {X86_FF_MODRM, 336, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* pfpnacc, spec line 576 */
+    {X86_FF_MODRM, 337, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* pfcmpge, spec line 577 */
+    {X86_FF_MODRM, 338, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* pfmin, spec line 578 */
+    {X86_FF_MODRM, 339, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* pfrcp, spec line 579 */
+    {X86_FF_MODRM, 340, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* pfsub, spec line 580 */
+    {X86_FF_MODRM, 341, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* pfadd, spec line 581 */
+    {X86_FF_MODRM, 342, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* pfcmpgt, spec line 582 */
+    {X86_FF_MODRM, 343, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* pfmax, spec line 583 */
+    {X86_FF_MODRM, 344, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* pfrcpit1, spec line 584 */
+    {X86_FF_MODRM, 345, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* pfsubr, spec line 585 */
+    {X86_FF_MODRM, 346, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* pfacc, spec line 586 */
+    {X86_FF_MODRM, 347, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* pfcmpeq, spec line 587 */
+    {X86_FF_MODRM, 348, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* pfmul, spec line 588 */
+    {X86_FF_MODRM, 349, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* pfrcpit2, spec line 589 */
+    {X86_FF_MODRM, 350, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* pswapd, spec line 590 */
+    {X86_FF_MODRM, 351, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* pavgusb, spec line 591 */
+    {X86_FF_MODRM | X86_FF_NV, 352, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovups, spec line 595 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 353, {4, 4, 4}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovss, spec line 597 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 353, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vmovss, spec line 598 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 354, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovsd, spec line 599 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 354, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vmovsd, spec line 600 */
+    {X86_FF_MODRM | X86_FF_NV, 352, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovups, spec line 596 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 353, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovss, spec line 601 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 354, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovsd, spec line 603 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0, 355, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vmovlps, spec line 605 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0, 356, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vmovhlps, spec line 606 */
+    {X86_FF_MODRM | X86_FF_NV, 357, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vmovsldup, spec line 607 */
+    {X86_FF_MODRM | X86_FF_NV, 358, {8, 32, 64}, {8, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vmovddup, spec line 608 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV, 355, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovlps, spec line 609 */
+    {X86_FF_MODRM, 359, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vunpck, spec line 610 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0, 360, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vmovhps, spec line 611 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0, 361, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vmovlhps, spec line 612 */
+    {X86_FF_MODRM | X86_FF_NV, 362, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vmovshdup, spec line 613 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV, 360, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vmovhps, spec line 614 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_NV, 363, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovaps, spec line 615 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_NV, 363, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovaps, spec line 616 */
+    {X86_FF_MODRM, 364, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vcvtsi2ss, spec line 617 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_NV, 365, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovntps, spec line 618 */
+    {X86_FF_MODRM | X86_FF_NV, 366, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vcvtss2si, spec line 619 */
+    {X86_FF_MODRM | X86_FF_NV, 367, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vcvtsd2si, spec line 620 */
+    {X86_FF_MODRM | X86_FF_NV, 368, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vcomiss, spec line 621 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 369, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vcomisd, spec line 622 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L1 | X86_FF_KR, 370, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* kand, spec line 623 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 371, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* knot, spec line 624 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L1 | X86_FF_KR, 372, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* kor, spec line 625 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L1 | X86_FF_KR, 373, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* kadd, spec line 626 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L1 | X86_FF_KR, 374, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* kunpck, spec line 627 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_L1 | X86_FF_KR, 375, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* kunpckbw, spec line 628 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV, 376, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vmovmskp, spec line 629 */
+    {X86_FF_MODRM | X86_FF_NV, 377, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vsqrtp, spec line 630 */
+    {X86_FF_MODRM, 378, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vsqrtss, spec line 631 */
+    {X86_FF_MODRM, 379, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vsqrtsd, spec line 632 */
+    {X86_FF_MODRM | X86_FF_NV, 380, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vrsqrtps, spec line 633 */
+    {X86_FF_MODRM, 381, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vrsqrtss, spec line 634 */
+    {X86_FF_MODRM, 382, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vlogicp, spec line 635 */
+    {X86_FF_MODRM, 383, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* varithp, spec line 636 */
+    {X86_FF_MODRM, 384, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* variths, spec line 637 */
+    {X86_FF_MODRM, 385, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* varithsd, spec line 638 */
+    {X86_FF_MODRM | X86_FF_NV, 386, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vcvtps2pd, spec line 639 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 387, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vcvtpd2ps, spec line 640 */
+    {X86_FF_MODRM, 388, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vcvtss2sd, spec line 641 */
+    {X86_FF_MODRM, 389, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vcvtsd2ss, spec line 642 */
+    {X86_FF_MODRM | X86_FF_NV, 390, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vcvtdq2ps, spec line 643 */
+    {X86_FF_MODRM | X86_FF_M66, 391, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpunpck, spec line 647 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 392, {4, 4, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* vmovd, spec line 648 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 393, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* vmovdqa, spec line 649 */
+    {X86_FF_MODRM | X86_FF_NV, 394, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovdqu, spec line 650 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 395, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpshufd, spec line 651 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 396, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpsrl, spec line 652 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 397, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpsra, spec line 653 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 398, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpsll, spec line 654 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 399, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpsrlq, spec line 655 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66, 400, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpsllq, spec line 656 */
+    {X86_FF_MODRM | X86_FF_M66, 401, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpcmpeq, spec line 657 */
+    {X86_FF_NV, 402, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vzeroupper, spec line 658 */
+    {X86_FF_MODRM | X86_FF_M66, 403, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vhadd, spec line 659 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 392, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* vmovd, spec line 660 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 404, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovq, spec line 661 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 393, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* vmovdqa, spec line 662 */
+    {X86_FF_MODRM | X86_FF_NV, 394, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovdqu, spec line 663 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 405, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* kmov, spec line 664 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 405, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* kmov, spec line 665 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 406, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* kmovw, spec line 666 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 407, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* kmovb, spec line 668 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 408, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* kmovd, spec line 670 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0 | X86_FF_NV, 406, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* kmovw, spec line 667 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 407, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* kmovb, spec line 669 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0 | X86_FF_NV, 408, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* kmovd, spec line 671 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 409, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* kortest, spec line 672 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV, 410, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vldmxcsr, spec line 673 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV, 411, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vstmxcsr, spec line 674 */
+    {X86_FF_MODRM, 412, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* vcmpp, spec line 675 */
+    {X86_FF_MODRM, 413, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* vcmpss, spec line 676 */
+    {X86_FF_MODRM, 414, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* vcmpsd, spec line 677 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 415, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpinsrw, spec line 678 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 416, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpextrw, spec line 679 */
+    {X86_FF_MODRM, 417, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* vshufp, spec line 680 */
+    {X86_FF_MODRM | X86_FF_M66, 418, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vaddsubp, spec line 681 */
+    {X86_FF_MODRM | X86_FF_M66, 396, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpsrl, spec line 682 */
+    {X86_FF_MODRM | X86_FF_M66, 419, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vavx2, spec line 683 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 404, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* vmovq, spec line 684 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 404, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vmovq, spec line 685 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_NV, 420, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmovmskb, spec line 686 */
+    {X86_FF_MODRM | X86_FF_M66, 397, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpsra, spec line 688 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 421, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vcvtpd2dq, spec line 690 */
+    {X86_FF_MODRM | X86_FF_NV, 422, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vcvtdq2pd, spec line 691 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 423, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* vmovntdq, spec line 692 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 424, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vlddqu, spec line 694 */
+    {X86_FF_MODRM | X86_FF_M66, 398, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpsll, spec line 695 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 425, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_DI, 0xff, 0x30, 0x00}, /* vmaskmovdqu, spec line 697 */
+    {X86_FF_MODRM | X86_FF_M66, 426, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vssse3, spec line 701 */
+    {X86_FF_MODRM | X86_FF_M66, 427, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpermilp, spec line 702 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 428, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vtestp, spec line 703 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 429, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vcvtph2ps, spec line 704 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 430, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpermps, spec line 705 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 431, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vptest, spec line 706 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 432, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vbroadcastss, spec line 707 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 433, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vbroadcastsd, spec line 708 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 434, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vbroadcastf128, spec line 709 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 435, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpabs, spec line 710 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 436, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmovsxbw, spec line 711 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 437, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmovsxbd, spec line 712 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 438, {2, 4, 8}, {2, 4, 8}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmovsxbq, spec line 713 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 439, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmovsxwd, spec line 714 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 440, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmovsxwq, spec line 715 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 441, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmovsxdq, spec line 716 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 442, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* vmovntdqa, spec line 718 */
+    {X86_FF_MODRM | X86_FF_M66, 443, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpackusdw, spec line 719 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 444, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vmaskmovp, spec line 720 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 445, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmovzxbw, spec line 722 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 446, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmovzxbd, spec line 723 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 447, {2, 4, 8}, {2, 4, 8}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmovzxbq, spec line 724 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 448, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmovzxwd, spec line 725 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 449, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmovzxwq, spec line 726 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 450, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmovzxdq, spec line 727 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 451, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpermd, spec line 728 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 452, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vphminposuw, spec line 730 */
+    {X86_FF_MODRM | X86_FF_M66, 453, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpsrlv, spec line 731 */
+    {X86_FF_MODRM | X86_FF_M66, 454, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpsravd, spec line 732 */
+    {X86_FF_MODRM | X86_FF_M66, 455, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpsllv, spec line 733 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_O64 | X86_FF_L0 | X86_FF_NV, 456, {64, 64, 64}, {64, 64, 64}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x02, 0x00}, /* ldtilecfg, spec line 739 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_O64 | X86_FF_L0 | X86_FF_NV, 457, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x01, 0x02, 0x00}, /* tilerelease, spec line 741 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_O64 | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 458, {64, 64, 64}, {64, 64, 64}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x12, 0x00}, /* sttilecfg, spec line 740 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_O64 | X86_FF_L0 | X86_FF_NV, 459, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0x01, 0x02, 0x00}, /* tilezero, spec line 742 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_O64 | X86_FF_RARE | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_CR | X86_FF_DR, 460, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* tileloadd, spec line 743 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_O64 | X86_FF_RARE | X86_FF_L0 | X86_FF_NV | X86_FF_CR | X86_FF_DR, 461, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* tilestored, spec line 744 */
+    {X86_FF_MODRM | X86_FF_M66, 462, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpdpbusd, spec line 734 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 463, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpbroadcastd, spec line 747 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 464, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpbroadcastq, spec line 748 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 465, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vbroadcasti128, spec line 749 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_O64 | X86_FF_L0, 466, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x02, 0x00}, /* tdpbf16ps, spec line 745 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_O64 | X86_FF_L0, 467, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x02, 0x00}, /* tdpbssd, spec line 746 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 468, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpbroadcastb, spec line 750 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 469, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpbroadcastw, spec line 751 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66, 470, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmaskmov, spec line 752 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_VSIB, 471, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpgather, spec line 754 */
+    {X86_FF_MODRM | X86_FF_M66, 472, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vfma, spec line 755 */
+    {X86_FF_MODRM | X86_FF_M66, 473, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vfmas, spec line 756 */
+    {X86_FF_MODRM | X86_FF_M66, 474, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vgf2p8mulb, spec line 779 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 475, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vaesimc, spec line 780 */
+    {X86_FF_MODRM | X86_FF_M66, 476, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vaes, spec line 781 */
+    {X86_FF_MODRM | X86_FF_L0, 477, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* andn, spec line 782 */
+    {X86_FF_MODRM | X86_FF_L0, 478, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* blsr, spec line 783 */
+    {X86_FF_MODRM | X86_FF_L0, 479, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* bzhi, spec line 784 */
+    {X86_FF_MODRM | X86_FF_L0, 480, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* mulx, spec line 785 */
+    {X86_FF_MODRM | X86_FF_L0, 481, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* bextr, spec line 786 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 482, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpermq, spec line 789 */
+    {X86_FF_MODRM | X86_FF_M66, 483, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpblendd, spec line 790 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 427, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpermilp, spec line 791 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 484, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vperm2f128, spec line 792 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 485, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vroundp, spec line 793 */
+    {X86_FF_MODRM | X86_FF_M66, 486, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vroundss, spec line 794 */
+    {X86_FF_MODRM | X86_FF_M66, 487, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vroundsd, spec line 795 */
+    {X86_FF_MODRM | X86_FF_M66, 488, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vblend, spec line 796 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 489, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpextrb, spec line 797 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 416, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpextrw, spec line 798 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 490, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpextrd, spec line 799 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 491, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vextractps, spec line 800 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 492, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vinsertf128, spec line 801 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 493, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vextractf128, spec line 802 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 494, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vcvtps2ph, spec line 803 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 495, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpinsrb, spec line 804 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 496, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vinsertps, spec line 805 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 497, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpinsrd, spec line 806 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_KR, 498, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* kshift, spec line 807 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 499, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vinserti128, spec line 808 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 500, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vextracti128, spec line 809 */
+    {X86_FF_MODRM | X86_FF_M66, 501, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vdpps, spec line 810 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0, 502, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vdppd, spec line 811 */
+    {X86_FF_MODRM | X86_FF_M66, 503, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vmpsadbw, spec line 812 */
+    {X86_FF_MODRM | X86_FF_M66, 504, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpclmulqdq, spec line 813 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 505, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vperm2i128, spec line 814 */
+    {X86_FF_MODRM | X86_FF_M66, 506, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpermil2p, spec line 815 */
+    {X86_FF_MODRM | X86_FF_M66, 507, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vblendv, spec line 816 */
+    {X86_FF_MODRM | X86_FF_M66, 508, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vfma4, spec line 817 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 509, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpcmpstr, spec line 818 */
+    {X86_FF_MODRM | X86_FF_M66, 510, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vfma4s, spec line 820 */
+    {X86_FF_MODRM | X86_FF_M66, 510, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vfma4s, spec line 821 */
+    {X86_FF_MODRM | X86_FF_M66, 511, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vgf2p8affineqb, spec line 831 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 512, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vaeskeygenassist, spec line 832 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 513, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* rorx, spec line 833 */
+    {X86_FF_MODRM | X86_FF_NV, 352, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovups, spec line 838 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 353, {4, 4, 4}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovss, spec line 842 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 353, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vmovss, spec line 843 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 514, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovupd, spec line 839 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 354, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovsd, spec line 844 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 354, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vmovsd, spec line 845 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 352, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovups, spec line 840 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV | X86_FF_NZ, 353, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovss, spec line 846 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 514, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovupd, spec line 841 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV | X86_FF_NZ, 354, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovsd, spec line 848 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NOMASK, 355, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vmovlps, spec line 850 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0 | X86_FF_NOMASK, 356, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vmovhlps, spec line 851 */
+    {X86_FF_MODRM | X86_FF_NV, 357, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vmovsldup, spec line 853 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 515, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vmovlpd, spec line 852 */
+    {X86_FF_MODRM | X86_FF_NV, 358, {8, 32, 64}, {8, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vmovddup, spec line 854 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 355, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovlps, spec line 855 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 515, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovlpd, spec line 856 */
+    {X86_FF_MODRM | X86_FF_BC, 516, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vunpckps, spec line 857 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 517, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vunpckpd, spec line 858 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NOMASK, 360, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vmovhps, spec line 859 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0 | X86_FF_NOMASK, 361, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vmovlhps, spec line 860 */
+    {X86_FF_MODRM | X86_FF_NV, 362, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vmovshdup, spec line 862 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 518, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vmovhpd, spec line 861 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 360, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vmovhps, spec line 863 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 518, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vmovhpd, spec line 864 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_NV, 363, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovaps, spec line 865 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 519, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovapd, spec line 866 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_NV | X86_FF_NZ, 363, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovaps, spec line 867 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 519, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovapd, spec line 868 */
+    {X86_FF_MODRM | X86_FF_ER | X86_FF_NOMASK, 364, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtsi2ss, spec line 869 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_NV | X86_FF_NOMASK, 365, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovntps, spec line 870 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NOMASK, 520, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovntpd, spec line 871 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 366, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtss2si, spec line 872 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 367, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtsd2si, spec line 873 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 368, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcomiss, spec line 874 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 369, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vcomisd, spec line 875 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 521, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vsqrtps, spec line 876 */
+    {X86_FF_MODRM | X86_FF_ER, 378, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vsqrtss, spec line 878 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 522, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vsqrtpd, spec line 877 */
+    {X86_FF_MODRM | X86_FF_ER, 379, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vsqrtsd, spec line 879 */
+    {X86_FF_MODRM | X86_FF_BC, 523, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vlogicps, spec line 880 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 524, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vlogicpd, spec line 881 */
+    {X86_FF_MODRM | X86_FF_BC | X86_FF_ER, 525, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* varithps, spec line 882 */
+    {X86_FF_MODRM | X86_FF_ER, 384, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* variths, spec line 884 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 526, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* varithpd, spec line 883 */
+    {X86_FF_MODRM | X86_FF_ER, 385, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* varithsd, spec line 885 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 386, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtps2pd, spec line 886 */
+    {X86_FF_MODRM | X86_FF_ER, 388, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtss2sd, spec line 888 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 387, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vcvtpd2ps, spec line 887 */
+    {X86_FF_MODRM | X86_FF_ER, 389, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtsd2ss, spec line 889 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 390, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtdq2ps, spec line 890 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 527, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vcvtps2dq, spec line 891 */
+    {X86_FF_MODRM | X86_FF_M66, 528, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpunpcklbw, spec line 896 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 529, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpunpckldq, spec line 897 */
+    {X86_FF_MODRM | X86_FF_M66, 530, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpacksswb, spec line 898 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_KR, 531, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpcmpgtb, spec line 899 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_KR, 532, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpcmpgtd, spec line 900 */
+    {X86_FF_MODRM | X86_FF_M66, 533, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpackuswb, spec line 901 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 534, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpunpckhdq, spec line 902 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 535, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpackssdw, spec line 903 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 536, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpunpcklqdq, spec line 904 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 392, {4, 4, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovd, spec line 905 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 537, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovdqa32, spec line 906 */
+    {X86_FF_MODRM | X86_FF_NV, 538, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovdqu32, spec line 908 */
+    {X86_FF_MODRM | X86_FF_NV, 539, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovdqu8, spec line 910 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 540, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovdqa64, spec line 907 */
+    {X86_FF_MODRM | X86_FF_NV, 541, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovdqu64, spec line 909 */
+    {X86_FF_MODRM | X86_FF_NV, 542, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovdqu16, spec line 911 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 395, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpshufd, spec line 912 */
+    {X86_FF_MODRM | X86_FF_NV, 543, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vpshufhw, spec line 913 */
+    {X86_FF_MODRM | X86_FF_M66, 544, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpsrlw, spec line 914 */
+    {X86_FF_MODRM | X86_FF_M66, 545, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpsraw, spec line 915 */
+    {X86_FF_MODRM | X86_FF_M66, 546, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpsllw, spec line 916 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 547, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vprord, spec line 917 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 548, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpsrld, spec line 918 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 549, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpsrad, spec line 919 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 550, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpslld, spec line 920 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NOMASK, 551, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpsrldq, spec line 922 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NOMASK, 552, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpslldq, spec line 924 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 399, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpsrlq, spec line 921 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 400, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpsllq, spec line 923 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NZ | X86_FF_KR, 553, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpcmpeqb, spec line 925 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 554, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpcmpeqd, spec line 926 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 555, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtt2u, spec line 927 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 556, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtss2usi, spec line 928 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 557, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtsd2usi, spec line 929 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 558, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vcvtu2, spec line 930 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 559, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vcvtps2qq, spec line 931 */
+    {X86_FF_MODRM | X86_FF_ER | X86_FF_NOMASK, 560, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtusi2ss, spec line 932 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 392, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovd, spec line 933 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 404, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovq, spec line 934 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 537, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovdqa32, spec line 935 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 538, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovdqu32, spec line 937 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 539, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovdqu8, spec line 939 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 540, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovdqa64, spec line 936 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 541, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovdqu64, spec line 938 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 542, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovdqu16, spec line 940 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_BC | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 561, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vcmpps, spec line 941 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 413, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vcmpss, spec line 943 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 562, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vcmppd, spec line 942 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 414, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vcmpsd, spec line 944 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 415, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpinsrw, spec line 945 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 416, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpextrw, spec line 946 */
+    {X86_FF_MODRM | X86_FF_BC, 563, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vshufps, spec line 947 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 564, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vshufpd, spec line 948 */
+    {X86_FF_MODRM | X86_FF_M66, 544, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsrlw, spec line 949 */
+    {X86_FF_MODRM | X86_FF_M66, 548, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsrld, spec line 950 */
+    {X86_FF_MODRM | X86_FF_M66, 399, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsrlq, spec line 951 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 565, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpaddq, spec line 952 */
+    {X86_FF_MODRM | X86_FF_M66, 566, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmullw, spec line 953 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 404, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovq, spec line 954 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 404, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vmovq, spec line 955 */
+    {X86_FF_MODRM | X86_FF_M66, 567, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsubusb, spec line 956 */
+    {X86_FF_MODRM | X86_FF_M66, 568, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpminub, spec line 957 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 569, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpandd, spec line 958 */
+    {X86_FF_MODRM | X86_FF_M66, 570, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpaddusb, spec line 959 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 571, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpandnd, spec line 960 */
+    {X86_FF_MODRM | X86_FF_M66, 572, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpavgb, spec line 961 */
+    {X86_FF_MODRM | X86_FF_M66, 545, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsraw, spec line 962 */
+    {X86_FF_MODRM | X86_FF_M66, 549, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsrad, spec line 963 */
+    {X86_FF_MODRM | X86_FF_M66, 573, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpavgw, spec line 964 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 422, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtdq2pd, spec line 966 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 574, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vcvttpd2dq, spec line 965 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 421, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtpd2dq, spec line 967 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NOMASK, 423, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovntdq, spec line 968 */
+    {X86_FF_MODRM | X86_FF_M66, 575, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsubsb, spec line 969 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 576, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpord, spec line 970 */
+    {X86_FF_MODRM | X86_FF_M66, 577, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpaddsb, spec line 971 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 578, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpxord, spec line 972 */
+    {X86_FF_MODRM | X86_FF_M66, 546, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsllw, spec line 973 */
+    {X86_FF_MODRM | X86_FF_M66, 550, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpslld, spec line 974 */
+    {X86_FF_MODRM | X86_FF_M66, 400, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsllq, spec line 975 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 579, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmuludq, spec line 976 */
+    {X86_FF_MODRM | X86_FF_M66, 580, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmaddwd, spec line 977 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NOMASK, 581, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsadbw, spec line 978 */
+    {X86_FF_MODRM | X86_FF_M66, 582, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsubb, spec line 979 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 583, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsubd, spec line 980 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 584, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsubq, spec line 981 */
+    {X86_FF_MODRM | X86_FF_M66, 585, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpaddb, spec line 982 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 586, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpaddd, spec line 983 */
+    {X86_FF_MODRM | X86_FF_M66, 587, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpshufb, spec line 986 */
+    {X86_FF_MODRM | X86_FF_M66, 588, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmaddubsw, spec line 987 */
+    {X86_FF_MODRM | X86_FF_M66, 589, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmulhrsw, spec line 988 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 590, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpermilps, spec line 989 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 591, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpermilpd, spec line 990 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 592, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vpmovus, spec line 992 */
+    {X86_FF_MODRM | X86_FF_M66, 593, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsrlvw, spec line 991 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_ER, 429, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vcvtph2ps, spec line 993 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 594, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vprorv, spec line 994 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_BC, 430, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpermps, spec line 995 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 432, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vbroadcastss, spec line 996 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 433, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vbroadcastsd, spec line 997 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 595, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vbroadcastf32x4, spec line 998 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_L1 | X86_FF_NV, 596, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vbroadcastf64x4, spec line 999 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 597, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpabsb, spec line 1000 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 598, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpabsd, spec line 1001 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 599, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpabsq, spec line 1002 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 436, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmovsxbw, spec line 1003 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 600, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vpmovs, spec line 1009 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 437, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmovsxbd, spec line 1004 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 438, {2, 4, 8}, {2, 4, 8}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmovsxbq, spec line 1005 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 439, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmovsxwd, spec line 1006 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 440, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmovsxwq, spec line 1007 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 441, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmovsxdq, spec line 1008 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NZ | X86_FF_KR, 601, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vptestmb, spec line 1010 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 602, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vptestmd, spec line 1011 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV | X86_FF_NOMASK, 603, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vpmovm2b, spec line 1013 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 604, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmuldq, spec line 1012 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 605, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpcmpeqq, spec line 1014 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NOMASK, 442, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovntdqa, spec line 1015 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV | X86_FF_NOMASK, 606, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vpbroadcastmb2q, spec line 1016 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 443, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpackusdw, spec line 1017 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 607, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vscalefps, spec line 1018 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 608, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vscalefss, spec line 1019 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 445, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmovzxbw, spec line 1020 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 609, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vpmov, spec line 1026 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 446, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmovzxbd, spec line 1021 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 447, {2, 4, 8}, {2, 4, 8}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmovzxbq, spec line 1022 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 448, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmovzxwd, spec line 1023 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 449, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmovzxwq, spec line 1024 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 450, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmovzxdq, spec line 1025 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_BC, 451, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpermd, spec line 1027 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 610, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpcmpgtq, spec line 1028 */
+    {X86_FF_MODRM | X86_FF_M66, 611, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpminsb, spec line 1029 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV | X86_FF_NOMASK, 612, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vpmovm2d, spec line 1030 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 613, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpminsd, spec line 1031 */
+    {X86_FF_MODRM | X86_FF_M66, 614, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpminuw, spec line 1032 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV | X86_FF_NOMASK, 615, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vpbroadcastmw2d, spec line 1033 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 616, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpminud, spec line 1034 */
+    {X86_FF_MODRM | X86_FF_M66, 617, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmaxsb, spec line 1035 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 618, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmaxsd, spec line 1036 */
+    {X86_FF_MODRM | X86_FF_M66, 619, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmaxuw, spec line 1037 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 620, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmaxud, spec line 1038 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 621, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmulld, spec line 1039 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 622, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vgetexpps, spec line 1040 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 623, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vgetexpss, spec line 1041 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 624, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vplzcntd, spec line 1042 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 625, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsrlvd, spec line 1043 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 626, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vrcp14ps, spec line 1044 */
+    {X86_FF_MODRM | X86_FF_M66, 627, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vrcp14ss, spec line 1045 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 628, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vrsqrt14ps, spec line 1046 */
+    {X86_FF_MODRM | X86_FF_M66, 629, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vrsqrt14ss, spec line 1047 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 462, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpdpbusd, spec line 1048 */
+    {X86_FF_MODRM | X86_FF_BC, 630, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vdpbf16ps, spec line 1104 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_L1, 631, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vp4dpwssd, spec line 1111 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 632, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpopcntb, spec line 1049 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 633, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpopcntd, spec line 1050 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 463, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpbroadcastd, spec line 1051 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 464, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpbroadcastq, spec line 1052 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 634, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vbroadcasti32x4, spec line 1053 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_L1 | X86_FF_NV, 635, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vbroadcasti64x4, spec line 1054 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 636, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpexpandb, spec line 1055 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 637, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpcompressb, spec line 1056 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 638, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpblendmd, spec line 1057 */
+    {X86_FF_MODRM | X86_FF_M66, 639, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpblendmb, spec line 1058 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_BC | X86_FF_NOMASK | X86_FF_KR, 640, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vp2intersectd, spec line 1112 */
+    {X86_FF_MODRM | X86_FF_M66, 641, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpshldvw, spec line 1059 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 642, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpshldvd, spec line 1060 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC, 643, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtneps2bf16, spec line 1106 */
+    {X86_FF_MODRM | X86_FF_BC, 644, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtne2ps2bf16, spec line 1105 */
+    {X86_FF_MODRM | X86_FF_M66, 645, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpshrdvw, spec line 1061 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 646, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpshrdvd, spec line 1062 */
+    {X86_FF_MODRM | X86_FF_M66, 647, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpermi2b, spec line 1063 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 648, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpermi2d, spec line 1064 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 468, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpbroadcastb, spec line 1065 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 469, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpbroadcastw, spec line 1066 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_NV, 468, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpbroadcastb, spec line 1067 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_NV, 463, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpbroadcastd, spec line 1068 */
+    {X86_FF_MODRM | X86_FF_M66, 649, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpermt2b, spec line 1069 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 650, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpermt2d, spec line 1070 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 651, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmultishiftqb, spec line 1071 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 652, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vexpandps, spec line 1072 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 653, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vcompressps, spec line 1073 */
+    {X86_FF_MODRM | X86_FF_M66, 654, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpermb, spec line 1074 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NZ | X86_FF_KR, 655, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpshufbitqmb, spec line 1075 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_NV | X86_FF_VSIB | X86_FF_MASK, 656, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpgatherdd, spec line 1076 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 472, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vfma, spec line 1077 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 473, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vfmas, spec line 1078 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_L1, 657, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* v4fmaddps, spec line 1107 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 658, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* v4fmaddss, spec line 1108 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_NV | X86_FF_VSIB | X86_FF_NZ | X86_FF_MASK, 659, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpscatterdd, spec line 1085 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_L1, 660, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* v4fnmaddps, spec line 1109 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 661, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* v4fnmaddss, spec line 1110 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 662, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmadd52luq, spec line 1094 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 663, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpconflictd, spec line 1103 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_L1 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 664, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vexp2ps, spec line 1113 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_L1 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 665, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vrcp28ps, spec line 1114 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 666, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vrcp28ss, spec line 1115 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_L1 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 667, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vrsqrt28ps, spec line 1116 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 668, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vrsqrt28ss, spec line 1117 */
+    {X86_FF_MODRM | X86_FF_M66, 474, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vgf2p8mulb, spec line 1118 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NOMASK, 669, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vaesenc, spec line 1119 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV | X86_FF_BC, 482, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpermq, spec line 1122 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 670, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* valignd, spec line 1123 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 590, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpermilps, spec line 1124 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 591, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpermilpd, spec line 1125 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 671, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vrndscaleph, spec line 1270 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 672, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vrndscaleps, spec line 1126 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 673, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vrndscalepd, spec line 1127 */
+    {X86_FF_MODRM | X86_FF_ER, 674, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vrndscalesh, spec line 1271 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 675, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vrndscales, spec line 1128 */
+    {X86_FF_MODRM | X86_FF_M66, 676, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpalignr, spec line 1130 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 489, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpextrb, spec line 1131 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 416, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpextrw, spec line 1132 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 490, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpextrd, spec line 1133 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 491, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vextractps, spec line 1134 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 677, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vinsertf32x4, spec line 1135 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV | X86_FF_NZ, 678, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vextractf32x4, spec line 1136 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_L1, 679, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vinsertf64x4, spec line 1137 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_L1 | X86_FF_NV | X86_FF_NZ, 680, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vextractf64x4, spec line 1138 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_ER | X86_FF_NZ, 494, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vcvtps2ph, spec line 1139 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 681, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpcmpud, spec line 1140 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 495, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpinsrb, spec line 1141 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 496, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vinsertps, spec line 1142 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 497, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpinsrd, spec line 1143 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_BC, 682, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vshuff32x4, spec line 1144 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 683, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpternlogd, spec line 1145 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 684, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vgetmantph, spec line 1272 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 685, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vgetmantps, spec line 1146 */
+    {X86_FF_MODRM | X86_FF_ER, 686, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vgetmantsh, spec line 1273 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 687, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vgetmantss, spec line 1147 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 688, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vinserti32x4, spec line 1148 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV | X86_FF_NZ, 689, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vextracti32x4, spec line 1149 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_L1, 690, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vinserti64x4, spec line 1150 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_L1 | X86_FF_NV | X86_FF_NZ, 691, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vextracti64x4, spec line 1151 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NZ | X86_FF_KR, 692, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpcmpub, spec line 1152 */
+    {X86_FF_MODRM | X86_FF_M66, 693, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vdbpsadbw, spec line 1153 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_BC, 694, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vshufi32x4, spec line 1154 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NOMASK, 504, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpclmulqdq, spec line 1155 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 695, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vrangeps, spec line 1156 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 696, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vrangess, spec line 1157 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 697, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vfixupimmps, spec line 1158 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 698, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vfixupimmss, spec line 1159 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 699, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vreduceph, spec line 1274 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 700, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vreduceps, spec line 1160 */
+    {X86_FF_MODRM | X86_FF_ER, 701, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vreducesh, spec line 1275 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 702, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vreducess, spec line 1161 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_NV | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 703, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vfpclassph, spec line 1276 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 704, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vfpclassps, spec line 1162 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_NV | X86_FF_NZ | X86_FF_KR, 705, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vfpclasssh, spec line 1277 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NV | X86_FF_NZ | X86_FF_KR, 706, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vfpclassss, spec line 1163 */
+    {X86_FF_MODRM | X86_FF_M66, 707, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpshldw, spec line 1164 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 708, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpshldd, spec line 1165 */
+    {X86_FF_MODRM | X86_FF_M66, 709, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpshrdw, spec line 1166 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 710, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpshrdd, spec line 1167 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_BC | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 711, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vcmpph, spec line 1278 */
+    {X86_FF_MODRM | X86_FF_RARE | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 712, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vcmpsh, spec line 1279 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 511, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vgf2p8affineqb, spec line 1168 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 713, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vmovsh, spec line 1201 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 713, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vmovsh, spec line 1202 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV | X86_FF_NZ, 713, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vmovsh, spec line 1203 */
+    {X86_FF_MODRM | X86_FF_ER, 714, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtss2sh, spec line 1206 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 715, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vcvtps2phx, spec line 1205 */
+    {X86_FF_MODRM | X86_FF_ER | X86_FF_NOMASK, 716, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtsi2sh, spec line 1207 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 717, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtsh2si, spec line 1208 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 718, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcomish, spec line 1209 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 719, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vsqrtph, spec line 1210 */
+    {X86_FF_MODRM | X86_FF_ER, 720, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vsqrtsh, spec line 1211 */
+    {X86_FF_MODRM | X86_FF_BC | X86_FF_ER, 721, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* varithph, spec line 1212 */
+    {X86_FF_MODRM | X86_FF_ER, 722, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* varithsh, spec line 1213 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 723, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtph2pd, spec line 1214 */
+    {X86_FF_MODRM | X86_FF_ER, 724, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtsh2sd, spec line 1216 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 725, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vcvtpd2ph, spec line 1215 */
+    {X86_FF_MODRM | X86_FF_ER, 726, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtsd2sh, spec line 1217 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 727, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtdq2ph, spec line 1218 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 728, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vcvtph2dq, spec line 1219 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 729, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vmovw, spec line 1222 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 730, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtph2udq, spec line 1224 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 731, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtsh2usi, spec line 1225 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 732, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vcvttph2qq, spec line 1226 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 733, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtudq2ph, spec line 1227 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 734, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vcvtph2qq, spec line 1228 */
+    {X86_FF_MODRM | X86_FF_ER | X86_FF_NOMASK, 735, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtusi2sh, spec line 1229 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 736, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvttph2uw, spec line 1230 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 737, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtph2uw, spec line 1231 */
+    {X86_FF_MODRM | X86_FF_ER, 738, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtsh2ss, spec line 1233 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 739, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vcvtph2psx, spec line 1232 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 740, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vscalefph, spec line 1234 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 741, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vscalefsh, spec line 1235 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 742, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vgetexpph, spec line 1236 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 743, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vgetexpsh, spec line 1237 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 744, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vrcpph, spec line 1238 */
+    {X86_FF_MODRM | X86_FF_M66, 745, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vrcpsh, spec line 1239 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 746, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vrsqrtph, spec line 1240 */
+    {X86_FF_MODRM | X86_FF_M66, 747, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vrsqrtsh, spec line 1241 */
+    {X86_FF_MODRM | X86_FF_BC | X86_FF_ER, 748, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vfmaddcph, spec line 1242 */
+    {X86_FF_MODRM | X86_FF_ER, 749, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vfmaddcsh, spec line 1243 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 750, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vfmaph, spec line 1244 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 751, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vfmash, spec line 1245 */
+    {X86_FF_MODRM | X86_FF_BC | X86_FF_ER, 752, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vfmulcph, spec line 1268 */
+    {X86_FF_MODRM | X86_FF_ER, 753, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vfmulcsh, spec line 1269 */
+    {X86_FF_MODRM | X86_FF_L0, 754, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vpmacssww, spec line 1171 */
+    {X86_FF_MODRM | X86_FF_L0, 755, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vpmacssdd, spec line 1172 */
+    {X86_FF_MODRM | X86_FF_L0, 756, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vpmacsww, spec line 1173 */
+    {X86_FF_MODRM | X86_FF_L0, 757, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vpmacsdd, spec line 1174 */
+    {X86_FF_MODRM, 758, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vpcmov, spec line 1175 */
+    {X86_FF_MODRM | X86_FF_L0, 758, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vpcmov, spec line 1176 */
+    {X86_FF_MODRM | X86_FF_L0, 759, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vpmadcsswd, spec line 1177 */
+    {X86_FF_MODRM | X86_FF_L0, 760, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vpmadcswd, spec line 1178 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 761, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vprot, spec line 1179 */
+    {X86_FF_MODRM | X86_FF_L0, 762, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vpcom, spec line 1180 */
+    {X86_FF_MODRM | X86_FF_L0, 763, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vpcomu, spec line 1181 */
+    {X86_FF_MODRM | X86_FF_L0, 764, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* tbm, spec line 1182 */
+    {X86_FF_MODRM | X86_FF_L0, 765, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* blcmsk, spec line 1183 */
+    {X86_FF_MODRM | X86_FF_L0, 766, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* blci, spec line 1184 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0 | X86_FF_NV, 767, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* lwpcb, spec line 1185 */
+    {X86_FF_MODRM | X86_FF_NV, 768, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vfrczp, spec line 1186 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 769, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vfrczss, spec line 1187 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 770, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vfrczsd, spec line 1188 */
+    {X86_FF_MODRM | X86_FF_L0, 771, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vpsh, spec line 1189 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 772, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vphaddb, spec line 1190 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 773, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vphaddw, spec line 1191 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 774, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vphadddq, spec line 1192 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 775, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vphaddub, spec line 1193 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 776, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vphadduw, spec line 1194 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 777, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vphaddudq, spec line 1195 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 778, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vphsub, spec line 1196 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 481, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_ID, X86_R_NONE, 0xff, 0x03, 0x0c}, /* bextr, spec line 1197 */
+    {X86_FF_MODRM | X86_FF_L0, 779, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_ID, X86_R_NONE, 0xff, 0x03, 0x0c}, /* lwpins, spec line 1198 */
 };
 
 const uint16_t x86_form_lane[X86_FORM_COUNT] = {
@@ -4375,6 +4372,276 @@ const uint64_t x86_reg_op[12][32] = {
         0x0f04000000u, 0x0e05000000u, 0x0d06000000u, 0x0c07000000u,
         0x0300000000u, 0x0201000000u, 0x0102000000u, 0x0003000000u,
         0x0704000000u, 0x0605000000u, 0x0506000000u, 0x0407000000u,
+    },
+};
+
+const uint64_t x86_mrm_mem[2][256] = {
+    { /* 16/32-bit modes */
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x000000000300ffffu, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x000000000300ffffu, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x000000000300ffffu, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x000000000300ffffu, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x000000000300ffffu, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x000000000300ffffu, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x000000000300ffffu, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x000000000300ffffu, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+    },
+    { /* 64-bit mode */
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x000000000300ff20u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x000000000300ff20u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x000000000300ff20u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x000000000300ff20u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x000000000300ff20u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x000000000300ff20u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x000000000300ff20u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x000000000300ff20u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+        0x000000080300ff00u, 0x000000080300ff01u, 0x000000080300ff02u, 0x000000080300ff03u,
+        0x010000080200ff04u, 0x010000080200ff05u, 0x000000080300ff06u, 0x000000080300ff07u,
+    },
+};
+
+const uint64_t x86_sib_mem[2][256] = {
+    { /* mod 00 */
+        0x0000080803000000u, 0x0000080803000001u, 0x0000080803000002u, 0x0000080803000003u,
+        0x0100080802000004u, 0x00040800030000ffu, 0x0000080803000006u, 0x0000080803000007u,
+        0x0000080803000100u, 0x0000080803000101u, 0x0000080803000102u, 0x0000080803000103u,
+        0x0100080802000104u, 0x00040800030001ffu, 0x0000080803000106u, 0x0000080803000107u,
+        0x0000080803000200u, 0x0000080803000201u, 0x0000080803000202u, 0x0000080803000203u,
+        0x0100080802000204u, 0x00040800030002ffu, 0x0000080803000206u, 0x0000080803000207u,
+        0x0000080803000300u, 0x0000080803000301u, 0x0000080803000302u, 0x0000080803000303u,
+        0x0100080802000304u, 0x00040800030003ffu, 0x0000080803000306u, 0x0000080803000307u,
+        0x0000f3080300ff00u, 0x0000f3080300ff01u, 0x0000f3080300ff02u, 0x0000f3080300ff03u,
+        0x0100f3080200ff04u, 0x0004f3000300ffffu, 0x0000f3080300ff06u, 0x0000f3080300ff07u,
+        0x0000080803000500u, 0x0000080803000501u, 0x0000080803000502u, 0x0000080803000503u,
+        0x0100080802000504u, 0x00040800030005ffu, 0x0000080803000506u, 0x0000080803000507u,
+        0x0000080803000600u, 0x0000080803000601u, 0x0000080803000602u, 0x0000080803000603u,
+        0x0100080802000604u, 0x00040800030006ffu, 0x0000080803000606u, 0x0000080803000607u,
+        0x0000080803000700u, 0x0000080803000701u, 0x0000080803000702u, 0x0000080803000703u,
+        0x0100080802000704u, 0x00040800030007ffu, 0x0000080803000706u, 0x0000080803000707u,
+        0x0000080803010000u, 0x0000080803010001u, 0x0000080803010002u, 0x0000080803010003u,
+        0x0100080802010004u, 0x00040800030100ffu, 0x0000080803010006u, 0x0000080803010007u,
+        0x0000080803010100u, 0x0000080803010101u, 0x0000080803010102u, 0x0000080803010103u,
+        0x0100080802010104u, 0x00040800030101ffu, 0x0000080803010106u, 0x0000080803010107u,
+        0x0000080803010200u, 0x0000080803010201u, 0x0000080803010202u, 0x0000080803010203u,
+        0x0100080802010204u, 0x00040800030102ffu, 0x0000080803010206u, 0x0000080803010207u,
+        0x0000080803010300u, 0x0000080803010301u, 0x0000080803010302u, 0x0000080803010303u,
+        0x0100080802010304u, 0x00040800030103ffu, 0x0000080803010306u, 0x0000080803010307u,
+        0x0000f3080301ff00u, 0x0000f3080301ff01u, 0x0000f3080301ff02u, 0x0000f3080301ff03u,
+        0x0100f3080201ff04u, 0x0004f3000301ffffu, 0x0000f3080301ff06u, 0x0000f3080301ff07u,
+        0x0000080803010500u, 0x0000080803010501u, 0x0000080803010502u, 0x0000080803010503u,
+        0x0100080802010504u, 0x00040800030105ffu, 0x0000080803010506u, 0x0000080803010507u,
+        0x0000080803010600u, 0x0000080803010601u, 0x0000080803010602u, 0x0000080803010603u,
+        0x0100080802010604u, 0x00040800030106ffu, 0x0000080803010606u, 0x0000080803010607u,
+        0x0000080803010700u, 0x0000080803010701u, 0x0000080803010702u, 0x0000080803010703u,
+        0x0100080802010704u, 0x00040800030107ffu, 0x0000080803010706u, 0x0000080803010707u,
+        0x0000080803020000u, 0x0000080803020001u, 0x0000080803020002u, 0x0000080803020003u,
+        0x0100080802020004u, 0x00040800030200ffu, 0x0000080803020006u, 0x0000080803020007u,
+        0x0000080803020100u, 0x0000080803020101u, 0x0000080803020102u, 0x0000080803020103u,
+        0x0100080802020104u, 0x00040800030201ffu, 0x0000080803020106u, 0x0000080803020107u,
+        0x0000080803020200u, 0x0000080803020201u, 0x0000080803020202u, 0x0000080803020203u,
+        0x0100080802020204u, 0x00040800030202ffu, 0x0000080803020206u, 0x0000080803020207u,
+        0x0000080803020300u, 0x0000080803020301u, 0x0000080803020302u, 0x0000080803020303u,
+        0x0100080802020304u, 0x00040800030203ffu, 0x0000080803020306u, 0x0000080803020307u,
+        0x0000f3080302ff00u, 0x0000f3080302ff01u, 0x0000f3080302ff02u, 0x0000f3080302ff03u,
+        0x0100f3080202ff04u, 0x0004f3000302ffffu, 0x0000f3080302ff06u, 0x0000f3080302ff07u,
+        0x0000080803020500u, 0x0000080803020501u, 0x0000080803020502u, 0x0000080803020503u,
+        0x0100080802020504u, 0x00040800030205ffu, 0x0000080803020506u, 0x0000080803020507u,
+        0x0000080803020600u, 0x0000080803020601u, 0x0000080803020602u, 0x0000080803020603u,
+        0x0100080802020604u, 0x00040800030206ffu, 0x0000080803020606u, 0x0000080803020607u,
+        0x0000080803020700u, 0x0000080803020701u, 0x0000080803020702u, 0x0000080803020703u,
+        0x0100080802020704u, 0x00040800030207ffu, 0x0000080803020706u, 0x0000080803020707u,
+        0x0000080803030000u, 0x0000080803030001u, 0x0000080803030002u, 0x0000080803030003u,
+        0x0100080802030004u, 0x00040800030300ffu, 0x0000080803030006u, 0x0000080803030007u,
+        0x0000080803030100u, 0x0000080803030101u, 0x0000080803030102u, 0x0000080803030103u,
+        0x0100080802030104u, 0x00040800030301ffu, 0x0000080803030106u, 0x0000080803030107u,
+        0x0000080803030200u, 0x0000080803030201u, 0x0000080803030202u, 0x0000080803030203u,
+        0x0100080802030204u, 0x00040800030302ffu, 0x0000080803030206u, 0x0000080803030207u,
+        0x0000080803030300u, 0x0000080803030301u, 0x0000080803030302u, 0x0000080803030303u,
+        0x0100080802030304u, 0x00040800030303ffu, 0x0000080803030306u, 0x0000080803030307u,
+        0x0000f3080303ff00u, 0x0000f3080303ff01u, 0x0000f3080303ff02u, 0x0000f3080303ff03u,
+        0x0100f3080203ff04u, 0x0004f3000303ffffu, 0x0000f3080303ff06u, 0x0000f3080303ff07u,
+        0x0000080803030500u, 0x0000080803030501u, 0x0000080803030502u, 0x0000080803030503u,
+        0x0100080802030504u, 0x00040800030305ffu, 0x0000080803030506u, 0x0000080803030507u,
+        0x0000080803030600u, 0x0000080803030601u, 0x0000080803030602u, 0x0000080803030603u,
+        0x0100080802030604u, 0x00040800030306ffu, 0x0000080803030606u, 0x0000080803030607u,
+        0x0000080803030700u, 0x0000080803030701u, 0x0000080803030702u, 0x0000080803030703u,
+        0x0100080802030704u, 0x00040800030307ffu, 0x0000080803030706u, 0x0000080803030707u,
+    },
+    { /* mod 01/10 */
+        0x0000080803000000u, 0x0000080803000001u, 0x0000080803000002u, 0x0000080803000003u,
+        0x0100080802000004u, 0x0100080802000005u, 0x0000080803000006u, 0x0000080803000007u,
+        0x0000080803000100u, 0x0000080803000101u, 0x0000080803000102u, 0x0000080803000103u,
+        0x0100080802000104u, 0x0100080802000105u, 0x0000080803000106u, 0x0000080803000107u,
+        0x0000080803000200u, 0x0000080803000201u, 0x0000080803000202u, 0x0000080803000203u,
+        0x0100080802000204u, 0x0100080802000205u, 0x0000080803000206u, 0x0000080803000207u,
+        0x0000080803000300u, 0x0000080803000301u, 0x0000080803000302u, 0x0000080803000303u,
+        0x0100080802000304u, 0x0100080802000305u, 0x0000080803000306u, 0x0000080803000307u,
+        0x0000f3080300ff00u, 0x0000f3080300ff01u, 0x0000f3080300ff02u, 0x0000f3080300ff03u,
+        0x0100f3080200ff04u, 0x0100f3080200ff05u, 0x0000f3080300ff06u, 0x0000f3080300ff07u,
+        0x0000080803000500u, 0x0000080803000501u, 0x0000080803000502u, 0x0000080803000503u,
+        0x0100080802000504u, 0x0100080802000505u, 0x0000080803000506u, 0x0000080803000507u,
+        0x0000080803000600u, 0x0000080803000601u, 0x0000080803000602u, 0x0000080803000603u,
+        0x0100080802000604u, 0x0100080802000605u, 0x0000080803000606u, 0x0000080803000607u,
+        0x0000080803000700u, 0x0000080803000701u, 0x0000080803000702u, 0x0000080803000703u,
+        0x0100080802000704u, 0x0100080802000705u, 0x0000080803000706u, 0x0000080803000707u,
+        0x0000080803010000u, 0x0000080803010001u, 0x0000080803010002u, 0x0000080803010003u,
+        0x0100080802010004u, 0x0100080802010005u, 0x0000080803010006u, 0x0000080803010007u,
+        0x0000080803010100u, 0x0000080803010101u, 0x0000080803010102u, 0x0000080803010103u,
+        0x0100080802010104u, 0x0100080802010105u, 0x0000080803010106u, 0x0000080803010107u,
+        0x0000080803010200u, 0x0000080803010201u, 0x0000080803010202u, 0x0000080803010203u,
+        0x0100080802010204u, 0x0100080802010205u, 0x0000080803010206u, 0x0000080803010207u,
+        0x0000080803010300u, 0x0000080803010301u, 0x0000080803010302u, 0x0000080803010303u,
+        0x0100080802010304u, 0x0100080802010305u, 0x0000080803010306u, 0x0000080803010307u,
+        0x0000f3080301ff00u, 0x0000f3080301ff01u, 0x0000f3080301ff02u, 0x0000f3080301ff03u,
+        0x0100f3080201ff04u, 0x0100f3080201ff05u, 0x0000f3080301ff06u, 0x0000f3080301ff07u,
+        0x0000080803010500u, 0x0000080803010501u, 0x0000080803010502u, 0x0000080803010503u,
+        0x0100080802010504u, 0x0100080802010505u, 0x0000080803010506u, 0x0000080803010507u,
+        0x0000080803010600u, 0x0000080803010601u, 0x0000080803010602u, 0x0000080803010603u,
+        0x0100080802010604u, 0x0100080802010605u, 0x0000080803010606u, 0x0000080803010607u,
+        0x0000080803010700u, 0x0000080803010701u, 0x0000080803010702u, 0x0000080803010703u,
+        0x0100080802010704u, 0x0100080802010705u, 0x0000080803010706u, 0x0000080803010707u,
+        0x0000080803020000u, 0x0000080803020001u, 0x0000080803020002u, 0x0000080803020003u,
+        0x0100080802020004u, 0x0100080802020005u, 0x0000080803020006u, 0x0000080803020007u,
+        0x0000080803020100u, 0x0000080803020101u, 0x0000080803020102u, 0x0000080803020103u,
+        0x0100080802020104u, 0x0100080802020105u, 0x0000080803020106u, 0x0000080803020107u,
+        0x0000080803020200u, 0x0000080803020201u, 0x0000080803020202u, 0x0000080803020203u,
+        0x0100080802020204u, 0x0100080802020205u, 0x0000080803020206u, 0x0000080803020207u,
+        0x0000080803020300u, 0x0000080803020301u, 0x0000080803020302u, 0x0000080803020303u,
+        0x0100080802020304u, 0x0100080802020305u, 0x0000080803020306u, 0x0000080803020307u,
+        0x0000f3080302ff00u, 0x0000f3080302ff01u, 0x0000f3080302ff02u, 0x0000f3080302ff03u,
+        0x0100f3080202ff04u, 0x0100f3080202ff05u, 0x0000f3080302ff06u, 0x0000f3080302ff07u,
+        0x0000080803020500u, 0x0000080803020501u, 0x0000080803020502u, 0x0000080803020503u,
+        0x0100080802020504u, 0x0100080802020505u, 0x0000080803020506u, 0x0000080803020507u,
+        0x0000080803020600u, 0x0000080803020601u, 0x0000080803020602u, 0x0000080803020603u,
+        0x0100080802020604u, 0x0100080802020605u, 0x0000080803020606u, 0x0000080803020607u,
+        0x0000080803020700u, 0x0000080803020701u, 0x0000080803020702u, 0x0000080803020703u,
+        0x0100080802020704u, 0x0100080802020705u, 0x0000080803020706u, 0x0000080803020707u,
+        0x0000080803030000u, 0x0000080803030001u, 0x0000080803030002u, 0x0000080803030003u,
+        0x0100080802030004u, 0x0100080802030005u, 0x0000080803030006u, 0x0000080803030007u,
+        0x0000080803030100u, 0x0000080803030101u, 0x0000080803030102u, 0x0000080803030103u,
+        0x0100080802030104u, 0x0100080802030105u, 0x0000080803030106u, 0x0000080803030107u,
+        0x0000080803030200u, 0x0000080803030201u, 0x0000080803030202u, 0x0000080803030203u,
+        0x0100080802030204u, 0x0100080802030205u, 0x0000080803030206u, 0x0000080803030207u,
+        0x0000080803030300u, 0x0000080803030301u, 0x0000080803030302u, 0x0000080803030303u,
+        0x0100080802030304u, 0x0100080802030305u, 0x0000080803030306u, 0x0000080803030307u,
+        0x0000f3080303ff00u, 0x0000f3080303ff01u, 0x0000f3080303ff02u, 0x0000f3080303ff03u,
+        0x0100f3080203ff04u, 0x0100f3080203ff05u, 0x0000f3080303ff06u, 0x0000f3080303ff07u,
+        0x0000080803030500u, 0x0000080803030501u, 0x0000080803030502u, 0x0000080803030503u,
+        0x0100080802030504u, 0x0100080802030505u, 0x0000080803030506u, 0x0000080803030507u,
+        0x0000080803030600u, 0x0000080803030601u, 0x0000080803030602u, 0x0000080803030603u,
+        0x0100080802030604u, 0x0100080802030605u, 0x0000080803030606u, 0x0000080803030607u,
+        0x0000080803030700u, 0x0000080803030701u, 0x0000080803030702u, 0x0000080803030703u,
+        0x0100080802030704u, 0x0100080802030705u, 0x0000080803030706u, 0x0000080803030707u,
     },
 };
 

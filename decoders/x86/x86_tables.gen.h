@@ -126,6 +126,7 @@ typedef struct x86_form {
     uint8_t reg;     /* X86_R_* */
     uint8_t rmmask;  /* allowed ModRM.rm values when mod == 3 */
     uint8_t fast;    /* X86_FAST_*: what the decoder's common path needs */
+    uint8_t ic;      /* X86_OPW_IC: x86_ilen_of column of the immediate */
 } x86_form;
 
 /* x86_form.fast: the common legacy path's view of a form, one byte.
@@ -167,6 +168,8 @@ typedef struct x86_group {
 #define X86_OPW_IMM(w) (((w) >> 20) & 15u) /* X86_IMM_* of all its forms */
 #define X86_OPW_CLS(w) (((w) >> 24) & 7u) /* their X86_FAST_OSZ_SHIFT bits */
 #define X86_OPW_VAR (1u << 27) /* forms differ in IMM/CLS: ask the form */
+/* IMM | CLS << 4: x86_ilen_of[0][osz_row * 16 + ic] is the immediate's length */
+#define X86_OPW_IC(w) (((w) >> 20) & 0x7fu)
 extern const uint32_t x86_opw[7][256];
 /* ModRM byte with 32/64-bit addressing (SDM Vol. 2A Tables 2-2, 2-3): the
  * X86_KEY() bits (mod==3, reg), displacement bytes, SIB follows, disp32
@@ -181,9 +184,9 @@ extern const uint16_t x86_modrm32[256];
  * X86_OSZ_64 in 64-bit mode (the immediate rules differ there). */
 #define X86_OSZ_64 4u
 extern const uint8_t x86_osz_of[96];
-/* Immediate bytes by the same index and X86_IMM_* (moffs: 0, never used). */
-extern const uint8_t x86_ilen_of[96][16];
-/* What the legacy prefixes decide before the opcode, by mode and
+/* Immediate bytes by the same index * 16 + X86_IMM_* (moffs: 0, never used). */
+extern const uint8_t x86_ilen_of[96 * 16];
+/* What the legacy prefixes decide before the opcode, by mode * 32 +
  * X86_CTX_INDEX(REX.W, 66, 67, rep) (rep: 0, 2 = F3, 3 = F2, the last wins):
  * the X86_KEY() bits they give, the x86_osz_of row, the address size, and
  * the x86_form.sz[] selector bits for address size, W and mode. */
@@ -196,7 +199,7 @@ typedef struct x86_ctx {
     uint16_t sels;   /* X86_SEL_* 2-bit fields except OSZ and VL (0 here) */
     uint8_t bad;     /* x86_form.fast bits that send a form to the general path */
 } x86_ctx;
-extern const x86_ctx x86_ctx_of[3][32];
+extern const x86_ctx x86_ctx_of[3 * 32];
 extern const uint8_t x86_key_slot[16][256];
 #define X86_FORM_COUNT 1082
 #define X86_FORM_3DNOW 263 /* 0F 0F: resolved by its imm8 in map 3dn */
@@ -205,6 +208,12 @@ extern const uint16_t x86_maps[X86_MAP_COUNT][256];
 extern const x86_group x86_groups[765];
 extern const uint16_t x86_group_forms[4917];
 extern const x86_form x86_forms[X86_FORM_COUNT];
+/* Memory operand of a ModRM byte without SIB by 64-bit mode, of a SIB byte by
+ * mod == 00 (row 0) or not: mmioemu_mem bytes 8..11 without REX, and what
+ * REX.B and REX.X change (gen_x86_tables.py mem_word). */
+#define X86_MEM_DISP32 (1ull << 50)
+extern const uint64_t x86_mrm_mem[2][256];
+extern const uint64_t x86_sib_mem[2][256];
 /* The fast path's descriptor lanes of a form by its size selector index
  * (x86_fast.c): lo = mmioemu_insn bytes 24..31 (flags, size, id 0), hi =
  * bytes 32..39 (mode 0, length 0, kind, op, x86_reg_op row, reg2, dst_size,
