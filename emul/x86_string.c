@@ -34,6 +34,12 @@ static bool uses_dst(unsigned kind)
     return kind != MMIOEMU_KIND_LODS;
 }
 
+/* uses_src() and uses_dst() (one compare less than asking both). */
+static bool two_operands(unsigned kind)
+{
+    return kind == MMIOEMU_KIND_MOVS || kind == MMIOEMU_KIND_CMPS;
+}
+
 /* The operands of the next element (rSI source first, rDI destination)
  * with the CPU's own checks. Returns their count (1 or 2), or minus the
  * status of a failed check: an out-parameter would be one more
@@ -95,11 +101,12 @@ string_plan(const plan_ctx *pc, const mmioemu_insn *insn, const mmioemu_cpu *cpu
     if (n < 0)
         return (mmioemu_status)-n;
     mmioemu_status s = plan_check_fault(pc, op, (unsigned)n);
-    /* Unrolled (n is 1 or 2): a loop kept its cursor and end in two more
-     * saved registers (aarch64: 16 bytes of frame). */
+    /* Unrolled, and whether there is a second operand asked of the kind
+     * again: the loop's cursor and end, or n, lived in saved registers
+     * across the calls (aarch64 frame 272 before, 224 now: docs/stack.md). */
     if (s == MMIOEMU_OK)
         s = plan_add_la(pc, &op[0], out, op_la);
-    if (s == MMIOEMU_OK && n == 2)
+    if (s == MMIOEMU_OK && two_operands(insn->kind))
         s = plan_add_la(pc, &op[1], out, op_la);
     return s;
 }
