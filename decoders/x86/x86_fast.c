@@ -5,6 +5,8 @@
  * to x86_decode_general(), which decodes from the start. Same results as the
  * general path alone for every input (checked field by field when changed).
  * x86_decode() at the end runs these stages one after the other. */
+#include <stddef.h>
+
 #include "x86_decode.h"
 
 #include "x86_tables.gen.h"
@@ -89,9 +91,8 @@ static inline uint32_t x86_le32(const uint8_t *code, size_t p)
            (uint32_t)code[p + 3] << 24;
 }
 
-/* mmioemu_insn bytes 24..31 (flags, size, id) and 32..39 (mode .. ext) from
- * one value each (x86_lane): byte k is bits 8k+7:8k, so the compiler merges
- * each group into one store on either endianness. */
+/* mmioemu_insn bytes 24..31 (flags, size, id) from one value (x86_lane):
+ * the compiler merges the three into one store on either endianness. */
 static inline void x86_put_lo(mmioemu_insn *out, uint64_t v)
 {
     out->flags = (uint32_t)v;
@@ -99,31 +100,32 @@ static inline void x86_put_lo(mmioemu_insn *out, uint64_t v)
     out->id = (uint16_t)(v >> 48);
 }
 
-static inline void x86_put_hi(mmioemu_insn *out, uint64_t v)
+/* Eight uint8_t fields of *out from byte offset off, byte k = bits 8k+7:8k of
+ * v: composed in an array and copied as one, so it stays one 8-byte store
+ * even where a later store overwrites one of its bytes (out->length). */
+static inline void x86_put8(mmioemu_insn *out, size_t off, uint64_t v)
 {
-    out->mode = (uint8_t)v;
-    out->length = (uint8_t)(v >> 8);
-    out->kind = (uint8_t)(v >> 16);
-    out->op = (uint8_t)(v >> 24);
-    out->reg = (uint8_t)(v >> 32);
-    out->reg2 = (uint8_t)(v >> 40);
-    out->dst_size = (uint8_t)(v >> 48);
-    out->ext = (uint8_t)(v >> 56);
+    const uint8_t b[8] = {(uint8_t)v,         (uint8_t)(v >> 8),  (uint8_t)(v >> 16),
+                          (uint8_t)(v >> 24), (uint8_t)(v >> 32), (uint8_t)(v >> 40),
+                          (uint8_t)(v >> 48), (uint8_t)(v >> 56)};
+    __builtin_memcpy((uint8_t *)out + off, b, 8);
 }
-
-/* mmioemu_insn bytes 8..15 (mem.base .. mem.reserved) from one value. */
-static inline void x86_put_mem(mmioemu_insn *out, uint64_t v)
-{
-    out->mem.base = (uint8_t)v;
-    out->mem.index = (uint8_t)(v >> 8);
-    out->mem.shift = (uint8_t)(v >> 16);
-    out->mem.seg = (uint8_t)(v >> 24);
-    out->mem.addr_size = (uint8_t)(v >> 32);
-    out->mem.index_ext = (uint8_t)(v >> 40);
-    out->mem.reserved[0] = (uint8_t)(v >> 48);
-    out->mem.reserved[1] = (uint8_t)(v >> 56);
-}
-_Static_assert(MMIOEMU_IDX_LSL == 0, "x86_put_mem: index_ext 0");
+#define X86_OFF_HI offsetof(mmioemu_insn, mode)      /* mode .. ext */
+#define X86_OFF_MEM offsetof(mmioemu_insn, mem.base) /* base .. reserved[1] */
+_Static_assert(offsetof(mmioemu_insn, ext) == X86_OFF_HI + 7 &&
+                   offsetof(mmioemu_insn, length) == X86_OFF_HI + 1 &&
+                   offsetof(mmioemu_insn, kind) == X86_OFF_HI + 2 &&
+                   offsetof(mmioemu_insn, op) == X86_OFF_HI + 3 &&
+                   offsetof(mmioemu_insn, reg) == X86_OFF_HI + 4 &&
+                   offsetof(mmioemu_insn, reg2) == X86_OFF_HI + 5 &&
+                   offsetof(mmioemu_insn, dst_size) == X86_OFF_HI + 6 &&
+                   offsetof(mmioemu_insn, mem.index) == X86_OFF_MEM + 1 &&
+                   offsetof(mmioemu_insn, mem.shift) == X86_OFF_MEM + 2 &&
+                   offsetof(mmioemu_insn, mem.seg) == X86_OFF_MEM + 3 &&
+                   offsetof(mmioemu_insn, mem.addr_size) == X86_OFF_MEM + 4 &&
+                   offsetof(mmioemu_insn, mem.index_ext) == X86_OFF_MEM + 5 &&
+                   offsetof(mmioemu_insn, mem.reserved) == X86_OFF_MEM + 6,
+               "x86_put8 field order");
 
 /* What REX.X / REX.B ((st >> 9) & 3) let x86_mrm_mem / x86_sib_mem XOR into
  * bytes 8..11: the index byte, the base and segment bytes. */
@@ -137,9 +139,13 @@ static inline void x86_put_lanes(mmioemu_insn *out, unsigned fid, unsigned si, u
     const x86_lane *ln = &x86_lanes[x86_form_lane[fid] + si];
     const uint64_t hi = ln->hi;
     const unsigned rix = ((modrm >> 3) & 7) | ((st >> 4) & 0x18); /* REX.R, REX */
-    x86_put_hi(out, (hi ^ x86_reg_op[(hi >> 32) & 0xff][rix]) |
-                        (uint64_t)((st >> S_MODESHIFT) & 3) | (uint64_t)length << 8);
+    x86_put8(out, X86_OFF_HI,
+             (hi ^ x86_reg_op[(hi >> 32) & 0xff][rix]) | (uint64_t)((st >> S_MODESHIFT) & 3));
     x86_put_lo(out, ln->lo | (uint64_t)fid << 48 | flags);
+    /* The length last, by itself: a caller's next decode waits for this
+     * byte, and it must not wait for the lanes' loads (store forwarding
+     * takes the youngest store). */
+    out->length = (uint8_t)length;
 }
 _Static_assert(S_R >> 4 == 8 && S_REX >> 4 == 16, "x86_reg_op column");
 
@@ -173,8 +179,9 @@ static __attribute__((noinline)) mmioemu_status x86_fast_string(mmioemu_insn *ou
                      ? MMIOEMU_F_REPNE
                      : MMIOEMU_F_REP;
     out->mem.disp = 0;
-    x86_put_mem(out, (dsti ? MMIOEMU_REG_RDI : MMIOEMU_REG_RSI) | MMIOEMU_REG_NONE << 8 |
-                         seg << 24 | (uint64_t)ctx->asz << 32);
+    x86_put8(out, X86_OFF_MEM,
+             (dsti ? MMIOEMU_REG_RDI : MMIOEMU_REG_RSI) | MMIOEMU_REG_NONE << 8 | seg << 24 |
+                 (uint64_t)ctx->asz << 32);
     x86_put_lanes(out, fid, x86_size_index(ctx, f, f->fast), st, modrm, length, flags);
     return MMIOEMU_OK;
 }
@@ -235,8 +242,11 @@ x86_fast_body(const int vex, const uint8_t *code, size_t len, mmioemu_insn *out,
                 X86_GENERAL(); /* 16-bit addressing: the general path */
             dlen = X86_MRM_DLEN(mi);
             if (mi & X86_MRM_SIB) {
-                m = x86_sib_mem[modrm >= 0x40][code[i++]];
-                dlen |= (unsigned)(m >> 48) & 4; /* X86_MEM_DISP32 */
+                const unsigned sib = code[i++];
+                m = x86_sib_mem[modrm >= 0x40][sib];
+                /* base 101b with mod 00: disp32 (X86_MEM_DISP32, not read
+                 * here: the length does not wait for a table load) */
+                dlen |= ((sib & 7) == 5 && modrm < 0x40) << 2;
             } else {
                 m = x86_mrm_mem[(st & S_64) != 0][modrm];
                 if ((mi & X86_MRM_NOBASE) && (st & S_64) && !(f->rmmask & 0x20))
@@ -263,7 +273,7 @@ x86_fast_body(const int vex, const uint8_t *code, size_t len, mmioemu_insn *out,
     uint32_t mb = (uint32_t)m ^ ((uint32_t)(m >> 32) & x86_rex_xor[(st >> 9) & 3]);
     if (st & S_SEG)
         mb = (mb & 0x00ffffffu) | ((st >> S_SEGSHIFT) & 7) << 24;
-    x86_put_mem(out, mb | (uint64_t)ctx->asz << 32);
+    x86_put8(out, X86_OFF_MEM, mb | (uint64_t)ctx->asz << 32);
     const uint32_t d = x86_le32(code, dpos) & x86_mask4[dlen];
     out->mem.disp = (int64_t)(int32_t)((d ^ x86_sbit4[dlen]) - x86_sbit4[dlen]);
 
