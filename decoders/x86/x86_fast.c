@@ -157,21 +157,40 @@ static inline unsigned x86_size_index(const x86_ctx *ctx, const x86_form *f, uns
     return ((ctx->sels | (sc & 3)) >> (2 * f->szsel)) & 3;
 }
 
-/* String forms (SDM Vol. 1 7.3.9): [seg:rSI] source, ES:[rDI] destination
- * (no override); no ModRM or immediate, so the opcode ends the instruction. */
-static __attribute__((noinline)) mmioemu_status x86_fast_string(mmioemu_insn *out,
-                                                                const x86_ctx *ctx, unsigned fid,
-                                                                unsigned st, size_t length,
-                                                                unsigned modrm)
+/* Forms whose memory operand ModRM does not describe: string forms (SDM
+ * Vol. 1 7.3.9: [seg:rSI] source, ES:[rDI] destination without override;
+ * the opcode ends the instruction) and moffs (SDM Vol. 2B MOV A0-A3: an
+ * offset of address size, zero-extended, after the opcode). i is the index
+ * after the opcode; the arguments are in *next. X86_TO_GENERAL if it is
+ * truncated, too long or LOCKed (#UD), or another implicit form. */
+static __attribute__((noinline)) mmioemu_status x86_fast_implicit(x86_next *next, unsigned fid,
+                                                                  unsigned st, size_t i)
 {
+    const x86_ctx *ctx = &x86_ctx_of[st & 127];
     const x86_form *f = &x86_forms[fid];
-    const unsigned kind = f->kind, rep = (st & S_REP) >> 3;
+    const unsigned kind = f->kind, rep = (st & S_REP) >> 3, asz = ctx->asz;
+    mmioemu_insn *out = next->out;
+    uint32_t flags = st & S_SEG;
+    unsigned seg = (st & S_SEG) ? (st >> S_SEGSHIFT) & 7 : MMIOEMU_SEG_DS;
+    if (f->imm == X86_IMM_MO) {
+        const uint8_t *code = next->code;
+        const size_t total = i + asz;
+        if (total > 15 || total > next->len || (st & S_LOCK))
+            return X86_TO_GENERAL;
+        /* code has X86_FAST_PAD readable bytes and i + 8 <= 22 (x86_le32) */
+        const uint64_t lo = x86_le32(code, i) & x86_mask4[asz < 4 ? asz : 4];
+        out->mem.disp = (int64_t)(lo | (asz == 8 ? (uint64_t)x86_le32(code, i + 4) << 32 : 0));
+        x86_put8(out, X86_OFF_MEM,
+                 MMIOEMU_REG_NONE | MMIOEMU_REG_NONE << 8 | seg << 24 | (uint64_t)asz << 32);
+        x86_put_lanes(out, fid, x86_size_index(ctx, f, f->fast), st, 0, total, flags);
+        return MMIOEMU_OK;
+    }
+    if (!(f->fast & X86_FAST_STR) || (st & S_LOCK) || i > next->len || asz == 2)
+        return X86_TO_GENERAL; /* LOCK on a string form is #UD (SDM Vol. 2A LOCK) */
     const unsigned dsti = kind == MMIOEMU_KIND_STOS || kind == MMIOEMU_KIND_SCAS;
-    uint32_t flags = 0;
-    unsigned seg = MMIOEMU_SEG_ES;
-    if (!dsti) {
-        seg = (st & S_SEG) ? (st >> S_SEGSHIFT) & 7 : MMIOEMU_SEG_DS;
-        flags |= st & S_SEG;
+    if (dsti) {
+        seg = MMIOEMU_SEG_ES;
+        flags = 0;
     }
     /* F2 repeats MOVS/STOS/LODS like F3; it means REPNE only for CMPS/SCAS. */
     if ((f->flags & X86_FF_REP) && rep)
@@ -181,8 +200,8 @@ static __attribute__((noinline)) mmioemu_status x86_fast_string(mmioemu_insn *ou
     out->mem.disp = 0;
     x86_put8(out, X86_OFF_MEM,
              (dsti ? MMIOEMU_REG_RDI : MMIOEMU_REG_RSI) | MMIOEMU_REG_NONE << 8 | seg << 24 |
-                 (uint64_t)ctx->asz << 32);
-    x86_put_lanes(out, fid, x86_size_index(ctx, f, f->fast), st, modrm, length, flags);
+                 (uint64_t)asz << 32);
+    x86_put_lanes(out, fid, x86_size_index(ctx, f, f->fast), st, 0, i, flags);
     return MMIOEMU_OK;
 }
 
@@ -202,8 +221,8 @@ enum { X86_VX_ON = 1, X86_VX_L = 2, X86_VX_V = 4 };
  * of them are the caller's: one test sends everything truncated, too long
  * or invalid to the general path. */
 static inline __attribute__((always_inline)) mmioemu_status
-x86_fast_body(const int vex, const uint8_t *code, size_t len, mmioemu_insn *out, size_t i,
-              uint32_t ow, unsigned st, const x86_ctx *ctx, unsigned vx)
+x86_fast_body(const int vex, x86_next *next, const uint8_t *code, size_t len, mmioemu_insn *out,
+              size_t i, uint32_t ow, unsigned st, const x86_ctx *ctx, unsigned vx)
 {
     /* Group -> form by (64-bit mode, W, mandatory prefix, mod==3, reg). */
     const unsigned modrm = code[i], mi = x86_modrm32[modrm];
@@ -214,10 +233,11 @@ x86_fast_body(const int vex, const uint8_t *code, size_t len, mmioemu_insn *out,
     const unsigned fast = f->fast;
     const uint32_t ff = f->flags;
     if (fast & ctx->bad) {
-        if (vex || (fast & (ctx->bad | X86_FAST_STR)) != (X86_FAST_IMPL | X86_FAST_STR) ||
-            (st & S_LOCK) || i > len || ctx->asz == 2)
-            X86_GENERAL(); /* LOCK on a string form is #UD (SDM Vol. 2A LOCK) */
-        return x86_fast_string(out, ctx, fid, st, i, modrm);
+        /* Implicit memory operands (strings, moffs) out of line; what else
+         * the fast path cannot finish in this mode goes on. */
+        if (vex || (fast & (ctx->bad & ~X86_FAST_IMPL)))
+            X86_GENERAL();
+        return x86_fast_implicit(next, fid, st, i);
     }
     /* VEX field rules of the form (SDM Vol. 2A 2.3.6): unused vvvv must be
      * 1111b, L fixed where the form says so. */
@@ -320,7 +340,7 @@ static __attribute__((noinline, noclone)) mmioemu_status x86_fast_vex(x86_next *
     c.osz_row = (uint8_t)(((unsigned)mode * 2u + (c.is64 ? w : 0u)) * 16u); /* no 66 */
     c.sels = (uint16_t)(c.sels | w << (2 * X86_SEL_W) | ((p1 >> 2) & 1) << (2 * X86_SEL_VL));
     const unsigned vx = X86_VX_ON | ((p1 & 4) ? X86_VX_L : 0) | ((~p1 & 0x78) ? X86_VX_V : 0);
-    return x86_fast_body(1, code, next->len, next->out, i, ow, st, &c, vx);
+    return x86_fast_body(1, next, code, next->len, next->out, i, ow, st, &c, vx);
 }
 
 /* Prefixes and opcode, then the body for legacy forms; C4/C5 (VEX) and
@@ -374,7 +394,7 @@ x86_fast(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out, 
         }
         ow = x86_opw[nx == 0x38 ? 2 : 3][code[i++]];
     }
-    return x86_fast_body(0, code, len, out, i, ow, st, ctx, 0);
+    return x86_fast_body(0, next, code, len, out, i, ow, st, ctx, 0);
 }
 
 /* Copies a short input into pad, zero-filled to X86_FAST_PAD bytes, so the
