@@ -345,7 +345,7 @@ def form_ext(r, sz, dsz):
     return out
 
 
-FAST_MAPS = ["1b", "0f", "38", "3a", "v1", "v2", "v3"]  # rows of x86_opw
+FAST_MAPS = ["1b", "0f", "38", "3a", "v1", "v2", "v3", "e1", "e2", "e3"]  # rows of x86_opw
 
 
 def form_fast(r):
@@ -367,7 +367,7 @@ def form_fast(r):
 # the second half also puts ModRM.reg into the op byte (group 1, op "grp").
 REG_ROWS = [(r, g) for g in (0, 1) for r in REGS + ["rb"]]
 REG_NONE, REG_V0, REG_AH = 0xff, 64, 16  # MMIOEMU_REG_NONE/V0/AH (include/mmioemu/insn.h)
-F_VEX = 1 << 12  # MMIOEMU_F_VEX
+F_VEX, F_EVEX = 1 << 12, 1 << 13  # MMIOEMU_F_VEX, MMIOEMU_F_EVEX
 COPY = ["imm", "memsrc", "bswap", "nt", "al", "dir"]  # X86_FF_COPY (x86_decode.h)
 
 
@@ -392,6 +392,7 @@ def form_lanes(forms):
         ext = form_ext(r, sz, dsz)
         flags = sum(1 << FLAGS.index(x) for x in COPY if x in r.flags)
         flags |= F_VEX if r.map in ("v1", "v2", "v3") else 0
+        flags |= F_VEX | F_EVEX if r.map in ("e1", "e2", "e3") else 0
         kind = KINDS.index(r.kind)
         op = 0xff if r.aop == "-" else 0 if r.aop == "grp" else OPS.index(r.aop)
         three = []
@@ -567,7 +568,7 @@ def emit(forms, mnems, maps, groups, gforms, by_op):
              "    uint8_t pattern; /* row of x86_key_slot */\n"
              "    uint8_t modrm;   /* 1: the selection needs the ModRM byte */\n"
              "} x86_group;\n\n")
-    h.append("/* Maps 1b/0f/38/3a and VEX 1-3 by opcode, one word: group base, key pattern,\n"
+    h.append("/* Maps 1b/0f/38/3a, VEX 1-3 and EVEX 1-3 by opcode, one word: group base, key pattern,\n"
              " * \"selection needs ModRM\", and ESC for the bytes that are not opcodes of\n"
              " * their map (0F; 0F 38 / 0F 3A; C4 C5 62 8F, maybe VEX/EVEX/XOP). */\n"
              "#define X86_OPW_BASE(w) ((w) & 0x1fffu)\n"
@@ -579,7 +580,7 @@ def emit(forms, mnems, maps, groups, gforms, by_op):
              "#define X86_OPW_CLS(w) (((w) >> 24) & 7u) /* their X86_FAST_OSZ_SHIFT bits */\n"
              "#define X86_OPW_VAR (1u << 27) /* forms differ in IMM/CLS: ask the form */\n"             "/* IMM | CLS << 4: x86_ilen_of[0][osz_row * 16 + ic] is the immediate's length */\n"
              "#define X86_OPW_IC(w) (((w) >> 20) & 0x7fu)\n"
-             "extern const uint32_t x86_opw[7][256];\n")
+             "extern const uint32_t x86_opw[10][256];\n")
     h.append("/* ModRM byte with 32/64-bit addressing (SDM Vol. 2A Tables 2-2, 2-3): the\n"
              " * X86_KEY() bits (mod==3, reg), displacement bytes, SIB follows, disp32\n"
              " * without base (mod 00 rm 101: RIP-relative in 64-bit mode). */\n"
@@ -644,7 +645,7 @@ def emit(forms, mnems, maps, groups, gforms, by_op):
     c.append("};\n\n")
     if len(gforms) >= 1 << 13 or len(patterns) > 16:
         die("x86_opw fields overflow")
-    c.append("const uint32_t x86_opw[7][256] = {\n")
+    c.append("const uint32_t x86_opw[10][256] = {\n")
     for mp in FAST_MAPS:
         c.append("    { /* %s */\n" % mp)
         words = []

@@ -210,8 +210,9 @@ static __attribute__((noinline)) mmioemu_status x86_fast_implicit(x86_next *next
  * and nothing stays live for it. */
 #define X86_GENERAL() return X86_TO_GENERAL
 
-/* VEX state on the fast path: present, L = 1, vvvv != 1111b. */
-enum { X86_VX_ON = 1, X86_VX_L = 2, X86_VX_V = 4 };
+/* EVEX.R' in the body's vbad word: a bit no form flag rule there uses
+ * (X86_FF_MODREG is a general-path rule; such forms are "rare"). */
+#define X86_EVEX_RR X86_FF_MODREG
 
 /* Everything after the opcode: form, ModRM/SIB/displacement, immediate,
  * validity, descriptor. Instantiated twice with a constant `vex`: the legacy
@@ -222,7 +223,7 @@ enum { X86_VX_ON = 1, X86_VX_L = 2, X86_VX_V = 4 };
  * or invalid to the general path. */
 static inline __attribute__((always_inline)) mmioemu_status
 x86_fast_body(const int vex, x86_next *next, const uint8_t *code, size_t len, mmioemu_insn *out,
-              size_t i, uint32_t ow, unsigned st, const x86_ctx *ctx, unsigned vx)
+              size_t i, uint32_t ow, unsigned st, const x86_ctx *ctx, uint32_t vbad, unsigned lmask)
 {
     /* Group -> form by (64-bit mode, W, mandatory prefix, mod==3, reg). */
     const unsigned modrm = code[i], mi = x86_modrm32[modrm];
@@ -239,10 +240,11 @@ x86_fast_body(const int vex, x86_next *next, const uint8_t *code, size_t len, mm
             X86_GENERAL();
         return x86_fast_implicit(next, fid, st, i);
     }
-    /* VEX field rules of the form (SDM Vol. 2A 2.3.6): unused vvvv must be
-     * 1111b, L fixed where the form says so. */
-    if (vex && (((ff & X86_FF_NV) && (vx & X86_VX_V)) || ((ff & X86_FF_L0) && (vx & X86_VX_L)) ||
-                ((ff & X86_FF_L1) && !(vx & X86_VX_L))))
+    /* VEX/EVEX field rules of the form (SDM Vol. 2A 2.3.6, 2.7): vbad has
+     * the flags of the rules these fields break (unused vvvv not 1111b...),
+     * lmask bit (L1:L0 of the form) is set where the vector length is not
+     * the form's (x86_fast_vex). */
+    if (vex && ((ff & vbad) || ((lmask >> ((ff / X86_FF_L0) & 3)) & 1)))
         X86_GENERAL();
 
     /* The immediate's length: from the opcode word where all its forms agree
@@ -295,10 +297,18 @@ x86_fast_body(const int vex, x86_next *next, const uint8_t *code, size_t len, mm
         mb = (mb & 0x00ffffffu) | ((st >> S_SEGSHIFT) & 7) << 24;
     x86_put8(out, X86_OFF_MEM, mb | (uint64_t)ctx->asz << 32);
     const uint32_t d = x86_le32(code, dpos) & x86_mask4[dlen];
-    out->mem.disp = (int64_t)(int32_t)((d ^ x86_sbit4[dlen]) - x86_sbit4[dlen]);
+    int64_t disp = (int64_t)(int32_t)((d ^ x86_sbit4[dlen]) - x86_sbit4[dlen]);
+    const unsigned si = x86_size_index(ctx, f, fast);
+    if (vex == 2 && dlen == 1) {
+        /* EVEX disp8*N (SDM 2.7.5): N is the access size (no broadcast here) */
+        const unsigned n = f->sz[si];
+        disp *= (int64_t)(n ? n : 1);
+    }
+    out->mem.disp = disp;
 
-    x86_put_lanes(out, fid, x86_size_index(ctx, f, fast), st, modrm, total,
-                  (lock ? MMIOEMU_F_LOCK : 0) | (st & S_SEG));
+    x86_put_lanes(out, fid, si, st, modrm, total, (lock ? MMIOEMU_F_LOCK : 0) | (st & S_SEG));
+    if (vex == 2 && (vbad & X86_EVEX_RR) && f->reg == X86_R_V)
+        out->reg = (uint8_t)(out->reg + 16); /* EVEX.R': v16-v31 */
 
     /* Immediate value (F_IMM forms: imm8/16/32), extended as the CPU does. */
     if (ff & X86_FF_IMM) {
@@ -310,6 +320,33 @@ x86_fast_body(const int vex, x86_next *next, const uint8_t *code, size_t len, mm
     return MMIOEMU_OK;
 }
 _Static_assert(S_X >> 9 == 1 && S_B >> 9 == 2 && S_64 == 2u << S_MODESHIFT, "x86_rex_xor index");
+
+/* EVEX (SDM 2.7) in 64-bit mode, code[i - 1] = P0 = R X B R' 0 m m m, then
+ * P1 = W vvvv 1 pp, P2 = z L'L b V' aaa and the opcode: maps 1-3 without
+ * masking, zeroing or broadcast and L'L != 11b on the fast path (a memory
+ * operand's disp8 is scaled by the access size, SDM 2.7.5); the rest, and
+ * forms with a mask operand, VSIB or k registers, on the general path. */
+static inline __attribute__((always_inline)) mmioemu_status
+x86_fast_evex(x86_next *next, const uint8_t *code, size_t i, unsigned st, x86_ctx *c)
+{
+    const unsigned p0 = code[i - 1], p1 = code[i], p2 = code[i + 1], mm = p0 & 7, ll = p2 >> 5;
+    if ((p0 & 8) || !(p1 & 4) || mm - 1 > 2 || (p2 & 0x97) || ll == 3 || !c->is64)
+        X86_GENERAL(); /* z, b, aaa, L'L = 11b, reserved bits, another map */
+    const uint32_t ow = x86_opw[6 + mm][code[i + 2]];
+    const unsigned w = p1 >> 7, rxb = ~p0;
+    st = (st & (S_67 | 3u << S_MODESHIFT | S_SEG | 7u << S_SEGSHIFT)) | S_REX | w * S_W |
+         ((rxb >> 7) & 1) * S_R | ((rxb >> 6) & 1) * S_X | ((rxb >> 5) & 1) * S_B;
+    c->key = (uint8_t)(c->key | w << 6 | (p1 & 3) << 4);
+    c->osz_row = (uint8_t)((MMIOEMU_X86_64 * 2u + w) * 16u); /* no 66 */
+    c->sels = (uint16_t)(c->sels | w << (2 * X86_SEL_W) | ll << (2 * X86_SEL_VL));
+    /* vvvv and V' unused: 1111b and 1; L'L against the form's L1:L0 (L0+L1:
+     * EVEX.512 only). */
+    const uint32_t vbad = X86_FF_MASK | X86_FF_KR | X86_FF_VSIB |
+                          (((~p1 & 0x78) | (~p2 & 8)) ? X86_FF_NV : 0) |
+                          ((rxb >> 4) & 1) * X86_EVEX_RR;
+    static const uint8_t lmask[3] = {0xc, 0xa, 0x2};
+    return x86_fast_body(2, next, code, next->len, next->out, i + 3, ow, st, c, vbad, lmask[ll]);
+}
 
 /* VEX (SDM 2.3.5), at code[i] the byte after C4/C5: C5 = R vvvv L pp;
  * C4 = R X B mmmmm, W vvvv L pp. R/X/B/W act as a REX (outside 64-bit mode
@@ -324,6 +361,8 @@ static __attribute__((noinline, noclone)) mmioemu_status x86_fast_vex(x86_next *
     const x86_ctx *cx = &x86_ctx_of[st & 127];
     x86_ctx c = {cx->key, cx->osz_row, cx->asz, cx->is64, cx->sels, cx->bad};
     const unsigned esc = code[i - 2], p0 = code[i - 1];
+    if (esc == 0x62)
+        return x86_fast_evex(next, code, i, st, &c);
     unsigned p1 = p0, mm = 1;
     if (esc == 0xc4) {
         mm = p0 & 0x1f;
@@ -339,8 +378,9 @@ static __attribute__((noinline, noclone)) mmioemu_status x86_fast_vex(x86_next *
     c.key = (uint8_t)(c.key | w << 6 | (p1 & 3) << 4);
     c.osz_row = (uint8_t)(((unsigned)mode * 2u + (c.is64 ? w : 0u)) * 16u); /* no 66 */
     c.sels = (uint16_t)(c.sels | w << (2 * X86_SEL_W) | ((p1 >> 2) & 1) << (2 * X86_SEL_VL));
-    const unsigned vx = X86_VX_ON | ((p1 & 4) ? X86_VX_L : 0) | ((~p1 & 0x78) ? X86_VX_V : 0);
-    return x86_fast_body(1, next, code, next->len, next->out, i, ow, st, &c, vx);
+    /* L = 0: L1 forms (and L0+L1, EVEX only) are not this; L = 1: L0 ones. */
+    return x86_fast_body(1, next, code, next->len, next->out, i, ow, st, &c,
+                         (~p1 & 0x78) ? X86_FF_NV : 0, (p1 & 4) ? 0xau : 0xcu);
 }
 
 /* Prefixes and opcode, then the body for legacy forms; C4/C5 (VEX) and
@@ -382,7 +422,7 @@ x86_fast(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out, 
             if (i >= len || (b == 0x8f ? !(nx & 0x18) : !ctx->is64 && nx < 0xc0) ||
                 (st & (S_REXBITS | S_66 | S_REP | S_LOCK)))
                 X86_GENERAL();
-            if (b == 0x62 || b == 0x8f) {
+            if (b == 0x8f || (b == 0x62 && !ctx->is64)) {
                 unsigned seg = (st & S_SEG) ? (st >> S_SEGSHIFT) & 7 : MMIOEMU_SEG_NONE;
                 next->i = i;
                 next->packed = b | seg << 16 | (st & S_67 ? 1u : 0u) << 25;
@@ -394,7 +434,7 @@ x86_fast(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out, 
         }
         ow = x86_opw[nx == 0x38 ? 2 : 3][code[i++]];
     }
-    return x86_fast_body(0, next, code, len, out, i, ow, st, ctx, 0);
+    return x86_fast_body(0, next, code, len, out, i, ow, st, ctx, 0, 0);
 }
 
 /* Copies a short input into pad, zero-filled to X86_FAST_PAD bytes, so the

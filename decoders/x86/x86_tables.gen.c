@@ -548,7 +548,7 @@ const uint16_t x86_maps[X86_MAP_COUNT][256] = {
     },
 };
 
-const uint32_t x86_opw[7][256] = {
+const uint32_t x86_opw[10][256] = {
     { /* 1b */
         0x80001, 0x80002, 0x80003, 0x80004, 0x100005, 0x300006, 0x00007, 0x00008,
         0x80009, 0x8000a, 0x8000b, 0x8000c, 0x10000d, 0x30000e, 0x00007, 0x40000,
@@ -785,6 +785,108 @@ const uint32_t x86_opw[7][256] = {
         0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
         0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
         0x188adb, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+    },
+    { /* e1 */
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0xb4adf, 0xb4aef, 0xb4aff, 0x92b0f, 0x92b17, 0x92b17, 0xb4b1f, 0x92b2f,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x92b37, 0x92b3f, 0x88b47, 0x92b4b, 0x88b53, 0x88b53, 0x92b57, 0x92b57,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x92b5f, 0x00000, 0x00000, 0x92b67, 0x92b67, 0x92b67, 0x92b67,
+        0x92b6f, 0x92b6f, 0x92b77, 0x92b7f, 0x92b6f, 0x92b6f, 0x92b6f, 0x92b6f,
+        0x88b87, 0x88b87, 0x92b8b, 0x88b93, 0x88b97, 0x88b97, 0x92b9b, 0x88ba3,
+        0x88ba3, 0x88ba3, 0x92ba7, 0x92baf, 0x92bb7, 0x92bb7, 0x88bbf, 0x92bc3,
+        0x192bcb, 0x1acbd3, 0x1b6bf3, 0x1b6c33, 0x88c73, 0x88c73, 0x92c77, 0x00000,
+        0x88c7f, 0x88c7f, 0x88c83, 0x88c87, 0x00000, 0x00000, 0x92c8b, 0x92c93,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x192c9b, 0x00000, 0x188ca3, 0x188ca7, 0x192cab, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x88cb3, 0x92cb7, 0x92cbf, 0x92cc7, 0x88ccf, 0xb4cd3, 0x00000,
+        0x88ce3, 0x88ce3, 0x88ce7, 0x88ceb, 0x88cef, 0x88cef, 0x88cef, 0x88cf3,
+        0x88cf7, 0x88cfb, 0x88cff, 0x88d03, 0x88d03, 0x88d03, 0x92d07, 0x92d0f,
+        0x88d17, 0x88d17, 0x88d17, 0x88d1b, 0x88d1f, 0x88d1f, 0x88d1f, 0x88d23,
+        0x00000, 0x88d27, 0x92d2b, 0x92d33, 0x92d3b, 0x88d43, 0x88d47, 0x00000,
+        0x88d4b, 0x88d4b, 0x92d4f, 0x92d57, 0x88d5f, 0x88d5f, 0x92d63, 0x00000,
+    },
+    { /* e2 */
+        0x88d6b, 0x00000, 0x00000, 0x00000, 0x88d6f, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x88d73, 0x92d77, 0x92d7f, 0x00000, 0x00000,
+        0x92d87, 0x92d87, 0x92d87, 0x92d8f, 0x92d97, 0x92d97, 0x88d9f, 0x00000,
+        0x92da3, 0x88dab, 0x88daf, 0x88db3, 0x88db7, 0x88db7, 0x92dbb, 0x92dc3,
+        0x92dcb, 0x92dd3, 0x92ddb, 0x92de3, 0x92deb, 0x92df3, 0x88dfb, 0x88dff,
+        0xb4e03, 0xb4e13, 0xb4e23, 0x92e33, 0x88e3b, 0x88e3f, 0x00000, 0x00000,
+        0x92e43, 0x92e4b, 0x92e53, 0x92e5b, 0x92e63, 0x92e6b, 0x88e73, 0x92e77,
+        0xaae7f, 0xaae87, 0xb4e8f, 0x88e9f, 0x88ea3, 0x88ea7, 0x88eab, 0x88eaf,
+        0x88eb3, 0x00000, 0x88eb7, 0x88ebb, 0x88ebf, 0x88ec3, 0x88ec3, 0x88ec3,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x88ec7, 0x88ecb, 0x88ecf, 0x88ed3,
+        0x92ed7, 0x92ed7, 0xb4edf, 0xb4eef, 0x88eff, 0x88f03, 0x00000, 0x00000,
+        0x92f07, 0x88f0f, 0x88f13, 0x88f17, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x88f1b, 0x88f1f, 0x88f23, 0x88f23, 0x88f27, 0x00000,
+        0x88f2b, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x92f2f, 0x88f37, 0x92f3b, 0x88f43, 0x00000, 0x88f47, 0x88f4b, 0x88f4b,
+        0x92f4f, 0x92f57, 0x92f5f, 0x92f5f, 0x88f67, 0x88f6b, 0x88f6f, 0x88f6f,
+        0x00000, 0x00000, 0x00000, 0x92f73, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x88f7b, 0x88f7b, 0x88f7f, 0x88f7f, 0x00000, 0x88f83, 0x00000, 0x92f87,
+        0x88f8f, 0x88f8f, 0x88f8f, 0x88f8f, 0x00000, 0x00000, 0x88f93, 0x88f93,
+        0x88f93, 0x88f97, 0xb4f9b, 0xb4fab, 0x88f93, 0x88f97, 0x88f93, 0x88f97,
+        0x88fbb, 0x88fbb, 0x88fbb, 0x88fbb, 0x00000, 0x00000, 0x88f93, 0x88f93,
+        0x88f93, 0x88f97, 0xb4fbf, 0xb4fcf, 0x88f93, 0x88f97, 0x88f93, 0x88f97,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x92fdf, 0x92fdf, 0x88f93, 0x88f93,
+        0x88f93, 0x88f97, 0x88f93, 0x88f97, 0x88f93, 0x88f97, 0x88f93, 0x88f97,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x88fe7, 0x00000, 0x00000, 0x00000,
+        0x88feb, 0x00000, 0x88fef, 0x88ff3, 0x88ff7, 0x88ffb, 0x00000, 0x92fff,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x89007, 0x89007, 0x89007, 0x89007,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+    },
+    { /* e3 */
+        0x19300b, 0x19300b, 0x00000, 0x189013, 0x193017, 0x19301f, 0x00000, 0x00000,
+        0x193027, 0x19302f, 0x193037, 0x19303f, 0x00000, 0x00000, 0x00000, 0x189047,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x18904b, 0x18904f, 0x189053, 0x189057,
+        0x18905b, 0x18905f, 0x189063, 0x189067, 0x00000, 0x19306b, 0x189073, 0x189073,
+        0x189077, 0x19307b, 0x189083, 0x189087, 0x00000, 0x18908b, 0x19308f, 0x193097,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x18909f, 0x1890a3, 0x1890a7, 0x1890ab, 0x00000, 0x00000, 0x1890af, 0x1890af,
+        0x00000, 0x00000, 0x1930b3, 0x1890bb, 0x1890bf, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x1890c3, 0x1890c7, 0x00000, 0x00000, 0x1890cb, 0x1890cf, 0x1930d3, 0x1930db,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x1930e3, 0x1930eb,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x1930f3, 0x1890fb, 0x1930ff, 0x189107, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x19310b, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x193113, 0x193113,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
+        0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
         0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000, 0x00000,
     },
 };
@@ -3216,314 +3318,314 @@ const x86_form x86_forms[X86_FORM_COUNT] = {
     {X86_FF_MODRM | X86_FF_M66, 511, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vgf2p8affineqb, spec line 831 */
     {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV, 512, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vaeskeygenassist, spec line 832 */
     {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV, 513, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* rorx, spec line 833 */
-    {X86_FF_MODRM | X86_FF_NV, 352, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovups, spec line 838 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 353, {4, 4, 4}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovss, spec line 842 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 353, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vmovss, spec line 843 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 514, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovupd, spec line 839 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 354, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovsd, spec line 844 */
-    {X86_FF_MODRM | X86_FF_REGONLY, 354, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vmovsd, spec line 845 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 352, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovups, spec line 840 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV | X86_FF_NZ, 353, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovss, spec line 846 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 514, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovupd, spec line 841 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV | X86_FF_NZ, 354, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovsd, spec line 848 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NOMASK, 355, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vmovlps, spec line 850 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0 | X86_FF_NOMASK, 356, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vmovhlps, spec line 851 */
-    {X86_FF_MODRM | X86_FF_NV, 357, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vmovsldup, spec line 853 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 515, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vmovlpd, spec line 852 */
-    {X86_FF_MODRM | X86_FF_NV, 358, {8, 32, 64}, {8, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vmovddup, spec line 854 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 355, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovlps, spec line 855 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 515, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovlpd, spec line 856 */
-    {X86_FF_MODRM | X86_FF_BC, 516, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vunpckps, spec line 857 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 517, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vunpckpd, spec line 858 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NOMASK, 360, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vmovhps, spec line 859 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0 | X86_FF_NOMASK, 361, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vmovlhps, spec line 860 */
-    {X86_FF_MODRM | X86_FF_NV, 362, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vmovshdup, spec line 862 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 518, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vmovhpd, spec line 861 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 360, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vmovhps, spec line 863 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 518, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vmovhpd, spec line 864 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_NV, 363, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovaps, spec line 865 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 519, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovapd, spec line 866 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_NV | X86_FF_NZ, 363, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovaps, spec line 867 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 519, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovapd, spec line 868 */
-    {X86_FF_MODRM | X86_FF_ER | X86_FF_NOMASK, 364, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtsi2ss, spec line 869 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_NV | X86_FF_NOMASK, 365, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovntps, spec line 870 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NOMASK, 520, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovntpd, spec line 871 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 366, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtss2si, spec line 872 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 367, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtsd2si, spec line 873 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 368, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcomiss, spec line 874 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 369, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vcomisd, spec line 875 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 521, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vsqrtps, spec line 876 */
-    {X86_FF_MODRM | X86_FF_ER, 378, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vsqrtss, spec line 878 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 522, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vsqrtpd, spec line 877 */
-    {X86_FF_MODRM | X86_FF_ER, 379, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vsqrtsd, spec line 879 */
-    {X86_FF_MODRM | X86_FF_BC, 523, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vlogicps, spec line 880 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 524, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vlogicpd, spec line 881 */
-    {X86_FF_MODRM | X86_FF_BC | X86_FF_ER, 525, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* varithps, spec line 882 */
-    {X86_FF_MODRM | X86_FF_ER, 384, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* variths, spec line 884 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 526, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* varithpd, spec line 883 */
-    {X86_FF_MODRM | X86_FF_ER, 385, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* varithsd, spec line 885 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 386, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtps2pd, spec line 886 */
-    {X86_FF_MODRM | X86_FF_ER, 388, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtss2sd, spec line 888 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 387, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vcvtpd2ps, spec line 887 */
-    {X86_FF_MODRM | X86_FF_ER, 389, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtsd2ss, spec line 889 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 390, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtdq2ps, spec line 890 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 527, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vcvtps2dq, spec line 891 */
-    {X86_FF_MODRM | X86_FF_M66, 528, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpunpcklbw, spec line 896 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 529, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpunpckldq, spec line 897 */
-    {X86_FF_MODRM | X86_FF_M66, 530, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpacksswb, spec line 898 */
+    {X86_FF_MODRM | X86_FF_NV, 352, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovups, spec line 838 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 353, {4, 4, 4}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovss, spec line 842 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 353, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vmovss, spec line 843 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 514, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* vmovupd, spec line 839 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 354, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovsd, spec line 844 */
+    {X86_FF_MODRM | X86_FF_REGONLY, 354, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vmovsd, spec line 845 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 352, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovups, spec line 840 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV | X86_FF_NZ, 353, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovss, spec line 846 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 514, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* vmovupd, spec line 841 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV | X86_FF_NZ, 354, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovsd, spec line 848 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NOMASK, 355, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vmovlps, spec line 850 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0 | X86_FF_NOMASK, 356, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vmovhlps, spec line 851 */
+    {X86_FF_MODRM | X86_FF_NV, 357, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vmovsldup, spec line 853 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 515, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vmovlpd, spec line 852 */
+    {X86_FF_MODRM | X86_FF_NV, 358, {8, 32, 64}, {8, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vmovddup, spec line 854 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 355, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovlps, spec line 855 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 515, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* vmovlpd, spec line 856 */
+    {X86_FF_MODRM | X86_FF_BC, 516, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vunpckps, spec line 857 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 517, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vunpckpd, spec line 858 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NOMASK, 360, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vmovhps, spec line 859 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_L0 | X86_FF_NOMASK, 361, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vmovlhps, spec line 860 */
+    {X86_FF_MODRM | X86_FF_NV, 362, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vmovshdup, spec line 862 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 518, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vmovhpd, spec line 861 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 360, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vmovhps, spec line 863 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 518, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vmovhpd, spec line 864 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_NV, 363, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovaps, spec line 865 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 519, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* vmovapd, spec line 866 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_NV | X86_FF_NZ, 363, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovaps, spec line 867 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 519, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* vmovapd, spec line 868 */
+    {X86_FF_MODRM | X86_FF_ER | X86_FF_NOMASK, 364, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vcvtsi2ss, spec line 869 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_NV | X86_FF_NOMASK, 365, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovntps, spec line 870 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NOMASK, 520, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* vmovntpd, spec line 871 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 366, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vcvtss2si, spec line 872 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 367, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vcvtsd2si, spec line 873 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 368, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vcomiss, spec line 874 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 369, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vcomisd, spec line 875 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 521, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vsqrtps, spec line 876 */
+    {X86_FF_MODRM | X86_FF_ER, 378, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vsqrtss, spec line 878 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 522, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vsqrtpd, spec line 877 */
+    {X86_FF_MODRM | X86_FF_ER, 379, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vsqrtsd, spec line 879 */
+    {X86_FF_MODRM | X86_FF_BC, 523, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vlogicps, spec line 880 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 524, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vlogicpd, spec line 881 */
+    {X86_FF_MODRM | X86_FF_BC | X86_FF_ER, 525, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* varithps, spec line 882 */
+    {X86_FF_MODRM | X86_FF_ER, 384, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* variths, spec line 884 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 526, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* varithpd, spec line 883 */
+    {X86_FF_MODRM | X86_FF_ER, 385, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* varithsd, spec line 885 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 386, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vcvtps2pd, spec line 886 */
+    {X86_FF_MODRM | X86_FF_ER, 388, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vcvtss2sd, spec line 888 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 387, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vcvtpd2ps, spec line 887 */
+    {X86_FF_MODRM | X86_FF_ER, 389, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vcvtsd2ss, spec line 889 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 390, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vcvtdq2ps, spec line 890 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 527, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vcvtps2dq, spec line 891 */
+    {X86_FF_MODRM | X86_FF_M66, 528, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpunpcklbw, spec line 896 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 529, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpunpckldq, spec line 897 */
+    {X86_FF_MODRM | X86_FF_M66, 530, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpacksswb, spec line 898 */
     {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_KR, 531, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpcmpgtb, spec line 899 */
     {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_KR, 532, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpcmpgtd, spec line 900 */
-    {X86_FF_MODRM | X86_FF_M66, 533, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpackuswb, spec line 901 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 534, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpunpckhdq, spec line 902 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 535, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpackssdw, spec line 903 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 536, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpunpcklqdq, spec line 904 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 392, {4, 4, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovd, spec line 905 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 537, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovdqa32, spec line 906 */
-    {X86_FF_MODRM | X86_FF_NV, 538, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovdqu32, spec line 908 */
-    {X86_FF_MODRM | X86_FF_NV, 539, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovdqu8, spec line 910 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 540, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovdqa64, spec line 907 */
-    {X86_FF_MODRM | X86_FF_NV, 541, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovdqu64, spec line 909 */
-    {X86_FF_MODRM | X86_FF_NV, 542, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovdqu16, spec line 911 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 395, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpshufd, spec line 912 */
-    {X86_FF_MODRM | X86_FF_NV, 543, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vpshufhw, spec line 913 */
-    {X86_FF_MODRM | X86_FF_M66, 544, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpsrlw, spec line 914 */
-    {X86_FF_MODRM | X86_FF_M66, 545, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpsraw, spec line 915 */
-    {X86_FF_MODRM | X86_FF_M66, 546, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpsllw, spec line 916 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 547, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vprord, spec line 917 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 548, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpsrld, spec line 918 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 549, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpsrad, spec line 919 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 550, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpslld, spec line 920 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NOMASK, 551, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpsrldq, spec line 922 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NOMASK, 552, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpslldq, spec line 924 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 399, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpsrlq, spec line 921 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 400, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpsllq, spec line 923 */
+    {X86_FF_MODRM | X86_FF_M66, 533, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpackuswb, spec line 901 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 534, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpunpckhdq, spec line 902 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 535, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpackssdw, spec line 903 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 536, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpunpcklqdq, spec line 904 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 392, {4, 4, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* vmovd, spec line 905 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 537, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* vmovdqa32, spec line 906 */
+    {X86_FF_MODRM | X86_FF_NV, 538, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovdqu32, spec line 908 */
+    {X86_FF_MODRM | X86_FF_NV, 539, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovdqu8, spec line 910 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV, 540, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* vmovdqa64, spec line 907 */
+    {X86_FF_MODRM | X86_FF_NV, 541, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovdqu64, spec line 909 */
+    {X86_FF_MODRM | X86_FF_NV, 542, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovdqu16, spec line 911 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 395, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpshufd, spec line 912 */
+    {X86_FF_MODRM | X86_FF_NV, 543, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* vpshufhw, spec line 913 */
+    {X86_FF_MODRM | X86_FF_M66, 544, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpsrlw, spec line 914 */
+    {X86_FF_MODRM | X86_FF_M66, 545, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpsraw, spec line 915 */
+    {X86_FF_MODRM | X86_FF_M66, 546, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpsllw, spec line 916 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 547, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vprord, spec line 917 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 548, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpsrld, spec line 918 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 549, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpsrad, spec line 919 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 550, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpslld, spec line 920 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NOMASK, 551, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpsrldq, spec line 922 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NOMASK, 552, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpslldq, spec line 924 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 399, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpsrlq, spec line 921 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 400, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpsllq, spec line 923 */
     {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NZ | X86_FF_KR, 553, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpcmpeqb, spec line 925 */
     {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 554, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpcmpeqd, spec line 926 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 555, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtt2u, spec line 927 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 556, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtss2usi, spec line 928 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 557, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtsd2usi, spec line 929 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 558, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vcvtu2, spec line 930 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 559, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vcvtps2qq, spec line 931 */
-    {X86_FF_MODRM | X86_FF_ER | X86_FF_NOMASK, 560, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtusi2ss, spec line 932 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 392, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovd, spec line 933 */
-    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 404, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovq, spec line 934 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 537, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovdqa32, spec line 935 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 538, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovdqu32, spec line 937 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 539, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovdqu8, spec line 939 */
-    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 540, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovdqa64, spec line 936 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 541, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovdqu64, spec line 938 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 542, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x03, 0x00}, /* vmovdqu16, spec line 940 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 555, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vcvtt2u, spec line 927 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 556, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vcvtss2usi, spec line 928 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_ER | X86_FF_NOMASK, 557, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vcvtsd2usi, spec line 929 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 558, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vcvtu2, spec line 930 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 559, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vcvtps2qq, spec line 931 */
+    {X86_FF_MODRM | X86_FF_ER | X86_FF_NOMASK, 560, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vcvtusi2ss, spec line 932 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 392, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* vmovd, spec line 933 */
+    {X86_FF_MODRM | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 404, {8, 8, 8}, {16, 16, 16}, 0, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovq, spec line 934 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 537, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* vmovdqa32, spec line 935 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 538, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovdqu32, spec line 937 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 539, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovdqu8, spec line 939 */
+    {X86_FF_MODRM | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 540, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* vmovdqa64, spec line 936 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 541, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovdqu64, spec line 938 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 542, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x00, 0x00}, /* vmovdqu16, spec line 940 */
     {X86_FF_MODRM | X86_FF_RARE | X86_FF_BC | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 561, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vcmpps, spec line 941 */
     {X86_FF_MODRM | X86_FF_RARE | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 413, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vcmpss, spec line 943 */
     {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 562, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vcmppd, spec line 942 */
     {X86_FF_MODRM | X86_FF_RARE | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 414, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vcmpsd, spec line 944 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 415, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpinsrw, spec line 945 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 416, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpextrw, spec line 946 */
-    {X86_FF_MODRM | X86_FF_BC, 563, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vshufps, spec line 947 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 564, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vshufpd, spec line 948 */
-    {X86_FF_MODRM | X86_FF_M66, 544, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsrlw, spec line 949 */
-    {X86_FF_MODRM | X86_FF_M66, 548, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsrld, spec line 950 */
-    {X86_FF_MODRM | X86_FF_M66, 399, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsrlq, spec line 951 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 565, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpaddq, spec line 952 */
-    {X86_FF_MODRM | X86_FF_M66, 566, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmullw, spec line 953 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 404, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovq, spec line 954 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 404, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vmovq, spec line 955 */
-    {X86_FF_MODRM | X86_FF_M66, 567, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsubusb, spec line 956 */
-    {X86_FF_MODRM | X86_FF_M66, 568, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpminub, spec line 957 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 569, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpandd, spec line 958 */
-    {X86_FF_MODRM | X86_FF_M66, 570, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpaddusb, spec line 959 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 571, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpandnd, spec line 960 */
-    {X86_FF_MODRM | X86_FF_M66, 572, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpavgb, spec line 961 */
-    {X86_FF_MODRM | X86_FF_M66, 545, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsraw, spec line 962 */
-    {X86_FF_MODRM | X86_FF_M66, 549, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsrad, spec line 963 */
-    {X86_FF_MODRM | X86_FF_M66, 573, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpavgw, spec line 964 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 422, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtdq2pd, spec line 966 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 574, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vcvttpd2dq, spec line 965 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 421, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtpd2dq, spec line 967 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NOMASK, 423, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovntdq, spec line 968 */
-    {X86_FF_MODRM | X86_FF_M66, 575, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsubsb, spec line 969 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 576, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpord, spec line 970 */
-    {X86_FF_MODRM | X86_FF_M66, 577, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpaddsb, spec line 971 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 578, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpxord, spec line 972 */
-    {X86_FF_MODRM | X86_FF_M66, 546, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsllw, spec line 973 */
-    {X86_FF_MODRM | X86_FF_M66, 550, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpslld, spec line 974 */
-    {X86_FF_MODRM | X86_FF_M66, 400, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsllq, spec line 975 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 579, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmuludq, spec line 976 */
-    {X86_FF_MODRM | X86_FF_M66, 580, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmaddwd, spec line 977 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NOMASK, 581, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsadbw, spec line 978 */
-    {X86_FF_MODRM | X86_FF_M66, 582, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsubb, spec line 979 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 583, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsubd, spec line 980 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 584, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsubq, spec line 981 */
-    {X86_FF_MODRM | X86_FF_M66, 585, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpaddb, spec line 982 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 586, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpaddd, spec line 983 */
-    {X86_FF_MODRM | X86_FF_M66, 587, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpshufb, spec line 986 */
-    {X86_FF_MODRM | X86_FF_M66, 588, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmaddubsw, spec line 987 */
-    {X86_FF_MODRM | X86_FF_M66, 589, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmulhrsw, spec line 988 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 590, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpermilps, spec line 989 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 591, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpermilpd, spec line 990 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 592, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vpmovus, spec line 992 */
-    {X86_FF_MODRM | X86_FF_M66, 593, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsrlvw, spec line 991 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_ER, 429, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vcvtph2ps, spec line 993 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 594, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vprorv, spec line 994 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_BC, 430, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpermps, spec line 995 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 432, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vbroadcastss, spec line 996 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 433, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vbroadcastsd, spec line 997 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 595, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vbroadcastf32x4, spec line 998 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_L1 | X86_FF_NV, 596, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vbroadcastf64x4, spec line 999 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 597, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpabsb, spec line 1000 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 598, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpabsd, spec line 1001 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 599, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpabsq, spec line 1002 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 436, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmovsxbw, spec line 1003 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 600, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vpmovs, spec line 1009 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 437, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmovsxbd, spec line 1004 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 438, {2, 4, 8}, {2, 4, 8}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmovsxbq, spec line 1005 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 439, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmovsxwd, spec line 1006 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 440, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmovsxwq, spec line 1007 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 441, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmovsxdq, spec line 1008 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 415, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpinsrw, spec line 945 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 416, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpextrw, spec line 946 */
+    {X86_FF_MODRM | X86_FF_BC, 563, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* vshufps, spec line 947 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 564, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vshufpd, spec line 948 */
+    {X86_FF_MODRM | X86_FF_M66, 544, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpsrlw, spec line 949 */
+    {X86_FF_MODRM | X86_FF_M66, 548, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpsrld, spec line 950 */
+    {X86_FF_MODRM | X86_FF_M66, 399, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpsrlq, spec line 951 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 565, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpaddq, spec line 952 */
+    {X86_FF_MODRM | X86_FF_M66, 566, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmullw, spec line 953 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 404, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* vmovq, spec line 954 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 404, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vmovq, spec line 955 */
+    {X86_FF_MODRM | X86_FF_M66, 567, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpsubusb, spec line 956 */
+    {X86_FF_MODRM | X86_FF_M66, 568, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpminub, spec line 957 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 569, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpandd, spec line 958 */
+    {X86_FF_MODRM | X86_FF_M66, 570, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpaddusb, spec line 959 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 571, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpandnd, spec line 960 */
+    {X86_FF_MODRM | X86_FF_M66, 572, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpavgb, spec line 961 */
+    {X86_FF_MODRM | X86_FF_M66, 545, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpsraw, spec line 962 */
+    {X86_FF_MODRM | X86_FF_M66, 549, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpsrad, spec line 963 */
+    {X86_FF_MODRM | X86_FF_M66, 573, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpavgw, spec line 964 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 422, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vcvtdq2pd, spec line 966 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 574, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vcvttpd2dq, spec line 965 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 421, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vcvtpd2dq, spec line 967 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NOMASK, 423, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_WRITE, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* vmovntdq, spec line 968 */
+    {X86_FF_MODRM | X86_FF_M66, 575, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpsubsb, spec line 969 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 576, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpord, spec line 970 */
+    {X86_FF_MODRM | X86_FF_M66, 577, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpaddsb, spec line 971 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 578, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpxord, spec line 972 */
+    {X86_FF_MODRM | X86_FF_M66, 546, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpsllw, spec line 973 */
+    {X86_FF_MODRM | X86_FF_M66, 550, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpslld, spec line 974 */
+    {X86_FF_MODRM | X86_FF_M66, 400, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpsllq, spec line 975 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 579, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmuludq, spec line 976 */
+    {X86_FF_MODRM | X86_FF_M66, 580, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmaddwd, spec line 977 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NOMASK, 581, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpsadbw, spec line 978 */
+    {X86_FF_MODRM | X86_FF_M66, 582, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpsubb, spec line 979 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 583, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpsubd, spec line 980 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 584, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpsubq, spec line 981 */
+    {X86_FF_MODRM | X86_FF_M66, 585, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpaddb, spec line 982 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 586, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpaddd, spec line 983 */
+    {X86_FF_MODRM | X86_FF_M66, 587, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpshufb, spec line 986 */
+    {X86_FF_MODRM | X86_FF_M66, 588, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmaddubsw, spec line 987 */
+    {X86_FF_MODRM | X86_FF_M66, 589, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmulhrsw, spec line 988 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 590, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpermilps, spec line 989 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 591, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpermilpd, spec line 990 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 592, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vpmovus, spec line 992 */
+    {X86_FF_MODRM | X86_FF_M66, 593, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpsrlvw, spec line 991 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_ER, 429, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vcvtph2ps, spec line 993 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 594, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vprorv, spec line 994 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_BC, 430, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpermps, spec line 995 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 432, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vbroadcastss, spec line 996 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 433, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vbroadcastsd, spec line 997 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 595, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vbroadcastf32x4, spec line 998 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_L1 | X86_FF_NV, 596, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vbroadcastf64x4, spec line 999 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 597, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpabsb, spec line 1000 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 598, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpabsd, spec line 1001 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 599, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpabsq, spec line 1002 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 436, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmovsxbw, spec line 1003 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 600, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vpmovs, spec line 1009 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 437, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmovsxbd, spec line 1004 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 438, {2, 4, 8}, {2, 4, 8}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmovsxbq, spec line 1005 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 439, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmovsxwd, spec line 1006 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 440, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmovsxwq, spec line 1007 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 441, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmovsxdq, spec line 1008 */
     {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NZ | X86_FF_KR, 601, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vptestmb, spec line 1010 */
     {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 602, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vptestmd, spec line 1011 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV | X86_FF_NOMASK, 603, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vpmovm2b, spec line 1013 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 604, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmuldq, spec line 1012 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV | X86_FF_NOMASK, 603, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vpmovm2b, spec line 1013 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 604, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmuldq, spec line 1012 */
     {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 605, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpcmpeqq, spec line 1014 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NOMASK, 442, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x13, 0x00}, /* vmovntdqa, spec line 1015 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV | X86_FF_NOMASK, 606, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vpbroadcastmb2q, spec line 1016 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 443, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpackusdw, spec line 1017 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 607, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vscalefps, spec line 1018 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 608, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vscalefss, spec line 1019 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 445, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmovzxbw, spec line 1020 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 609, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vpmov, spec line 1026 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 446, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmovzxbd, spec line 1021 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 447, {2, 4, 8}, {2, 4, 8}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmovzxbq, spec line 1022 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 448, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmovzxwd, spec line 1023 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 449, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmovzxwq, spec line 1024 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 450, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmovzxdq, spec line 1025 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_BC, 451, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpermd, spec line 1027 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NT | X86_FF_AL | X86_FF_M66 | X86_FF_NV | X86_FF_NOMASK, 442, {16, 32, 64}, {16, 32, 64}, 1, 0x15, X86_K_READ, 0xff, X86_IMM_NONE, X86_R_V, 0xff, 0x10, 0x00}, /* vmovntdqa, spec line 1015 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV | X86_FF_NOMASK, 606, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vpbroadcastmb2q, spec line 1016 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 443, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpackusdw, spec line 1017 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 607, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vscalefps, spec line 1018 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 608, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vscalefss, spec line 1019 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 445, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmovzxbw, spec line 1020 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_NZ, 609, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vpmov, spec line 1026 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 446, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmovzxbd, spec line 1021 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 447, {2, 4, 8}, {2, 4, 8}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmovzxbq, spec line 1022 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 448, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmovzxwd, spec line 1023 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 449, {4, 8, 16}, {4, 8, 16}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmovzxwq, spec line 1024 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 450, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmovzxdq, spec line 1025 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_BC, 451, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpermd, spec line 1027 */
     {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 610, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpcmpgtq, spec line 1028 */
-    {X86_FF_MODRM | X86_FF_M66, 611, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpminsb, spec line 1029 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV | X86_FF_NOMASK, 612, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vpmovm2d, spec line 1030 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 613, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpminsd, spec line 1031 */
-    {X86_FF_MODRM | X86_FF_M66, 614, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpminuw, spec line 1032 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV | X86_FF_NOMASK, 615, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vpbroadcastmw2d, spec line 1033 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 616, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpminud, spec line 1034 */
-    {X86_FF_MODRM | X86_FF_M66, 617, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmaxsb, spec line 1035 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 618, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmaxsd, spec line 1036 */
-    {X86_FF_MODRM | X86_FF_M66, 619, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmaxuw, spec line 1037 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 620, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmaxud, spec line 1038 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 621, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmulld, spec line 1039 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 622, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vgetexpps, spec line 1040 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 623, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vgetexpss, spec line 1041 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 624, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vplzcntd, spec line 1042 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 625, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpsrlvd, spec line 1043 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 626, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vrcp14ps, spec line 1044 */
-    {X86_FF_MODRM | X86_FF_M66, 627, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vrcp14ss, spec line 1045 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 628, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vrsqrt14ps, spec line 1046 */
-    {X86_FF_MODRM | X86_FF_M66, 629, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vrsqrt14ss, spec line 1047 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 462, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpdpbusd, spec line 1048 */
-    {X86_FF_MODRM | X86_FF_BC, 630, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vdpbf16ps, spec line 1104 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_L1, 631, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vp4dpwssd, spec line 1111 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 632, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpopcntb, spec line 1049 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 633, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpopcntd, spec line 1050 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 463, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpbroadcastd, spec line 1051 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 464, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpbroadcastq, spec line 1052 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 634, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vbroadcasti32x4, spec line 1053 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_L1 | X86_FF_NV, 635, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vbroadcasti64x4, spec line 1054 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 636, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpexpandb, spec line 1055 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 637, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpcompressb, spec line 1056 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 638, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpblendmd, spec line 1057 */
-    {X86_FF_MODRM | X86_FF_M66, 639, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpblendmb, spec line 1058 */
+    {X86_FF_MODRM | X86_FF_M66, 611, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpminsb, spec line 1029 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV | X86_FF_NOMASK, 612, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vpmovm2d, spec line 1030 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 613, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpminsd, spec line 1031 */
+    {X86_FF_MODRM | X86_FF_M66, 614, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpminuw, spec line 1032 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_NV | X86_FF_NOMASK, 615, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vpbroadcastmw2d, spec line 1033 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 616, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpminud, spec line 1034 */
+    {X86_FF_MODRM | X86_FF_M66, 617, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmaxsb, spec line 1035 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 618, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmaxsd, spec line 1036 */
+    {X86_FF_MODRM | X86_FF_M66, 619, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmaxuw, spec line 1037 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 620, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmaxud, spec line 1038 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 621, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmulld, spec line 1039 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 622, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vgetexpps, spec line 1040 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 623, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vgetexpss, spec line 1041 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 624, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vplzcntd, spec line 1042 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 625, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpsrlvd, spec line 1043 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 626, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vrcp14ps, spec line 1044 */
+    {X86_FF_MODRM | X86_FF_M66, 627, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vrcp14ss, spec line 1045 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 628, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vrsqrt14ps, spec line 1046 */
+    {X86_FF_MODRM | X86_FF_M66, 629, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vrsqrt14ss, spec line 1047 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 462, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpdpbusd, spec line 1048 */
+    {X86_FF_MODRM | X86_FF_BC, 630, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vdpbf16ps, spec line 1104 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_L1, 631, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vp4dpwssd, spec line 1111 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 632, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpopcntb, spec line 1049 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 633, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpopcntd, spec line 1050 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 463, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpbroadcastd, spec line 1051 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 464, {8, 8, 8}, {8, 8, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpbroadcastq, spec line 1052 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L1 | X86_FF_NV, 634, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vbroadcasti32x4, spec line 1053 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_M66 | X86_FF_L0 | X86_FF_L1 | X86_FF_NV, 635, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vbroadcasti64x4, spec line 1054 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 636, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpexpandb, spec line 1055 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 637, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpcompressb, spec line 1056 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 638, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpblendmd, spec line 1057 */
+    {X86_FF_MODRM | X86_FF_M66, 639, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpblendmb, spec line 1058 */
     {X86_FF_MODRM | X86_FF_RARE | X86_FF_BC | X86_FF_NOMASK | X86_FF_KR, 640, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vp2intersectd, spec line 1112 */
-    {X86_FF_MODRM | X86_FF_M66, 641, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpshldvw, spec line 1059 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 642, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpshldvd, spec line 1060 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC, 643, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtneps2bf16, spec line 1106 */
-    {X86_FF_MODRM | X86_FF_BC, 644, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vcvtne2ps2bf16, spec line 1105 */
-    {X86_FF_MODRM | X86_FF_M66, 645, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpshrdvw, spec line 1061 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 646, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpshrdvd, spec line 1062 */
-    {X86_FF_MODRM | X86_FF_M66, 647, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpermi2b, spec line 1063 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 648, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpermi2d, spec line 1064 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 468, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpbroadcastb, spec line 1065 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 469, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpbroadcastw, spec line 1066 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_NV, 468, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpbroadcastb, spec line 1067 */
-    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_NV, 463, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpbroadcastd, spec line 1068 */
-    {X86_FF_MODRM | X86_FF_M66, 649, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpermt2b, spec line 1069 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 650, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpermt2d, spec line 1070 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 651, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmultishiftqb, spec line 1071 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 652, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vexpandps, spec line 1072 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 653, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vcompressps, spec line 1073 */
-    {X86_FF_MODRM | X86_FF_M66, 654, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpermb, spec line 1074 */
+    {X86_FF_MODRM | X86_FF_M66, 641, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpshldvw, spec line 1059 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 642, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpshldvd, spec line 1060 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC, 643, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vcvtneps2bf16, spec line 1106 */
+    {X86_FF_MODRM | X86_FF_BC, 644, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* vcvtne2ps2bf16, spec line 1105 */
+    {X86_FF_MODRM | X86_FF_M66, 645, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpshrdvw, spec line 1061 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 646, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpshrdvd, spec line 1062 */
+    {X86_FF_MODRM | X86_FF_M66, 647, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpermi2b, spec line 1063 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 648, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpermi2d, spec line 1064 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 468, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpbroadcastb, spec line 1065 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 469, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpbroadcastw, spec line 1066 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_NV, 468, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpbroadcastb, spec line 1067 */
+    {X86_FF_MODRM | X86_FF_REGONLY | X86_FF_M66 | X86_FF_NV, 463, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpbroadcastd, spec line 1068 */
+    {X86_FF_MODRM | X86_FF_M66, 649, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpermt2b, spec line 1069 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 650, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpermt2d, spec line 1070 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 651, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmultishiftqb, spec line 1071 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV, 652, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vexpandps, spec line 1072 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_NZ, 653, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vcompressps, spec line 1073 */
+    {X86_FF_MODRM | X86_FF_M66, 654, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpermb, spec line 1074 */
     {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NZ | X86_FF_KR, 655, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpshufbitqmb, spec line 1075 */
     {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_NV | X86_FF_VSIB | X86_FF_MASK, 656, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpgatherdd, spec line 1076 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 472, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vfma, spec line 1077 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 473, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vfmas, spec line 1078 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_L1, 657, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* v4fmaddps, spec line 1107 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 658, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* v4fmaddss, spec line 1108 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 472, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vfma, spec line 1077 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 473, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vfmas, spec line 1078 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_L1, 657, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* v4fmaddps, spec line 1107 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 658, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* v4fmaddss, spec line 1108 */
     {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_RARE | X86_FF_M66 | X86_FF_NV | X86_FF_VSIB | X86_FF_NZ | X86_FF_MASK, 659, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpscatterdd, spec line 1085 */
-    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_L1, 660, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* v4fnmaddps, spec line 1109 */
-    {X86_FF_MODRM | X86_FF_MEMONLY, 661, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* v4fnmaddss, spec line 1110 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 662, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpmadd52luq, spec line 1094 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 663, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vpconflictd, spec line 1103 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_L1 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 664, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vexp2ps, spec line 1113 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_L1 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 665, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vrcp28ps, spec line 1114 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 666, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vrcp28ss, spec line 1115 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_L1 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 667, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vrsqrt28ps, spec line 1116 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 668, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vrsqrt28ss, spec line 1117 */
-    {X86_FF_MODRM | X86_FF_M66, 474, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vgf2p8mulb, spec line 1118 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NOMASK, 669, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x13, 0x00}, /* vaesenc, spec line 1119 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV | X86_FF_BC, 482, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpermq, spec line 1122 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 670, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* valignd, spec line 1123 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 590, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpermilps, spec line 1124 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 591, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpermilpd, spec line 1125 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 671, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vrndscaleph, spec line 1270 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 672, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vrndscaleps, spec line 1126 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 673, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vrndscalepd, spec line 1127 */
-    {X86_FF_MODRM | X86_FF_ER, 674, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vrndscalesh, spec line 1271 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 675, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vrndscales, spec line 1128 */
-    {X86_FF_MODRM | X86_FF_M66, 676, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpalignr, spec line 1130 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 489, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpextrb, spec line 1131 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 416, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpextrw, spec line 1132 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 490, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpextrd, spec line 1133 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 491, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vextractps, spec line 1134 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 677, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vinsertf32x4, spec line 1135 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV | X86_FF_NZ, 678, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vextractf32x4, spec line 1136 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_L1, 679, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vinsertf64x4, spec line 1137 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_L1 | X86_FF_NV | X86_FF_NZ, 680, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vextractf64x4, spec line 1138 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_ER | X86_FF_NZ, 494, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vcvtps2ph, spec line 1139 */
+    {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_L0 | X86_FF_L1, 660, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* v4fnmaddps, spec line 1109 */
+    {X86_FF_MODRM | X86_FF_MEMONLY, 661, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x00, 0x00}, /* v4fnmaddss, spec line 1110 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 662, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpmadd52luq, spec line 1094 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 663, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vpconflictd, spec line 1103 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_L1 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 664, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vexp2ps, spec line 1113 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_L1 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 665, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vrcp28ps, spec line 1114 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 666, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vrcp28ss, spec line 1115 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_L1 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 667, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vrsqrt28ps, spec line 1116 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 668, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vrsqrt28ss, spec line 1117 */
+    {X86_FF_MODRM | X86_FF_M66, 474, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vgf2p8mulb, spec line 1118 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NOMASK, 669, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x10, 0x00}, /* vaesenc, spec line 1119 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV | X86_FF_BC, 482, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpermq, spec line 1122 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 670, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* valignd, spec line 1123 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 590, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpermilps, spec line 1124 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC, 591, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpermilpd, spec line 1125 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 671, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* vrndscaleph, spec line 1270 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 672, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vrndscaleps, spec line 1126 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 673, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vrndscalepd, spec line 1127 */
+    {X86_FF_MODRM | X86_FF_ER, 674, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* vrndscalesh, spec line 1271 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 675, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vrndscales, spec line 1128 */
+    {X86_FF_MODRM | X86_FF_M66, 676, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpalignr, spec line 1130 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 489, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpextrb, spec line 1131 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 416, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpextrw, spec line 1132 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 490, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpextrd, spec line 1133 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NV | X86_FF_NOMASK, 491, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vextractps, spec line 1134 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 677, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vinsertf32x4, spec line 1135 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV | X86_FF_NZ, 678, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vextractf32x4, spec line 1136 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_L1, 679, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vinsertf64x4, spec line 1137 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_L1 | X86_FF_NV | X86_FF_NZ, 680, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vextractf64x4, spec line 1138 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_ER | X86_FF_NZ, 494, {8, 16, 32}, {8, 16, 32}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vcvtps2ph, spec line 1139 */
     {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 681, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpcmpud, spec line 1140 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 495, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpinsrb, spec line 1141 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 496, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vinsertps, spec line 1142 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 497, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpinsrd, spec line 1143 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_BC, 682, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vshuff32x4, spec line 1144 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 683, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpternlogd, spec line 1145 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 684, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vgetmantph, spec line 1272 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 685, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vgetmantps, spec line 1146 */
-    {X86_FF_MODRM | X86_FF_ER, 686, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vgetmantsh, spec line 1273 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 687, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vgetmantss, spec line 1147 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 688, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vinserti32x4, spec line 1148 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV | X86_FF_NZ, 689, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vextracti32x4, spec line 1149 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_L1, 690, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vinserti64x4, spec line 1150 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_L1 | X86_FF_NV | X86_FF_NZ, 691, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vextracti64x4, spec line 1151 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 495, {1, 1, 1}, {1, 1, 1}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpinsrb, spec line 1141 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 496, {4, 4, 4}, {4, 4, 4}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vinsertps, spec line 1142 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_NOMASK, 497, {4, 4, 8}, {4, 4, 8}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpinsrd, spec line 1143 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_BC, 682, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vshuff32x4, spec line 1144 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 683, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpternlogd, spec line 1145 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 684, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* vgetmantph, spec line 1272 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 685, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vgetmantps, spec line 1146 */
+    {X86_FF_MODRM | X86_FF_ER, 686, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* vgetmantsh, spec line 1273 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 687, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vgetmantss, spec line 1147 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1, 688, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vinserti32x4, spec line 1148 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_NV | X86_FF_NZ, 689, {16, 16, 16}, {16, 16, 16}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vextracti32x4, spec line 1149 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_L1, 690, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vinserti64x4, spec line 1150 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L0 | X86_FF_L1 | X86_FF_NV | X86_FF_NZ, 691, {32, 32, 32}, {32, 32, 32}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vextracti64x4, spec line 1151 */
     {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NZ | X86_FF_KR, 692, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpcmpub, spec line 1152 */
-    {X86_FF_MODRM | X86_FF_M66, 693, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vdbpsadbw, spec line 1153 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_BC, 694, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vshufi32x4, spec line 1154 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NOMASK, 504, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpclmulqdq, spec line 1155 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 695, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vrangeps, spec line 1156 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 696, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vrangess, spec line 1157 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 697, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vfixupimmps, spec line 1158 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 698, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vfixupimmss, spec line 1159 */
-    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 699, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vreduceph, spec line 1274 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 700, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vreduceps, spec line 1160 */
-    {X86_FF_MODRM | X86_FF_ER, 701, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vreducesh, spec line 1275 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 702, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vreducess, spec line 1161 */
+    {X86_FF_MODRM | X86_FF_M66, 693, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vdbpsadbw, spec line 1153 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_L1 | X86_FF_BC, 694, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vshufi32x4, spec line 1154 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NOMASK, 504, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpclmulqdq, spec line 1155 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 695, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vrangeps, spec line 1156 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 696, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vrangess, spec line 1157 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC | X86_FF_ER, 697, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vfixupimmps, spec line 1158 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 698, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vfixupimmss, spec line 1159 */
+    {X86_FF_MODRM | X86_FF_NV | X86_FF_BC | X86_FF_ER, 699, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* vreduceph, spec line 1274 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_ER, 700, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vreduceps, spec line 1160 */
+    {X86_FF_MODRM | X86_FF_ER, 701, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x00, 0x01}, /* vreducesh, spec line 1275 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_ER, 702, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vreducess, spec line 1161 */
     {X86_FF_MODRM | X86_FF_RARE | X86_FF_NV | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 703, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vfpclassph, spec line 1276 */
     {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NV | X86_FF_BC | X86_FF_NZ | X86_FF_KR, 704, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vfpclassps, spec line 1162 */
     {X86_FF_MODRM | X86_FF_RARE | X86_FF_NV | X86_FF_NZ | X86_FF_KR, 705, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vfpclasssh, spec line 1277 */
     {X86_FF_MODRM | X86_FF_RARE | X86_FF_M66 | X86_FF_NV | X86_FF_NZ | X86_FF_KR, 706, {4, 8, 8}, {4, 8, 8}, 3, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vfpclassss, spec line 1163 */
-    {X86_FF_MODRM | X86_FF_M66, 707, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpshldw, spec line 1164 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 708, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpshldd, spec line 1165 */
-    {X86_FF_MODRM | X86_FF_M66, 709, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpshrdw, spec line 1166 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 710, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vpshrdd, spec line 1167 */
+    {X86_FF_MODRM | X86_FF_M66, 707, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpshldw, spec line 1164 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 708, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpshldd, spec line 1165 */
+    {X86_FF_MODRM | X86_FF_M66, 709, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpshrdw, spec line 1166 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 710, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vpshrdd, spec line 1167 */
     {X86_FF_MODRM | X86_FF_RARE | X86_FF_BC | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 711, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vcmpph, spec line 1278 */
     {X86_FF_MODRM | X86_FF_RARE | X86_FF_ER | X86_FF_NZ | X86_FF_KR, 712, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x03, 0x01}, /* vcmpsh, spec line 1279 */
-    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 511, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x13, 0x01}, /* vgf2p8affineqb, spec line 1168 */
+    {X86_FF_MODRM | X86_FF_M66 | X86_FF_BC, 511, {16, 32, 64}, {16, 32, 64}, 1, 0x00, X86_K_OTHER, 0xff, X86_IMM_IB, X86_R_NONE, 0xff, 0x10, 0x01}, /* vgf2p8affineqb, spec line 1168 */
     {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV, 713, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vmovsh, spec line 1201 */
     {X86_FF_MODRM | X86_FF_REGONLY, 713, {0, 0, 0}, {0, 0, 0}, 0, 0x00, X86_K_NONE, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vmovsh, spec line 1202 */
     {X86_FF_MODRM | X86_FF_MEMONLY | X86_FF_NV | X86_FF_NZ, 713, {2, 2, 2}, {2, 2, 2}, 0, 0x00, X86_K_OTHER, 0xff, X86_IMM_NONE, X86_R_NONE, 0xff, 0x03, 0x00}, /* vmovsh, spec line 1203 */
@@ -3656,42 +3758,42 @@ const uint16_t x86_form_lane[X86_FORM_COUNT] = {
     465, 498, 465, 477, 477, 477, 477, 477, 465, 465, 465, 465,
     465, 483, 462, 465, 519, 495, 477, 483, 498, 498, 486, 519,
     483, 477, 0, 498, 498, 465, 498, 465, 465, 465, 465, 465,
-    465, 498, 483, 462, 465, 498, 477, 525, 306, 0, 525, 309,
-    0, 528, 315, 528, 318, 261, 0, 531, 261, 534, 318, 318,
-    531, 531, 261, 0, 531, 261, 261, 261, 537, 537, 540, 540,
-    333, 543, 543, 252, 261, 252, 261, 531, 252, 531, 261, 531,
-    531, 531, 252, 531, 261, 546, 252, 531, 261, 531, 531, 531,
-    531, 531, 531, 531, 531, 531, 531, 531, 345, 537, 525, 525,
-    537, 525, 525, 531, 531, 531, 531, 531, 531, 531, 531, 531,
-    531, 531, 531, 531, 531, 531, 531, 252, 261, 531, 531, 333,
-    348, 309, 540, 528, 528, 540, 528, 528, 531, 252, 531, 261,
-    189, 0, 531, 531, 324, 324, 324, 531, 531, 318, 0, 531,
-    531, 531, 531, 531, 531, 324, 324, 531, 546, 531, 531, 543,
-    531, 531, 531, 531, 324, 324, 324, 531, 531, 531, 531, 531,
-    531, 531, 531, 531, 531, 531, 531, 531, 546, 531, 546, 531,
-    531, 252, 261, 324, 549, 531, 531, 531, 546, 546, 99, 192,
-    546, 99, 546, 531, 531, 0, 531, 531, 552, 0, 531, 531,
-    555, 546, 546, 99, 192, 546, 99, 546, 531, 531, 531, 0,
-    531, 531, 0, 531, 531, 531, 531, 531, 531, 531, 555, 531,
-    531, 531, 555, 531, 555, 531, 531, 324, 531, 531, 252, 261,
-    324, 549, 531, 531, 531, 531, 531, 531, 531, 531, 531, 531,
-    531, 531, 531, 111, 189, 0, 0, 531, 531, 531, 531, 531,
-    531, 531, 360, 531, 555, 324, 324, 360, 324, 324, 531, 531,
-    531, 531, 555, 531, 555, 531, 531, 531, 531, 531, 531, 531,
-    531, 531, 189, 555, 531, 111, 189, 333, 252, 324, 324, 549,
-    549, 546, 531, 111, 252, 333, 531, 531, 531, 531, 189, 555,
-    324, 324, 549, 549, 531, 531, 531, 531, 531, 555, 531, 555,
-    531, 531, 189, 555, 531, 531, 189, 555, 531, 531, 531, 531,
-    531, 189, 531, 189, 0, 189, 252, 531, 333, 189, 189, 531,
-    189, 531, 189, 531, 189, 531, 261, 531, 531, 189, 531, 189,
-    531, 531, 531, 333, 531, 531, 189, 546, 531, 189, 531, 189,
-    531, 189, 531, 189, 531, 252, 531, 189, 531, 252, 324, 324,
-    324, 324, 531, 531, 324, 324, 324, 324, 324, 333, 333, 333,
-    0, 531, 252, 261, 324, 324, 324, 324, 324, 324, 324, 324,
+    465, 498, 483, 462, 465, 498, 477, 525, 528, 0, 525, 531,
+    0, 534, 537, 534, 540, 543, 0, 546, 543, 549, 540, 540,
+    546, 546, 543, 0, 546, 543, 543, 543, 552, 552, 555, 555,
+    558, 561, 561, 564, 543, 564, 543, 546, 564, 546, 543, 546,
+    546, 546, 564, 546, 543, 567, 564, 546, 543, 546, 546, 546,
+    546, 546, 546, 546, 546, 546, 546, 546, 570, 552, 525, 525,
+    552, 525, 525, 546, 546, 546, 546, 546, 546, 546, 546, 546,
+    546, 546, 546, 546, 546, 546, 546, 564, 543, 546, 546, 558,
+    573, 531, 555, 534, 534, 555, 534, 534, 546, 564, 546, 543,
+    576, 0, 546, 546, 579, 579, 579, 546, 546, 540, 0, 546,
+    546, 546, 546, 546, 546, 579, 579, 546, 567, 546, 546, 561,
+    546, 546, 546, 546, 579, 579, 579, 546, 546, 546, 546, 546,
+    546, 546, 546, 546, 546, 546, 546, 546, 567, 546, 567, 546,
+    546, 564, 543, 579, 582, 546, 546, 546, 567, 567, 585, 588,
+    567, 585, 567, 546, 546, 0, 546, 546, 591, 0, 546, 546,
+    594, 567, 567, 585, 588, 567, 585, 567, 546, 546, 546, 0,
+    546, 546, 0, 546, 546, 546, 546, 546, 546, 546, 594, 546,
+    546, 546, 594, 546, 594, 546, 546, 579, 546, 546, 564, 543,
+    579, 582, 546, 546, 546, 546, 546, 546, 546, 546, 546, 546,
+    546, 546, 546, 597, 576, 0, 0, 546, 546, 546, 546, 546,
+    546, 546, 600, 546, 594, 579, 579, 600, 579, 579, 546, 546,
+    546, 546, 594, 546, 594, 546, 546, 546, 546, 546, 546, 546,
+    546, 546, 576, 594, 546, 597, 576, 558, 564, 579, 579, 582,
+    582, 567, 546, 597, 564, 558, 546, 546, 546, 546, 576, 594,
+    579, 579, 582, 582, 546, 546, 546, 546, 546, 594, 546, 594,
+    546, 546, 576, 594, 546, 546, 576, 594, 546, 546, 546, 546,
+    546, 576, 546, 189, 0, 189, 252, 603, 333, 189, 189, 603,
+    189, 603, 189, 603, 189, 603, 261, 603, 603, 189, 603, 189,
+    603, 603, 603, 333, 603, 603, 189, 606, 603, 189, 603, 189,
+    603, 189, 603, 189, 603, 252, 603, 189, 603, 252, 324, 324,
+    324, 324, 603, 603, 324, 324, 324, 324, 324, 333, 333, 333,
+    0, 603, 252, 261, 324, 324, 324, 324, 324, 324, 324, 324,
     333, 333,
 };
 
-const x86_lane x86_lanes[558] = {
+const x86_lane x86_lanes[609] = {
     {0x0000000000000000u, 0x0000000000000000u},
     {0x0000000000000000u, 0x0000000000000000u},
     {0x0000000000000000u, 0x0000000000000000u},
@@ -4217,39 +4319,90 @@ const x86_lane x86_lanes[558] = {
     {0x0000000400001000u, 0x0004ff00ff150000u},
     {0x0000000800001000u, 0x0008ff00ff150000u},
     {0x0000000800001000u, 0x0008ff00ff150000u},
-    {0x0000001000000000u, 0x0110ff02ff010000u},
-    {0x0000002000000000u, 0x0120ff02ff010000u},
-    {0x0000004000000000u, 0x0140ff02ff010000u},
-    {0x0000001000000000u, 0x0010ff02ff020000u},
-    {0x0000002000000000u, 0x0020ff02ff020000u},
-    {0x0000004000000000u, 0x0040ff02ff020000u},
+    {0x0000001000003000u, 0x0110ff02ff010000u},
+    {0x0000002000003000u, 0x0120ff02ff010000u},
+    {0x0000004000003000u, 0x0140ff02ff010000u},
+    {0x0000000400003000u, 0x0110ff02ff010000u},
+    {0x0000000400003000u, 0x0110ff02ff010000u},
+    {0x0000000400003000u, 0x0110ff02ff010000u},
+    {0x0000000800003000u, 0x0110ff02ff010000u},
+    {0x0000000800003000u, 0x0110ff02ff010000u},
+    {0x0000000800003000u, 0x0110ff02ff010000u},
+    {0x0000001000003000u, 0x0010ff02ff020000u},
+    {0x0000002000003000u, 0x0020ff02ff020000u},
+    {0x0000004000003000u, 0x0040ff02ff020000u},
+    {0x0000000400003000u, 0x0004ff02ff020000u},
+    {0x0000000400003000u, 0x0004ff02ff020000u},
+    {0x0000000400003000u, 0x0004ff02ff020000u},
+    {0x0000000800003000u, 0x0008ff02ff020000u},
+    {0x0000000800003000u, 0x0008ff02ff020000u},
+    {0x0000000800003000u, 0x0008ff02ff020000u},
+    {0x0000000800003000u, 0x0008ff00ff150000u},
+    {0x0000000800003000u, 0x0008ff00ff150000u},
+    {0x0000000800003000u, 0x0008ff00ff150000u},
+    {0x0000001000003000u, 0x0010ff00ff150000u},
+    {0x0000002000003000u, 0x0020ff00ff150000u},
+    {0x0000004000003000u, 0x0040ff00ff150000u},
+    {0x0000000800003000u, 0x0008ff00ff150000u},
+    {0x0000002000003000u, 0x0020ff00ff150000u},
+    {0x0000004000003000u, 0x0040ff00ff150000u},
+    {0x0000001000003080u, 0x0110ff02ff010000u},
+    {0x0000002000003080u, 0x0120ff02ff010000u},
+    {0x0000004000003080u, 0x0140ff02ff010000u},
+    {0x0000001000003080u, 0x0010ff02ff020000u},
+    {0x0000002000003080u, 0x0020ff02ff020000u},
+    {0x0000004000003080u, 0x0040ff02ff020000u},
+    {0x0000000400003000u, 0x0004ff00ff150000u},
+    {0x0000000400003000u, 0x0004ff00ff150000u},
+    {0x0000000800003000u, 0x0008ff00ff150000u},
+    {0x00000010000030c0u, 0x0010ff02ff020000u},
+    {0x00000020000030c0u, 0x0020ff02ff020000u},
+    {0x00000040000030c0u, 0x0040ff02ff020000u},
+    {0x0000000400003000u, 0x0004ff00ff150000u},
+    {0x0000000400003000u, 0x0004ff00ff150000u},
+    {0x0000000400003000u, 0x0004ff00ff150000u},
+    {0x0000000800003000u, 0x0008ff00ff150000u},
+    {0x0000001000003000u, 0x0010ff00ff150000u},
+    {0x0000002000003000u, 0x0020ff00ff150000u},
+    {0x0000000400003000u, 0x0110ff02ff010000u},
+    {0x0000000400003000u, 0x0110ff02ff010000u},
+    {0x0000000800003000u, 0x0110ff02ff010000u},
+    {0x0000000400003000u, 0x0004ff02ff020000u},
+    {0x0000000400003000u, 0x0004ff02ff020000u},
+    {0x0000000800003000u, 0x0008ff02ff020000u},
+    {0x0000000200003000u, 0x0002ff00ff150000u},
+    {0x0000000200003000u, 0x0002ff00ff150000u},
+    {0x0000000200003000u, 0x0002ff00ff150000u},
+    {0x0000001000003000u, 0x0010ff00ff150000u},
+    {0x0000001000003000u, 0x0010ff00ff150000u},
+    {0x0000001000003000u, 0x0010ff00ff150000u},
+    {0x0000002000003000u, 0x0020ff00ff150000u},
+    {0x0000002000003000u, 0x0020ff00ff150000u},
+    {0x0000002000003000u, 0x0020ff00ff150000u},
+    {0x0000000400003000u, 0x0004ff00ff150000u},
+    {0x0000000800003000u, 0x0008ff00ff150000u},
+    {0x0000001000003000u, 0x0010ff00ff150000u},
+    {0x0000000200003000u, 0x0002ff00ff150000u},
+    {0x0000000400003000u, 0x0004ff00ff150000u},
+    {0x0000000800003000u, 0x0008ff00ff150000u},
+    {0x00000010000030c0u, 0x0110ff02ff010000u},
+    {0x00000020000030c0u, 0x0120ff02ff010000u},
+    {0x00000040000030c0u, 0x0140ff02ff010000u},
+    {0x0000000400003000u, 0x0004ff00ff150000u},
+    {0x0000000800003000u, 0x0008ff00ff150000u},
+    {0x0000000800003000u, 0x0008ff00ff150000u},
+    {0x0000000100003000u, 0x0001ff00ff150000u},
+    {0x0000000100003000u, 0x0001ff00ff150000u},
+    {0x0000000100003000u, 0x0001ff00ff150000u},
+    {0x0000000000003000u, 0x0000ff00ff150000u},
+    {0x0000000000003000u, 0x0000ff00ff150000u},
+    {0x0000000000003000u, 0x0000ff00ff150000u},
     {0x0000001000000000u, 0x0010ff00ff150000u},
     {0x0000002000000000u, 0x0020ff00ff150000u},
     {0x0000004000000000u, 0x0040ff00ff150000u},
     {0x0000000800000000u, 0x0008ff00ff150000u},
-    {0x0000002000000000u, 0x0020ff00ff150000u},
-    {0x0000004000000000u, 0x0040ff00ff150000u},
-    {0x0000001000000080u, 0x0110ff02ff010000u},
-    {0x0000002000000080u, 0x0120ff02ff010000u},
-    {0x0000004000000080u, 0x0140ff02ff010000u},
-    {0x0000001000000080u, 0x0010ff02ff020000u},
-    {0x0000002000000080u, 0x0020ff02ff020000u},
-    {0x0000004000000080u, 0x0040ff02ff020000u},
-    {0x00000010000000c0u, 0x0010ff02ff020000u},
-    {0x00000020000000c0u, 0x0020ff02ff020000u},
-    {0x00000040000000c0u, 0x0040ff02ff020000u},
-    {0x0000000800000000u, 0x0008ff00ff150000u},
     {0x0000001000000000u, 0x0010ff00ff150000u},
     {0x0000002000000000u, 0x0020ff00ff150000u},
-    {0x0000002000000000u, 0x0020ff00ff150000u},
-    {0x0000002000000000u, 0x0020ff00ff150000u},
-    {0x0000002000000000u, 0x0020ff00ff150000u},
-    {0x00000010000000c0u, 0x0110ff02ff010000u},
-    {0x00000020000000c0u, 0x0120ff02ff010000u},
-    {0x00000040000000c0u, 0x0140ff02ff010000u},
-    {0x0000000400000000u, 0x0004ff00ff150000u},
-    {0x0000000800000000u, 0x0008ff00ff150000u},
-    {0x0000000800000000u, 0x0008ff00ff150000u},
 };
 
 const uint64_t x86_reg_op[12][32] = {

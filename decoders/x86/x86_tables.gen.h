@@ -157,7 +157,7 @@ typedef struct x86_group {
     uint8_t modrm;   /* 1: the selection needs the ModRM byte */
 } x86_group;
 
-/* Maps 1b/0f/38/3a and VEX 1-3 by opcode, one word: group base, key pattern,
+/* Maps 1b/0f/38/3a, VEX 1-3 and EVEX 1-3 by opcode, one word: group base, key pattern,
  * "selection needs ModRM", and ESC for the bytes that are not opcodes of
  * their map (0F; 0F 38 / 0F 3A; C4 C5 62 8F, maybe VEX/EVEX/XOP). */
 #define X86_OPW_BASE(w) ((w) & 0x1fffu)
@@ -170,7 +170,7 @@ typedef struct x86_group {
 #define X86_OPW_VAR (1u << 27) /* forms differ in IMM/CLS: ask the form */
 /* IMM | CLS << 4: x86_ilen_of[0][osz_row * 16 + ic] is the immediate's length */
 #define X86_OPW_IC(w) (((w) >> 20) & 0x7fu)
-extern const uint32_t x86_opw[7][256];
+extern const uint32_t x86_opw[10][256];
 /* ModRM byte with 32/64-bit addressing (SDM Vol. 2A Tables 2-2, 2-3): the
  * X86_KEY() bits (mod==3, reg), displacement bytes, SIB follows, disp32
  * without base (mod 00 rm 101: RIP-relative in 64-bit mode). */
@@ -224,7 +224,7 @@ typedef struct x86_lane {
     uint64_t lo, hi;
 } x86_lane;
 extern const uint16_t x86_form_lane[X86_FORM_COUNT];
-extern const x86_lane x86_lanes[558];
+extern const x86_lane x86_lanes[609];
 extern const uint64_t x86_reg_op[12][32];
 extern const char x86_mnem_text[];
 extern const uint16_t x86_mnem_offs[780];
