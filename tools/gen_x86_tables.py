@@ -362,10 +362,10 @@ def form_fast(r):
     return v
 
 
-# Rows of x86_reg_op: the register rule (REGS; "rb" = "r" for a 1-byte
-# destination, where 4..7 without REX are AH..BH, SDM Vol. 1 3.7.2.1), twice:
-# the second half also puts ModRM.reg into the op byte (group 1, op "grp").
-REG_ROWS = [(r, g) for g in (0, 1) for r in REGS + ["rb"]]
+# Rows of x86_reg_op: a register rule (REGS; "rb" = "r" for a 1-byte
+# destination, where 4..7 without REX are AH..BH, SDM Vol. 1 3.7.2.1), and
+# whether the row also puts ModRM.reg into the op byte (group 1, op "grp").
+REG_ROWS = []  # the (rule, group-1 op) pairs the lanes use, in order of first use (form_lanes)
 REG_NONE, REG_V0, REG_AH = 0xff, 64, 16  # MMIOEMU_REG_NONE/V0/AH (include/mmioemu/insn.h)
 F_VEX, F_EVEX = 1 << 12, 1 << 13  # MMIOEMU_F_VEX, MMIOEMU_F_EVEX
 COPY = ["imm", "memsrc", "bswap", "nt", "al", "dir"]  # X86_FF_COPY (x86_decode.h)
@@ -398,7 +398,10 @@ def form_lanes(forms):
         three = []
         for k in range(3):
             rule = "rb" if r.reg == "r" and dsz[k] == 1 else r.reg
-            row = REG_ROWS.index((rule, 1 if r.aop == "grp" else 0))
+            pair = (rule, 1 if r.aop == "grp" else 0)
+            if pair not in REG_ROWS:
+                REG_ROWS.append(pair)
+            row = REG_ROWS.index(pair)
             three.append((flags | sz[k] << 32,
                           kind << 16 | op << 24 | row << 32 | REG_NONE << 40 | dsz[k] << 48 |
                           ((ext >> 2 * k) & 3) << 56))
@@ -475,11 +478,11 @@ def mem_word(mode, m, sib):
 
 
 def emit_mem():
-    c = ["const uint64_t x86_mrm_mem[2][256] = {\n"]
+    c = ["const uint64_t x86_mrm_mem[2][192] = {\n"]
     for mode in (0, 2):
         c.append("    { /* %s */\n" % ("64-bit mode" if mode == 2 else "16/32-bit modes"))
-        ws = [mem_word(mode, m, None) for m in range(256)]
-        for i in range(0, 256, 4):
+        ws = [mem_word(mode, m, None) for m in range(192)]  # mod 00-10
+        for i in range(0, 192, 4):
             c.append("        " + ", ".join("0x%016xu" % v for v in ws[i:i + 4]) + ",\n")
         c.append("    },\n")
     c.append("};\n\n")
@@ -622,7 +625,7 @@ def emit(forms, mnems, maps, groups, gforms, by_op):
              " * mod == 00 (row 0) or not: mmioemu_mem bytes 8..11 without REX, and what\n"
              " * REX.B and REX.X change (gen_x86_tables.py mem_word). */\n"
              "#define X86_MEM_DISP32 (1ull << 50)\n"
-             "extern const uint64_t x86_mrm_mem[2][256];\n"
+             "extern const uint64_t x86_mrm_mem[2][192];\n"
              "extern const uint64_t x86_sib_mem[2][256];\n")
     h.append(LANES_H)
     h.append("extern const uint16_t x86_form_lane[X86_FORM_COUNT];\n")

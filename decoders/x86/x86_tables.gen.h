@@ -212,7 +212,7 @@ extern const x86_form x86_forms[X86_FORM_COUNT];
  * mod == 00 (row 0) or not: mmioemu_mem bytes 8..11 without REX, and what
  * REX.B and REX.X change (gen_x86_tables.py mem_word). */
 #define X86_MEM_DISP32 (1ull << 50)
-extern const uint64_t x86_mrm_mem[2][256];
+extern const uint64_t x86_mrm_mem[2][192];
 extern const uint64_t x86_sib_mem[2][256];
 /* The fast path's descriptor lanes of a form by its size selector index
  * (x86_fast.c): lo = mmioemu_insn bytes 24..31 (flags, size, id 0), hi =
@@ -225,7 +225,7 @@ typedef struct x86_lane {
 } x86_lane;
 extern const uint16_t x86_form_lane[X86_FORM_COUNT];
 extern const x86_lane x86_lanes[609];
-extern const uint64_t x86_reg_op[12][32];
+extern const uint64_t x86_reg_op[6][32];
 extern const char x86_mnem_text[];
 extern const uint16_t x86_mnem_offs[780];
 
