@@ -443,18 +443,36 @@ x86_fast(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out, 
 static __attribute__((noinline)) const uint8_t *x86_pad(uint8_t *pad, const uint8_t *code,
                                                         size_t len)
 {
-    /* Zero the pad in 8-byte stores, then copy the bytes (an x86
-     * instruction is at most 15: one or two words and a short tail). */
+    /* Zero the pad in 8-byte stores, then copy the bytes in at most three
+     * overlapping pieces of 8 (len 8..23) or two of 4 (4..7), each inside
+     * code[0..len): no byte loop. len < X86_FAST_PAD = 24 here. */
     const uint64_t zero = 0;
-    size_t k = 0;
-    for (; k < X86_FAST_PAD; k += 8)
+    for (size_t k = 0; k < X86_FAST_PAD; k += 8)
         __builtin_memcpy(pad + k, &zero, 8);
-    for (k = 0; k + 8 <= len; k += 8)
-        __builtin_memcpy(pad + k, code + k, 8);
-    for (; k < len; k++)
-        pad[k] = code[k];
+    if (len >= 8) {
+        uint64_t a, b, c;
+        __builtin_memcpy(&a, code, 8);
+        __builtin_memcpy(&c, code + len - 8, 8);
+        if (len > 16) {
+            __builtin_memcpy(&b, code + 8, 8);
+            __builtin_memcpy(pad + 8, &b, 8);
+        }
+        __builtin_memcpy(pad, &a, 8);
+        __builtin_memcpy(pad + len - 8, &c, 8);
+    } else if (len >= 4) {
+        uint32_t a, c;
+        __builtin_memcpy(&a, code, 4);
+        __builtin_memcpy(&c, code + len - 4, 4);
+        __builtin_memcpy(pad, &a, 4);
+        __builtin_memcpy(pad + len - 4, &c, 4);
+    } else if (len) {
+        pad[0] = code[0]; /* len 1..3: bytes 0, len / 2 and len - 1 */
+        pad[len / 2] = code[len / 2];
+        pad[len - 1] = code[len - 1];
+    }
     return pad;
 }
+_Static_assert(X86_FAST_PAD == 24, "x86_pad: at most three pieces of 8");
 
 /* The stages as siblings: each returns here before the next runs, so the
  * deepest decode is this frame plus the largest stage, also in the static
