@@ -226,7 +226,8 @@ x86_fast_body(const int vex, x86_next *next, const uint8_t *code, size_t len, mm
               size_t i, uint32_t ow, unsigned st, const x86_ctx *ctx, uint32_t vbad, unsigned lmask)
 {
     /* Group -> form by (64-bit mode, W, mandatory prefix, mod==3, reg). */
-    const unsigned modrm = code[i], mi = x86_modrm32[modrm];
+    const size_t modrm = code[i];
+    const unsigned mi = x86_modrm32[modrm];
     const unsigned fid =
         x86_group_forms[X86_OPW_BASE(ow) +
                         x86_key_slot[X86_OPW_PATTERN(ow)][ctx->key | X86_MRM_KEY(mi)]];
