@@ -87,8 +87,14 @@ static const uint32_t x86_mask4[5] = {0, 0xff, 0xffff, 0xffffff, 0xffffffff};
  * X86_FAST_PAD readable bytes (x86_decode()), and p + 4 <= 19 there. */
 static inline uint32_t x86_le32(const uint8_t *code, size_t p)
 {
-    return (uint32_t)code[p] | (uint32_t)code[p + 1] << 8 | (uint32_t)code[p + 2] << 16 |
-           (uint32_t)code[p + 3] << 24;
+    /* One 4-byte load (gcc does not merge the four byte loads here), in
+     * little-endian order on either host. */
+    uint32_t v;
+    __builtin_memcpy(&v, code + p, 4);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap32(v);
+#endif
+    return v;
 }
 
 /* mmioemu_insn bytes 24..31 (flags, size, id) from one value (x86_lane):
