@@ -257,7 +257,8 @@ x86_fast_body(const int vex, x86_next *next, const uint8_t *code, size_t len, mm
     /* The immediate's length: from the opcode word where all its forms agree
      * (not waiting for the form lookup), else from the form. */
     const unsigned ilen =
-        x86_ilen_of[ctx->osz_row * 16u + ((ow & X86_OPW_VAR) ? f->ic : X86_OPW_IC(ow))];
+        x86_ilen_of[ctx->osz_row * 16u +
+                    (__builtin_expect(ow & X86_OPW_VAR, 0) ? f->ic : X86_OPW_IC(ow))];
     /* ModRM, SIB, displacement (SDM Vol. 2A Tables 2-2, 2-3, 2.2.1.6). */
     uint64_t m = 0; /* x86_mrm_mem / x86_sib_mem word; 0: no memory operand */
     unsigned dlen = 0;
@@ -291,7 +292,7 @@ x86_fast_body(const int vex, x86_next *next, const uint8_t *code, size_t len, mm
     out->mode = (uint8_t)((st >> S_MODESHIFT) & 3);
     out->length = (uint8_t)total;
     out->id = (uint16_t)fid;
-    if (!f->kind || !m) {
+    if (!m || !f->kind) { /* m first: most code has no memory operand */
         out->kind = MMIOEMU_KIND_NONE;
         out->flags = 0;
         return MMIOEMU_ERR_NO_MEMORY_OPERAND;
