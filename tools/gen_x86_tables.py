@@ -511,6 +511,8 @@ def emit(forms, mnems, maps, groups, gforms, by_op):
     h = [BANNER]
     h.append("#ifndef MMIOEMU_X86_TABLES_GEN_H\n#define MMIOEMU_X86_TABLES_GEN_H\n\n")
     h.append("#include <stdint.h>\n\n")
+    h.append("/* Internal to the library: addressed directly (no GOT) in position-\n"
+             " * independent builds. */\n#pragma GCC visibility push(hidden)\n\n")
     for name, lst, pre in (("imm", IMMS, "X86_IMM_"), ("kind", KINDS, "X86_K_"),
                            ("reg", REGS, "X86_R_")):
         h.append("enum { /* %s rules */\n" % name)
@@ -633,7 +635,7 @@ def emit(forms, mnems, maps, groups, gforms, by_op):
     h.append("extern const uint64_t x86_reg_op[%d][32];\n" % len(REG_ROWS))
     h.append("extern const char x86_mnem_text[];\n")
     h.append("extern const uint16_t x86_mnem_offs[%d];\n\n" % len(mnems))
-    h.append("#endif\n")
+    h.append("#pragma GCC visibility pop\n\n#endif\n")
 
     lane_of, lanes = form_lanes(forms)
     c = [BANNER]

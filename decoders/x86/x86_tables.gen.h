@@ -4,6 +4,10 @@
 
 #include <stdint.h>
 
+/* Internal to the library: addressed directly (no GOT) in position-
+ * independent builds. */
+#pragma GCC visibility push(hidden)
+
 enum { /* imm rules */
     X86_IMM_NONE = 0,
     X86_IMM_IB = 1,
@@ -228,5 +232,7 @@ extern const x86_lane x86_lanes[609];
 extern const uint64_t x86_reg_op[6][32];
 extern const char x86_mnem_text[];
 extern const uint16_t x86_mnem_offs[780];
+
+#pragma GCC visibility pop
 
 #endif
