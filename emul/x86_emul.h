@@ -6,17 +6,11 @@
 #define MMIOEMU_EMUL_X86_EMUL_H
 
 #include "arch.h"
+#include "x86_regs.h"
 
 enum { X86_VEC_GP = 13, X86_VEC_SS = 12, X86_VEC_AC = 17, X86_VEC_UD = 6 };
 
-/* x86_regs.c */
-/* Value of register `reg` (0..15, or MMIOEMU_REG_AH..BH) at `size` bytes. */
-uint64_t x86_reg_get(const mmioemu_x86_state *x, unsigned reg, unsigned size);
-/* "reg (at size bytes) = v", done now: 1/2 bytes merge into the old value,
- * 4 zero-extends to 64 (SDM Vol. 1 3.4.1.1), 8 replaces; AH..BH are bits
- * 15:8. Callers write only once every callback has succeeded, so an error
- * leaves the vCPU untouched. */
-void x86_reg_set(mmioemu_x86_state *x, unsigned reg, unsigned size, uint64_t v);
+/* x86_regs.c (the GPR helpers: x86_regs.h) */
 /* RIP after an instruction of `len` bytes, wrapped to the mode's IP width. */
 uint64_t x86_next_rip(const mmioemu_cpu *cpu, unsigned len);
 /* The 64 bytes of vector register `reg` (MMIOEMU_REG_V0 + n), lowest first. */
