@@ -11,8 +11,6 @@
 enum { X86_VEC_GP = 13, X86_VEC_SS = 12, X86_VEC_AC = 17, X86_VEC_UD = 6 };
 
 /* x86_regs.c (the GPR helpers: x86_regs.h) */
-/* RIP after an instruction of `len` bytes, wrapped to the mode's IP width. */
-uint64_t x86_next_rip(const mmioemu_cpu *cpu, unsigned len);
 /* The 64 bytes of vector register `reg` (MMIOEMU_REG_V0 + n), lowest first. */
 static inline const uint8_t *x86_vec_bytes(const mmioemu_x86_state *x, unsigned reg)
 {

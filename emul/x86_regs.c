@@ -1,20 +1,8 @@
-/* x86 register state beside the GPR helpers of x86_regs.h: the instruction
- * pointer's wrap and the vector register zeroing rules. Pure functions on
- * mmioemu_x86_state. */
+/* x86 vector registers beside the GPR and RIP helpers of x86_regs.h: the
+ * zeroing rules of loads by encoding. Pure functions on mmioemu_x86_state. */
 #include "x86_emul.h"
 
 #include "../lib/bytes.h"
-
-uint64_t x86_next_rip(const mmioemu_cpu *cpu, unsigned len)
-{
-    uint64_t rip = cpu->u.x86.rip;
-    switch (cpu->mode) {
-    case MMIOEMU_X86_64: return rip + len;
-    case MMIOEMU_X86_32: /* EIP wraps at 32 bits */ return (uint32_t)(rip + len);
-    default: /* IP wraps at 16 bits; the upper bits keep their value */
-        return (rip & ~0xffffull) | ((rip + len) & 0xffff);
-    }
-}
 
 void x86_vec_load(mmioemu_x86_state *x, const mmioemu_insn *insn, const uint8_t *buf)
 {

@@ -1,12 +1,14 @@
 /* x86 general-register access: THE one place that knows register widths,
  * the high-byte registers, 32-bit zero-extension and 8/16-bit merging. Every
- * GPR read or write of the emulator goes through x86_reg_get/x86_reg_set.
- * Inline: they run several times per instruction (a string element writes
- * rSI, rDI and rCX), and as leaves they cost a call level of stack each. */
+ * GPR read or write of the emulator goes through x86_reg_get/x86_reg_set;
+ * RIP advances through x86_next_rip. Inline: they run several times per
+ * instruction (a string element writes rSI, rDI and rCX), and as leaves
+ * they cost a call level of stack each. */
 #ifndef MMIOEMU_EMUL_X86_REGS_H
 #define MMIOEMU_EMUL_X86_REGS_H
 
 #include <mmioemu/cpu.h>
+#include <mmioemu/emulate.h>
 #include <mmioemu/insn.h>
 
 #include "../lib/bytes.h"
@@ -57,6 +59,18 @@ static inline void x86_reg_set(mmioemu_x86_state *x, unsigned reg, unsigned size
         return; /* not a GPR: nothing written */
     unsigned slot = x86_slot_of(reg);
     x->gpr[slot] = x86_merged(x->gpr[slot], reg, size, v);
+}
+
+/* RIP after an instruction of `len` bytes, wrapped to the mode's IP width. */
+static inline uint64_t x86_next_rip(const mmioemu_cpu *cpu, unsigned len)
+{
+    uint64_t rip = cpu->u.x86.rip;
+    switch (cpu->mode) {
+    case MMIOEMU_X86_64: return rip + len;
+    case MMIOEMU_X86_32: /* EIP wraps at 32 bits */ return (uint32_t)(rip + len);
+    default: /* IP wraps at 16 bits; the upper bits keep their value */
+        return (rip & ~0xffffull) | ((rip + len) & 0xffff);
+    }
 }
 
 #endif
