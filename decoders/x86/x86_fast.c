@@ -16,7 +16,7 @@
  * mode, set on entry), then REX.R, "REX present" (adjacent: the x86_reg_op
  * column), REX.X, REX.B (adjacent: x86_rex_xor), LOCK, the segment override
  * and "override present" at bit 15 = MMIOEMU_F_SEG_OVR. Each prefix byte's
- * entry clears (high half) and sets (low half) bits: a REX is dropped by any
+ * entry keeps (high half) and sets (low half) bits: a REX is dropped by any
  * later prefix, the last segment override and the last of F2/F3 win. One
  * row per mode: REX exists only in 64-bit mode, where ES/CS/SS/DS overrides
  * are ignored (SDM Vol. 1 3.3.7.1) but still end a REX. */
@@ -40,7 +40,7 @@ enum {
 };
 _Static_assert((unsigned)S_SEG == (unsigned)MMIOEMU_F_SEG_OVR && (unsigned)MMIOEMU_X86_64 == 2,
                "prefix state bits");
-#define E(clr, set) ((uint32_t)(clr) << 16 | (set))
+#define E(clr, set) ((uint32_t)(~(clr)&0xffffu) << 16 | (set)) /* bits kept, bits set */
 #define E_SEG(s) E(S_REXBITS | S_SEG | 7u << S_SEGSHIFT, S_SEG | (s) << S_SEGSHIFT)
 #define E_REX(n)                                                                                   \
     E(S_REXBITS,                                                                                   \
@@ -407,7 +407,7 @@ x86_fast(mmioemu_mode mode, const uint8_t *code, size_t len, mmioemu_insn *out, 
     unsigned b = code[0], st = (unsigned)mode << S_MODESHIFT;
     uint32_t e = edit[b];
     while (e) {
-        st = (st & ~(e >> 16)) | (e & 0xffff);
+        st = (st & (e >> 16)) | (e & 0xffff);
         if (++i >= 15)
             X86_GENERAL(); /* too long */
         b = code[i];
