@@ -6,9 +6,8 @@
 #define MMIOEMU_EMUL_X86_EMUL_H
 
 #include "arch.h"
+#include "x86_addr.h"
 #include "x86_regs.h"
-
-enum { X86_VEC_GP = 13, X86_VEC_SS = 12, X86_VEC_AC = 17, X86_VEC_UD = 6 };
 
 /* x86_regs.c (the GPR helpers: x86_regs.h) */
 /* The 64 bytes of vector register `reg` (MMIOEMU_REG_V0 + n), lowest first. */
@@ -21,21 +20,7 @@ static inline const uint8_t *x86_vec_bytes(const mmioemu_x86_state *x, unsigned 
  * size..15 and keeps 16..63; other legacy loads keep everything above size. */
 void x86_vec_load(mmioemu_x86_state *x, const mmioemu_insn *insn, const uint8_t *buf);
 
-/* x86_addr.c */
-void x86_raise(mmioemu_result *res, unsigned vector, uint32_t error_code);
-/* Offset (effective address) of the memory operand, plus `extra` bytes,
- * wrapped to mem.addr_size. RIP-relative counts from the instruction's end. */
-uint64_t x86_effective(const mmioemu_insn *insn, const mmioemu_cpu *cpu, int64_t extra);
-/* Segment `seg`:`off` -> linear address of an access of `size` bytes, with
- * the CPU's own checks: segment type/limit outside 64-bit mode, canonical
- * form in 64-bit mode. EXCEPTION (details in res) when the CPU would fault. */
-mmioemu_status x86_linear(const mmioemu_cpu *cpu, unsigned seg, uint64_t off, unsigned size,
-                          bool write, uint64_t *la, mmioemu_result *res);
-
-/* #AC(0) for a misaligned 2/4/8-byte access at CPL 3 with CR0.AM and
- * RFLAGS.AC set (only reachable with MMIOEMU_POLICY_ALLOW_USER). */
-mmioemu_status x86_check_ac(const mmioemu_cpu *cpu, uint64_t la, unsigned size,
-                            mmioemu_result *res);
+/* x86_addr.c: x86_addr.h */
 
 /* x86_alu.c */
 /* dst OP src at `size` bytes; updates the status flags in *rflags exactly as
