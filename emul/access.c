@@ -9,48 +9,6 @@
 
 #define PAGE_MASK ((uint64_t)PLAN_PAGE_SIZE - 1)
 
-/* Is operand `op` accessed in the direction the trap reported? */
-static bool dir_matches(const mmioemu_fault *f, const plan_operand *op)
-{
-    if (!(f->flags & MMIOEMU_FAULT_DIR) || op->rmw)
-        return true;
-    bool w = (f->flags & MMIOEMU_FAULT_WRITE) != 0;
-    return w == ((op->acc_flags & MMIOEMU_ACC_WRITE) != 0);
-}
-
-/* Does some byte of the operand have page offset `off`? Operands are at most
- * 64 bytes, so at most one byte of each page can match. */
-static bool covers_page_offset(const plan_operand *op, uint64_t off)
-{
-    if (op->size >= PLAN_PAGE_SIZE)
-        return true;
-    return ((off - (op->la & PAGE_MASK)) & PAGE_MASK) < op->size;
-}
-
-mmioemu_status plan_check_fault(const plan_ctx *pc, const plan_operand *ops, unsigned n)
-{
-    const mmioemu_fault *f = pc->fault;
-    if (!pc->check_fault || !f)
-        return MMIOEMU_OK;
-    bool gla = (f->flags & MMIOEMU_FAULT_GLA) != 0, gpa = (f->flags & MMIOEMU_FAULT_GPA) != 0;
-    if (!gla && !gpa)
-        return MMIOEMU_OK;
-    /* A GLA and a GPA of one trap name the same byte: same page offset. */
-    if (gla && gpa && ((f->gla ^ f->gpa) & PAGE_MASK))
-        return MMIOEMU_ERR_ADDRESS_MISMATCH;
-    for (unsigned i = 0; i < n; i++) {
-        const plan_operand *op = &ops[i];
-        if (!op->size || !dir_matches(f, op))
-            continue;
-        uint64_t d = f->gla - op->la; /* byte of the operand the GLA names */
-        if (op->wrap32)
-            d = (uint32_t)d;
-        if (gla ? d < op->size : covers_page_offset(op, f->gpa & PAGE_MASK))
-            return MMIOEMU_OK;
-    }
-    return MMIOEMU_ERR_ADDRESS_MISMATCH;
-}
-
 /* Is the page holding linear `la` (a piece of `size` bytes) the faulting one?
  * With a GLA: same page. With a GPA only (first element of an instruction,
  * while the fault check applies): the piece holds the GPA's page offset. */

@@ -10,6 +10,7 @@
 #include <mmioemu/emulate.h>
 
 #define PLAN_PAGE_SIZE 4096u
+#define PLAN_PAGE_MASK ((uint64_t)PLAN_PAGE_SIZE - 1)
 
 /* Everything the planners need besides the instruction and the registers. */
 typedef struct plan_ctx {
@@ -58,12 +59,53 @@ void plan_list_from_public(const mmioemu_access_list *in, plan_list *out);
 void plan_list_to_public(const plan_list *in, uint32_t from, const uint64_t op_la[2],
                          uint64_t la_mask, mmioemu_access_list *out);
 
+/* Is operand `op` accessed in the direction the trap reported? */
+static inline bool plan_dir_matches(const mmioemu_fault *f, const plan_operand *op)
+{
+    if (!(f->flags & MMIOEMU_FAULT_DIR) || op->rmw)
+        return true;
+    bool w = (f->flags & MMIOEMU_FAULT_WRITE) != 0;
+    return w == ((op->acc_flags & MMIOEMU_ACC_WRITE) != 0);
+}
+
+/* Does some byte of the operand have page offset `off`? Operands are at most
+ * 64 bytes, so at most one byte of each page can match. */
+static inline bool plan_covers_page_offset(const plan_operand *op, uint64_t off)
+{
+    if (op->size >= PLAN_PAGE_SIZE)
+        return true;
+    return ((off - (op->la & PLAN_PAGE_MASK)) & PLAN_PAGE_MASK) < op->size;
+}
+
 /* Fault check over all operands of one instruction (CVE-2024-25742):
  * with a GLA, it must fall inside one operand and, if the trap gave a
  * direction, that operand must be accessed that way; with only a GPA, its
  * page offset must fall inside one operand's bytes on some page.
  * Returns OK or MMIOEMU_ERR_ADDRESS_MISMATCH. No-op without pc->check_fault. */
-mmioemu_status plan_check_fault(const plan_ctx *pc, const plan_operand *ops, unsigned n);
+static inline mmioemu_status plan_check_fault(const plan_ctx *pc, const plan_operand *ops,
+                                              unsigned n)
+{
+    const mmioemu_fault *f = pc->fault;
+    if (!pc->check_fault || !f)
+        return MMIOEMU_OK;
+    bool gla = (f->flags & MMIOEMU_FAULT_GLA) != 0, gpa = (f->flags & MMIOEMU_FAULT_GPA) != 0;
+    if (!gla && !gpa)
+        return MMIOEMU_OK;
+    /* A GLA and a GPA of one trap name the same byte: same page offset. */
+    if (gla && gpa && ((f->gla ^ f->gpa) & PLAN_PAGE_MASK))
+        return MMIOEMU_ERR_ADDRESS_MISMATCH;
+    for (unsigned i = 0; i < n; i++) {
+        const plan_operand *op = &ops[i];
+        if (!op->size || !plan_dir_matches(f, op))
+            continue;
+        uint64_t d = f->gla - op->la; /* byte of the operand the GLA names */
+        if (op->wrap32)
+            d = (uint32_t)d;
+        if (gla ? d < op->size : plan_covers_page_offset(op, f->gpa & PLAN_PAGE_MASK))
+            return MMIOEMU_OK;
+    }
+    return MMIOEMU_ERR_ADDRESS_MISMATCH;
+}
 
 /* Append the pieces of one operand to `out`, in address order: split at
  * every 4 KiB page and every region / is_mmio span boundary; physical
