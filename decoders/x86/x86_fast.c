@@ -1,9 +1,11 @@
-/* Native x86 decoder entry: one straight-line pass for the common forms
- * (maps 1B/0F/0F38/0F3A and VEX, 32/64-bit addressing, ModRM memory
- * operands, string forms). EVEX/XOP go to x86_decode_vex(); anything else -
- * 3DNow!, 16-bit addressing, moffs, "rare" forms, invalid or truncated bytes -
- * to x86_decode_general(), which decodes from the start. Same results as the
- * general path alone for every input (checked field by field when changed).
+/* Native x86 decoder entry: one straight-line pass for the common forms -
+ * maps 1B/0F/0F38/0F3A, VEX, and in 64-bit mode EVEX maps 1-3 without
+ * masking, zeroing or broadcast; 32/64-bit addressing; ModRM memory
+ * operands; and the implicit-operand forms (strings, moffs A0-A3). The rest
+ * of EVEX and XOP go to x86_decode_vex(); anything else - 3DNow!, 16-bit
+ * addressing, "rare" forms, invalid or truncated bytes - to
+ * x86_decode_general(), which decodes from the start. Same results as the
+ * general path alone for every input (tests/test_x86_decode_paths.c).
  * x86_decode() at the end runs these stages one after the other. */
 #include <stddef.h>
 
