@@ -7,39 +7,58 @@
 #include <stdint.h>
 #include <stddef.h>
 
-/* Fixed-width little-endian loads: byte compositions a compiler turns into
- * one load (plus a byte swap on a big-endian host), with no type punning. */
+/* Fixed-width little-endian loads and stores: one access each (plus a byte
+ * swap on a big-endian host). __builtin_memcpy of a constant size is a plain
+ * load or store even with -ffreestanding -fno-builtin (no libc call, no type
+ * punning); gcc does not always merge byte compositions into one load, e.g.
+ * in the x86 decoder's fast path. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define MM_LE16(v) __builtin_bswap16(v)
+#define MM_LE32(v) __builtin_bswap32(v)
+#define MM_LE64(v) __builtin_bswap64(v)
+#else
+#define MM_LE16(v) (v)
+#define MM_LE32(v) (v)
+#define MM_LE64(v) (v)
+#endif
+
 static inline uint64_t mm_le16(const uint8_t *p)
 {
-    return (uint64_t)p[0] | (uint64_t)p[1] << 8;
+    uint16_t v;
+    __builtin_memcpy(&v, p, 2);
+    return MM_LE16(v);
 }
 
 static inline uint64_t mm_le32(const uint8_t *p)
 {
-    return mm_le16(p) | mm_le16(p + 2) << 16;
+    uint32_t v;
+    __builtin_memcpy(&v, p, 4);
+    return MM_LE32(v);
 }
 
 static inline uint64_t mm_le64(const uint8_t *p)
 {
-    return mm_le32(p) | mm_le32(p + 4) << 32;
+    uint64_t v;
+    __builtin_memcpy(&v, p, 8);
+    return MM_LE64(v);
 }
 
 static inline void mm_put_le16(uint8_t *p, uint64_t v)
 {
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
+    uint16_t w = MM_LE16((uint16_t)v);
+    __builtin_memcpy(p, &w, 2);
 }
 
 static inline void mm_put_le32(uint8_t *p, uint64_t v)
 {
-    mm_put_le16(p, v);
-    mm_put_le16(p + 2, v >> 16);
+    uint32_t w = MM_LE32((uint32_t)v);
+    __builtin_memcpy(p, &w, 4);
 }
 
 static inline void mm_put_le64(uint8_t *p, uint64_t v)
 {
-    mm_put_le32(p, v);
-    mm_put_le32(p + 4, v >> 32);
+    uint64_t w = MM_LE64(v);
+    __builtin_memcpy(p, &w, 8);
 }
 
 /* Operand sizes are almost always 1, 2, 4 or 8: those take one load or

@@ -13,6 +13,8 @@
 
 #include "x86_tables.gen.h"
 
+#include "../../lib/bytes.h"
+
 /* Prefix state (SDM Vol. 2A 2.1.1, 2.2.1), one 16-bit word: bits 0-6 index
  * x86_ctx_of as one array (X86_CTX_INDEX: REX.W, 66, 67, rep; then the
  * mode, set on entry), then REX.R, "REX present" (adjacent: the x86_reg_op
@@ -85,18 +87,12 @@ static const uint32_t x86_pfx_edit[3][256] = {
 static const uint32_t x86_sbit4[5] = {0, 0x80, 0x8000, 0x800000, 0x80000000};
 static const uint32_t x86_mask4[5] = {0, 0xff, 0xffff, 0xffffff, 0xffffffff};
 
-/* Little-endian bytes code[p..p+3]: the fast path reads from a buffer with
- * X86_FAST_PAD readable bytes (x86_decode()), and p + 4 <= 19 there. */
+/* Little-endian bytes code[p..p+3] (one load: lib/bytes.h): the fast path
+ * reads from a buffer with X86_FAST_PAD readable bytes (x86_decode()), and
+ * p + 4 <= 19 there. */
 static inline uint32_t x86_le32(const uint8_t *code, size_t p)
 {
-    /* One 4-byte load (gcc does not merge the four byte loads here), in
-     * little-endian order on either host. */
-    uint32_t v;
-    __builtin_memcpy(&v, code + p, 4);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap32(v);
-#endif
-    return v;
+    return (uint32_t)mm_le32(code + p);
 }
 
 /* mmioemu_insn bytes 24..31 (flags, size, id) from one value (x86_lane):
