@@ -7,8 +7,6 @@
 #include "../lib/bytes.h"
 #include "../lib/region_read.h"
 
-#define PAGE_MASK ((uint64_t)PLAN_PAGE_SIZE - 1)
-
 /* Is the page holding linear `la` (a piece of `size` bytes) the faulting one?
  * With a GLA: same page. With a GPA only (first element of an instruction,
  * while the fault check applies): the piece holds the GPA's page offset. */
@@ -18,10 +16,10 @@ static bool on_fault_page(const plan_ctx *pc, uint64_t la, uint32_t size)
     if (!f)
         return false;
     if (f->flags & MMIOEMU_FAULT_GLA)
-        return ((la ^ f->gla) & ~PAGE_MASK) == 0;
+        return ((la ^ f->gla) & ~PLAN_PAGE_MASK) == 0;
     if (!(f->flags & MMIOEMU_FAULT_GPA) || !pc->check_fault)
         return false;
-    return ((f->gpa - la) & PAGE_MASK) < size;
+    return ((f->gpa - la) & PLAN_PAGE_MASK) < size;
 }
 
 /* Physical address of the page piece starting at linear `la`. */
@@ -31,7 +29,7 @@ static mmioemu_status piece_pa(const plan_ctx *pc, uint64_t la, uint32_t size, b
     const mmioemu_fault *f = pc->fault;
     *fault_page = on_fault_page(pc, la, size);
     if (*fault_page && (f->flags & MMIOEMU_FAULT_GPA)) {
-        *pa = (f->gpa & ~PAGE_MASK) | (la & PAGE_MASK);
+        *pa = (f->gpa & ~PLAN_PAGE_MASK) | (la & PLAN_PAGE_MASK);
         return MMIOEMU_OK;
     }
     if (pc->ops && pc->ops->translate) {
@@ -119,7 +117,7 @@ static mmioemu_status append(plan_list *out, uint64_t pa, uint32_t len, uint32_t
 
 mmioemu_status plan_add(const plan_ctx *pc, const plan_operand *op, plan_list *out)
 {
-    uint32_t first = PLAN_PAGE_SIZE - (uint32_t)(op->la & PAGE_MASK);
+    uint32_t first = PLAN_PAGE_SIZE - (uint32_t)(op->la & PLAN_PAGE_MASK);
     if (op->size > UINT8_MAX) /* plan_list's 8-bit sizes; operands are <= 64 bytes */
         return MMIOEMU_ERR_UNSUPPORTED;
     if (first < op->size && (pc->policy->flags & MMIOEMU_POLICY_NO_SPLIT))
@@ -137,7 +135,7 @@ mmioemu_status plan_add(const plan_ctx *pc, const plan_operand *op, plan_list *o
             uint64_t la = op->la + done, pa;
             if (op->wrap32)
                 la = (uint32_t)la;
-            uint32_t page_left = PLAN_PAGE_SIZE - (uint32_t)(la & PAGE_MASK);
+            uint32_t page_left = PLAN_PAGE_SIZE - (uint32_t)(la & PLAN_PAGE_MASK);
             uint32_t len = op->size - done < page_left ? op->size - done : page_left;
             bool write = (op->acc_flags & MMIOEMU_ACC_WRITE) || op->rmw;
             s = piece_pa(pc, la, len, write, &pa, &fault_page);

@@ -155,7 +155,7 @@ fetch_x86(const mmioemu_ops *ops, void *ctx, const mmioemu_cpu *cpu, mmioemu_ins
     uint8_t buf[X86_MAX_INSN];
     uint64_t ip = fetch_ip(cpu);
     uint32_t have = 0;
-    uint32_t want = PLAN_PAGE_SIZE - (uint32_t)(ip & (PLAN_PAGE_SIZE - 1));
+    uint32_t want = PLAN_PAGE_SIZE - (uint32_t)(ip & PLAN_PAGE_MASK);
     if (!ops->fetch)
         return MMIOEMU_ERR_UNSUPPORTED;
     if (want > X86_MAX_INSN)
@@ -172,7 +172,7 @@ fetch_x86(const mmioemu_ops *ops, void *ctx, const mmioemu_cpu *cpu, mmioemu_ins
         if (want <= have || want > X86_MAX_INSN)
             want = X86_MAX_INSN; /* decoder asks for the impossible: let it say INVALID */
         /* The rest lies on the next page(s); split again at a page end. */
-        uint32_t left = PLAN_PAGE_SIZE - (uint32_t)((ip + have) & (PLAN_PAGE_SIZE - 1));
+        uint32_t left = PLAN_PAGE_SIZE - (uint32_t)((ip + have) & PLAN_PAGE_MASK);
         if (want - have > left)
             want = have + left;
     }
