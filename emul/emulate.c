@@ -63,8 +63,7 @@ static mmioemu_status arch_plan(const plan_ctx *pc, const mmioemu_insn *insn,
         s = x86_plan(pc, insn, cpu, &l, op_la, res);
     out->count = 0;
     out->reserved = 0;
-    uint64_t mask =
-        cpu->mode == MMIOEMU_X86_64 || cpu->mode == MMIOEMU_ARM64 ? ~(uint64_t)0 : 0xffffffffu;
+    uint64_t mask = cpu->mode != MMIOEMU_ARM64 && x86_la_wraps32(cpu) ? 0xffffffffu : ~(uint64_t)0;
     plan_list_to_public(&l, 0, op_la, mask, out); /* written in every case, as before */
     return s;
 }

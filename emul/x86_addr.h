@@ -48,6 +48,13 @@ static inline bool x86_canonical(uint64_t la)
     return (uint64_t)((int64_t)(la << (64 - X86_VA_BITS)) >> (64 - X86_VA_BITS)) == la;
 }
 
+/* Outside 64-bit mode linear addresses are 32 bits and wrap past
+ * 0xffffffff (x86_linear, plan_operand.wrap32). */
+static inline bool x86_la_wraps32(const mmioemu_cpu *cpu)
+{
+    return cpu->mode != MMIOEMU_X86_64;
+}
+
 /* Segment `seg`:`off` -> linear address of an access of `size` bytes, with
  * the CPU's own checks: segment type/limit outside 64-bit mode, canonical
  * form in 64-bit mode. EXCEPTION (details in res) when the CPU would fault. */

@@ -83,7 +83,7 @@ static mmioemu_status movdir64b_dst(const mmioemu_insn *insn, const mmioemu_cpu 
     op->size = 64;
     op->acc_flags = MMIOEMU_ACC_WRITE | MMIOEMU_ACC_SECOND;
     op->rmw = false;
-    op->wrap32 = cpu->mode != MMIOEMU_X86_64;
+    op->wrap32 = x86_la_wraps32(cpu);
     return MMIOEMU_OK;
 }
 
@@ -116,7 +116,7 @@ x86_operands(const mmioemu_insn *insn, const mmioemu_cpu *cpu, plan_operand *op,
     op[0].size = size;
     op[0].acc_flags = w ? MMIOEMU_ACC_WRITE : 0;
     op[0].rmw = w && mem == MEM_RW;
-    op[0].wrap32 = cpu->mode != MMIOEMU_X86_64;
+    op[0].wrap32 = x86_la_wraps32(cpu);
     *n = 1;
     if (mem == MEM_NONE) /* CLFLUSH & co.: must still name the fault's byte, either direction */
         op[0].rmw = true;

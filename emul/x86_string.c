@@ -59,7 +59,7 @@ static __attribute__((noinline)) int string_operands(const mmioemu_insn *insn,
         if (s != MMIOEMU_OK)
             return -(int)s;
         op[0].size = insn->size, op[0].acc_flags = 0, op[0].rmw = false, n = 1;
-        op[0].wrap32 = cpu->mode != MMIOEMU_X86_64;
+        op[0].wrap32 = x86_la_wraps32(cpu);
     }
     if (uses_dst(k)) {
         /* SDM: the destination is always ES:rDI; no override applies. */
@@ -71,7 +71,7 @@ static __attribute__((noinline)) int string_operands(const mmioemu_insn *insn,
         if (s != MMIOEMU_OK)
             return -(int)s;
         op[n].size = insn->size, op[n].rmw = false;
-        op[n].wrap32 = cpu->mode != MMIOEMU_X86_64;
+        op[n].wrap32 = x86_la_wraps32(cpu);
         op[n].acc_flags = (uint16_t)((w ? MMIOEMU_ACC_WRITE : 0) | (n ? MMIOEMU_ACC_SECOND : 0));
         n++;
     }
