@@ -105,14 +105,11 @@ static inline void x86_put_lo(mmioemu_insn *out, uint64_t v)
 }
 
 /* Eight uint8_t fields of *out from byte offset off, byte k = bits 8k+7:8k of
- * v: composed in an array and copied as one, so it stays one 8-byte store
+ * v: one 8-byte little-endian store (lib/bytes.h), so it stays one store
  * even where a later store overwrites one of its bytes (out->length). */
 static inline void x86_put8(mmioemu_insn *out, size_t off, uint64_t v)
 {
-    const uint8_t b[8] = {(uint8_t)v,         (uint8_t)(v >> 8),  (uint8_t)(v >> 16),
-                          (uint8_t)(v >> 24), (uint8_t)(v >> 32), (uint8_t)(v >> 40),
-                          (uint8_t)(v >> 48), (uint8_t)(v >> 56)};
-    __builtin_memcpy((uint8_t *)out + off, b, 8);
+    mm_put_le64((uint8_t *)out + off, v);
 }
 #define X86_OFF_HI offsetof(mmioemu_insn, mode)      /* mode .. ext */
 #define X86_OFF_MEM offsetof(mmioemu_insn, mem.base) /* base .. reserved[1] */
