@@ -449,9 +449,7 @@ static __attribute__((noinline)) const uint8_t *x86_pad(uint8_t *pad, const uint
     /* Zero the pad in 8-byte stores, then copy the bytes in at most three
      * overlapping pieces of 8 (len 8..23) or two of 4 (4..7), each inside
      * code[0..len): no byte loop. len < X86_FAST_PAD = 24 here. */
-    const uint64_t zero = 0;
-    for (size_t k = 0; k < X86_FAST_PAD; k += 8)
-        __builtin_memcpy(pad + k, &zero, 8);
+    mm_zero(pad, X86_FAST_PAD);
     if (len >= 8) {
         uint64_t a, b, c;
         __builtin_memcpy(&a, code, 8);
